@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make run` and `make test` (README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint translations extract-messages system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.run-installed
+
+# Compiled catalogues are build output, never committed.
+translations: $(VENV)/.run-installed
+	$(BIN)/pybabel compile --statistics -d portal/translations
+
+## Serve the portal with demo data on SQLite and in-memory rate limits.
+run: $(VENV)/.run-installed translations
+	$(BIN)/flask --app portal db-upgrade
+	$(BIN)/flask --app portal seed-demo --if-empty
+	$(BIN)/flask --app portal run --host $(HOST) --port $(PORT)
+
+## Install everything the tests need (Chromium and a CJK font included) and run them.
+test: $(VENV)/.test-installed translations system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+system-deps:
+	bash scripts/ensure-system-deps.sh
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check portal intake tests
+	$(BIN)/ruff format --check portal intake tests
+
+## Refresh the message catalogue from the source after changing user-facing text.
+extract-messages: $(VENV)/.run-installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

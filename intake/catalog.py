@@ -1,0 +1,110 @@
+"""Closed lists used by forms, cases and statistics (domain.md §2 and §6).
+
+Codes are stable identifiers stored in the database and posted by partner systems;
+labels are translated with lazy_gettext so they follow the reader's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A stable code with a translatable label."""
+
+    code: str
+    label: object  # a LazyString
+
+
+PARTY_KINDS: tuple[Choice, ...] = (
+    Choice("hospital", _l("Designated hospital or clinic")),
+    Choice("pharmacy", _l("Designated retail pharmacy")),
+    Choice("insured_person", _l("Insured person")),
+    Choice("agency_staff", _l("Insurance handling-agency staff")),
+    Choice("medical_staff", _l("Medical staff")),
+    Choice("other", _l("Other")),
+)
+
+
+@dataclass(frozen=True)
+class ViolationGroup:
+    """Violation types grouped by who commits them."""
+
+    code: str
+    label: object
+    types: tuple[Choice, ...]
+
+
+VIOLATION_GROUPS: tuple[ViolationGroup, ...] = (
+    ViolationGroup(
+        "institution",
+        _l("Medical institutions and pharmacies"),
+        (
+            Choice("split_admission", _l("Split admissions")),
+            Choice("nominal_bed", _l("Nominal bed stays")),
+            Choice("excessive_treatment", _l("Excessive treatment or tests")),
+            Choice("split_prescription", _l("Split prescriptions")),
+            Choice("over_prescribing", _l("Over-quantity or repeat drugs")),
+            Choice("duplicate_charging", _l("Duplicate charging")),
+            Choice("above_standard_charging", _l("Above-standard charging")),
+            Choice("unbundled_charging", _l("Unbundled charging")),
+            Choice("swapping", _l("Swapping drugs, consumables, items or facilities")),
+            Choice("non_covered_billing", _l("Billing non-covered costs to the fund")),
+            Choice("resale_kickbacks", _l("Facilitating drug resale or kickbacks")),
+        ),
+    ),
+    ViolationGroup(
+        "institution_fraud",
+        _l("Fraud by institutions"),
+        (
+            Choice("fake_visits", _l("Inducing or helping impersonated or fake visits")),
+            Choice("false_certificates", _l("False certificates")),
+            Choice("false_bills", _l("Colluding on false bills")),
+            Choice("forged_records", _l("Forging or destroying medical documents, vouchers or data")),
+            Choice("fabricated_services", _l("Fabricating medical services")),
+        ),
+    ),
+    ViolationGroup(
+        "individual",
+        _l("Insured individuals"),
+        (
+            Choice("lending_card", _l("Lending one's insurance card")),
+            Choice("using_others_card", _l("Using another person's card")),
+            Choice("double_benefits", _l("Double benefits")),
+            Choice("drug_resale", _l("Reselling drugs, including returned drugs")),
+            Choice("forged_bills_individual", _l("Forged bills or records")),
+            Choice("hiding_third_party", _l("Hiding third-party liability")),
+        ),
+    ),
+    ViolationGroup(
+        "staff",
+        _l("Handling-agency staff"),
+        (
+            Choice("bribery", _l("Accepting bribes")),
+            Choice("embezzlement", _l("Embezzling or misappropriating the fund")),
+        ),
+    ),
+)
+
+VIOLATION_CODES: frozenset[str] = frozenset(t.code for g in VIOLATION_GROUPS for t in g.types)
+PARTY_KIND_CODES: frozenset[str] = frozenset(c.code for c in PARTY_KINDS)
+
+
+def violation_label(code: str) -> object:
+    """Return the translatable label of violation type `code`."""
+    for group in VIOLATION_GROUPS:
+        for choice in group.types:
+            if choice.code == code:
+                return choice.label
+    raise KeyError(code)
+
+
+def party_kind_label(code: str) -> object:
+    """Return the translatable label of reported-party kind `code`."""
+    for choice in PARTY_KINDS:
+        if choice.code == code:
+            return choice.label
+    raise KeyError(code)

@@ -1,0 +1,260 @@
+"""Reports and everything that belongs to one: events, messages, evidence, the sealed identity.
+
+Free text and files are stored only as ciphertext under the data key (see
+portal/crypto.py); the reporter's identity is stored only as a sealed envelope, in its
+own tables, never beside the report's plain columns (domain.md §7).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from portal.db import Base, UTCDateTime, utcnow
+from portal.models import Region
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+
+
+class Stage(enum.StrEnum):
+    """Where a report stands in the lifecycle of domain.md §3."""
+
+    RECEIVED = "received"
+    CHECKING = "checking"
+    HANDLING = "handling"
+    FEEDBACK = "feedback"
+    REWARD = "reward"
+    CLOSED = "closed"
+    DECLINED = "declined"
+    TRANSFERRED = "transferred"
+
+
+class IdentityMode(enum.StrEnum):
+    """Anonymous or real-name reporting (domain.md §2)."""
+
+    ANONYMOUS = "anonymous"
+    REAL_NAME = "real_name"
+
+
+class Report(Base):
+    """A citizen's report. Plain columns hold only what staff must filter and count by."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(24), unique=True)
+    # SHA-256 of the form's one-time submission key: a resubmitted form finds its report.
+    submission_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    access_code_hash: Mapped[str] = mapped_column(String(255))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    party_kind: Mapped[str] = mapped_column(String(32))
+    party_name: Mapped[str] = mapped_column(String(200))
+    # Address and identifying details of the reported party, encrypted.
+    party_details_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    conduct_from: Mapped[date | None] = mapped_column(Date)
+    conduct_to: Mapped[date | None] = mapped_column(Date)
+    facts_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    how_known_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    identity_mode: Mapped[IdentityMode] = mapped_column(_enum(IdentityMode))
+    wants_reward: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_insider: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "web" for the public form; hotline, partner systems and supervisors come later.
+    source: Mapped[str] = mapped_column(String(24), default="web")
+    stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.RECEIVED, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Decide on acceptance: 15 working days from receipt (domain.md §3).
+    accept_due_on: Mapped[date] = mapped_column(Date)
+    # True when the calendar fell back to Monday–Friday for a year it does not know.
+    accept_due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic locking: two officers acting at once cannot both succeed.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    region: Mapped[Region] = relationship()
+    violations: Mapped[list[ReportViolation]] = relationship(
+        cascade="all, delete-orphan", order_by="ReportViolation.code"
+    )
+    events: Mapped[list[ReportEvent]] = relationship(
+        cascade="all, delete-orphan", order_by="ReportEvent.id", back_populates="report"
+    )
+    messages: Mapped[list[Message]] = relationship(
+        cascade="all, delete-orphan", order_by="Message.id", back_populates="report"
+    )
+    evidence: Mapped[list[Evidence]] = relationship(
+        cascade="all, delete-orphan", order_by="Evidence.id", back_populates="report"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def violation_codes(self) -> list[str]:
+        """Return the codes of the violation types reported."""
+        return [v.code for v in self.violations]
+
+    def __repr__(self) -> str:
+        return f"<Report {self.case_number} {self.stage.value}>"
+
+
+class ReportViolation(Base):
+    """One violation type named in a report (a report names one or more)."""
+
+    __tablename__ = "report_violations"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class ActorKind(enum.StrEnum):
+    """Who caused an event."""
+
+    REPORTER = "reporter"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+class ReportEvent(Base):
+    """An immutable entry in a report's history: who, when, what, and whether the reporter sees it."""
+
+    __tablename__ = "report_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    stage_after: Mapped[Stage] = mapped_column(_enum(Stage))
+    actor_kind: Mapped[ActorKind] = mapped_column(_enum(ActorKind))
+    actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The reason or note, encrypted: it may quote the report.
+    note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="events")
+
+    def __repr__(self) -> str:
+        return f"<ReportEvent {self.id} {self.kind}>"
+
+
+class MessageDirection(enum.StrEnum):
+    """Whether a message went to the reporter or came from them."""
+
+    TO_REPORTER = "to_reporter"
+    FROM_REPORTER = "from_reporter"
+
+
+class Message(Base):
+    """A message between the office and the reporter, body encrypted."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[MessageDirection] = mapped_column(_enum(MessageDirection))
+    author_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    body_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="messages")
+    evidence: Mapped[list[Evidence]] = relationship(back_populates="message", order_by="Evidence.id")
+
+    def __repr__(self) -> str:
+        return f"<Message {self.id} {self.direction.value}>"
+
+
+class Evidence(Base):
+    """An evidence file. Its name and content are ciphertext; the content loads only on demand."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    # Content-detected kind and MIME type, after metadata removal.
+    kind: Mapped[str] = mapped_column(String(16))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    # JSON with the original file name and the SHA-256 of the stored bytes, encrypted.
+    meta_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    # The file itself, encrypted; stored in the database so it commits with its report
+    # and every app host sees it.
+    content_enc: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="evidence")
+    message: Mapped[Message | None] = relationship(back_populates="evidence")
+
+    def __repr__(self) -> str:
+        return f"<Evidence {self.id} {self.kind}>"
+
+
+class IdentitySeal(Base):
+    """A reporter identity, encrypted under a one-off envelope key (domain.md §7).
+
+    Kept apart from `reports` so that queries, exports and statistics over reports
+    never touch it.
+    """
+
+    __tablename__ = "identity_seals"
+    __table_args__ = (UniqueConstraint("report_id", "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    # "report" at submission; "reward" when an anonymous reporter claims a reward later.
+    purpose: Mapped[str] = mapped_column(String(16), default="report")
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    grants: Mapped[list[IdentityGrant]] = relationship(cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<IdentitySeal {self.id}>"
+
+
+class IdentityGrant(Base):
+    """The envelope key of one seal, sealed for one custodian key or the recovery key."""
+
+    __tablename__ = "identity_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seal_id: Mapped[int] = mapped_column(ForeignKey("identity_seals.id", ondelete="CASCADE"), index=True)
+    custodian_key_id: Mapped[int | None] = mapped_column(ForeignKey("custodian_keys.id"), index=True)
+    recovery_key_id: Mapped[int | None] = mapped_column(ForeignKey("recovery_keys.id"))
+    sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReporterSession(Base):
+    """A reporter signed in on /track. The cookie holds a random token; only its hash is here."""
+
+    __tablename__ = "reporter_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class CalendarOverride(Base):
+    """An administrator-kept day for years the calendar package does not know (domain.md §3)."""
+
+    __tablename__ = "calendar_overrides"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(80), default="")

@@ -1,0 +1,48 @@
+"""The app shell: `create_app` wires configuration, database, security, i18n and blueprints."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Create the portal application; `overrides` win over environment and defaults."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    from portal import config
+
+    config.load_config(app, overrides)
+    # Flask 3.1 reads these three limits from config: bodies over 50 MB of evidence plus the
+    # form itself are refused before parsing (413), and a long account of facts fits.
+    app.config.setdefault("MAX_CONTENT_LENGTH", app.config["EVIDENCE_MAX_TOTAL_BYTES"] + 2 * 1024 * 1024)
+    app.config.setdefault("MAX_FORM_MEMORY_SIZE", 2 * 1024 * 1024)
+
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=1)  # type: ignore[method-assign]
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from portal import db, i18n, security, views
+    from portal.cli import register_cli
+
+    db.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    views.init_app(app)
+    register_cli(app)
+
+    from intake.views_public import bp as intake_bp
+
+    app.register_blueprint(intake_bp)
+    return app

@@ -1,0 +1,129 @@
+"""Operator commands: `flask --app portal <verb>`. They call the same operations as the views."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+from sqlalchemy import func, select
+
+from portal import ROOT
+from portal.db import db_session, get_engine
+from portal.models import Region, StaffUser, get_region_by_code
+from portal.security import kdf_params, password_hasher
+from portal.staff import ROLES, StaffError, create_recovery_key, create_staff_user, make_custodian
+
+
+def alembic_config(database_url: str) -> Config:
+    """Return an Alembic configuration for our migrations and `database_url`."""
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.attributes["database_url"] = database_url
+    return cfg
+
+
+def upgrade_database(app: Flask) -> None:
+    """Apply every migration to the app's database."""
+    cfg = alembic_config(app.config["DATABASE_URL"])
+    with get_engine(app).begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def register_cli(app: Flask) -> None:
+    """Register the operator commands on `app`."""
+
+    @app.cli.command("db-upgrade")
+    def db_upgrade() -> None:
+        """Apply all database migrations."""
+        upgrade_database(current_app._get_current_object())  # type: ignore[attr-defined]
+        click.echo("database is up to date")
+
+    @app.cli.command("create-recovery-key")
+    def create_recovery_key_cmd() -> None:
+        """Create the deployment recovery key pair and print its private half once."""
+        row, private = create_recovery_key(db_session())
+        db_session().commit()
+        click.echo(f"Recovery key {row.fingerprint} created. Its private half, shown only now:")
+        click.echo(base64.b64encode(private).decode())
+        click.echo("Keep it offline (paper in a safe). Without it, identities sealed only to it cannot be opened.")
+
+    @app.cli.command("create-staff")
+    @click.option("--username", required=True)
+    @click.option("--name", "display_name", required=True)
+    @click.option("--region", "region_code", required=True, help="division code, e.g. 640100")
+    @click.option("--role", "roles", multiple=True, type=click.Choice(ROLES))
+    @click.option("--custodian", is_flag=True, help="may hold reporter identities for the region")
+    @click.password_option()
+    def create_staff_cmd(
+        username: str, display_name: str, region_code: str, roles: tuple[str, ...], custodian: bool, password: str
+    ) -> None:
+        """Create a staff account (and, with --custodian, its identity key pair)."""
+        session = db_session()
+        region = get_region_by_code(session, region_code)
+        if region is None:
+            raise click.UsageError(f"no region with code {region_code}")
+        try:
+            user = create_staff_user(
+                session,
+                username=username,
+                display_name=display_name,
+                password=password,
+                region=region,
+                roles=list(roles),
+                hasher=password_hasher(),
+            )
+        except StaffError as exc:
+            raise click.UsageError(str(exc)) from exc
+        if custodian:
+            make_custodian(session, user, password, kdf_params())
+        session.commit()
+        click.echo(f"staff user {username} created")
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="do nothing when the database already has regions")
+    def seed_demo_cmd(if_empty: bool) -> None:
+        """Fill the database with demo regions, staff and a report. Refused in production."""
+        if current_app.config["ENV"] == "production":
+            raise click.ClickException("seed-demo refuses to run against a production configuration")
+        session = db_session()
+        if if_empty and session.scalar(select(func.count()).select_from(Region)):
+            click.echo("database already has data; demo seeding skipped")
+            return
+        _seed_demo(session)
+
+    def _seed_demo(session) -> None:  # type: ignore[no-untyped-def]
+        from intake.demo import seed_demo_reports
+        from portal.seed import seed_regions
+
+        regions = seed_regions(session)
+        _, private = create_recovery_key(session)
+        out = Path(current_app.instance_path) / "demo-recovery-key.txt"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(base64.b64encode(private).decode() + "\n")
+        out.chmod(0o600)
+        click.echo(f"demo recovery key written to {out} (demo only; production prints it once)")
+        password = "demo-" + secrets.token_hex(6)
+        for code, username in (("640000", "nx-custodian"), ("110000", "bj-custodian"), ("340000", "ah-custodian"), ("320000", "js-custodian")):
+            if session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
+                continue
+            user = create_staff_user(
+                session,
+                username=username,
+                display_name=f"{regions[code].name_zh}举报信息保管员",
+                password=password,
+                region=regions[code],
+                roles=["approver"],
+                hasher=password_hasher(),
+            )
+            make_custodian(session, user, password, kdf_params())
+        click.echo(f"demo custodians nx-/bj-/ah-/js-custodian, password: {password}")
+        for case_number, code in seed_demo_reports(session, regions):
+            click.echo(f"demo report  case number: {case_number}  access code: {code}")
+        session.commit()
+        click.echo("demo data ready")

@@ -1,0 +1,42 @@
+"""Language selection: Simplified Chinese by default, English by an explicit switch."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import Babel, format_datetime, get_locale
+
+LANG_COOKIE = "lang"
+# Babel normalises zh_CN to zh_Hans_CN; the catalogue lives under that name (notes.md).
+CHINESE = "zh_Hans_CN"
+ENGLISH = "en"
+
+
+def select_locale() -> str:
+    """Return the reader's chosen language, Chinese unless they switched to English."""
+    return ENGLISH if request.cookies.get(LANG_COOKIE) == ENGLISH else CHINESE
+
+
+def init_app(app: Flask) -> None:
+    """Install Flask-Babel with our selector and template helpers."""
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    Babel(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _language_helpers() -> dict[str, object]:
+        current = str(get_locale() or CHINESE)
+        english = current.startswith("en")
+        return {
+            "is_english": english,
+            "html_lang": "en" if english else "zh-CN",
+            "other_language": CHINESE if english else ENGLISH,
+        }
+
+    @app.template_filter("localtime")
+    def _localtime(value: datetime | None, fmt: str = "medium") -> str:
+        """Show a stored UTC time in Asia/Shanghai (BABEL_DEFAULT_TIMEZONE)."""
+        if value is None:
+            return ""
+        return format_datetime(value, fmt)

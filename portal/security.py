@@ -1,0 +1,113 @@
+"""Response headers, rate limiting, hashing profiles and privacy-preserving client keys."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
+
+import argon2
+from flask import Flask, Response, current_app, make_response, request
+from flask_limiter import Limiter
+
+from portal.crypto import KDF_CHEAPEST, KDF_DEFAULT, DataCipher, KdfParams
+
+# No inline script or style anywhere: charts and QR codes use SVG presentation attributes.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
+
+
+def client_key() -> str:
+    """Return an HMAC of the client address under a secret that changes every UTC day.
+
+    Rate limits need to tell clients apart, but reporters' network addresses must never
+    be stored (domain.md §7): only this keyed digest reaches the limiter's storage.
+    """
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    secret = current_app.config["SECRET_KEY"].encode()
+    daily = hmac.new(secret, b"ratelimit-client:" + day.encode(), hashlib.sha256).digest()
+    addr = (request.remote_addr or "unknown").encode()
+    return "c:" + hmac.new(daily, addr, hashlib.sha256).hexdigest()[:32]
+
+
+def keyed_digest(purpose: str, value: str) -> str:
+    """Return a short HMAC of `value` for use as a storage key that reveals nothing."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+limiter = Limiter(key_func=client_key, default_limits=[], headers_enabled=True)
+
+
+def password_hasher(app: Flask | None = None) -> argon2.PasswordHasher:
+    """Return the Argon2id hasher of the configured profile (cheap in tests only)."""
+    cfg = (app or current_app).config
+    if cfg["ARGON2_PROFILE"] == "cheapest":
+        return argon2.PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
+    return argon2.PasswordHasher.from_parameters(argon2.profiles.RFC_9106_LOW_MEMORY)
+
+
+def kdf_params(app: Flask | None = None) -> KdfParams:
+    """Return the Argon2id cost for password-derived keys of the configured profile."""
+    cfg = (app or current_app).config
+    return KDF_CHEAPEST if cfg["ARGON2_PROFILE"] == "cheapest" else KDF_DEFAULT
+
+
+def private_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view's responses as never cached and never indexed (intake and tracking pages)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+class _ScrubAddressFilter(logging.Filter):
+    """Replace the client address at the start of Werkzeug's access log lines with '-'."""
+
+    _ADDRESS = re.compile(r"^\S+ - - \[")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = self._ADDRESS.sub("- - - [", record.msg)
+        return True
+
+
+def init_app(app: Flask) -> None:
+    """Install security headers, the rate limiter and address-free logging on `app`."""
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    logging.getLogger("werkzeug").addFilter(_ScrubAddressFilter())
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        # no-referrer would make Flask-WTF reject HTTPS posts (notes.md).
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if app.config["ENV"] == "production":
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def data_cipher() -> DataCipher:
+    """Return the cipher for data at rest under the configured data key."""
+    return DataCipher(current_app.config["DATA_KEY_BYTES"])

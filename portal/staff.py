@@ -1,0 +1,96 @@
+"""Operations on staff accounts and identity keys (login and roles grow in the case office)."""
+
+from __future__ import annotations
+
+import logging
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.crypto import KdfParams, fingerprint, generate_keypair, lock_private_key
+from portal.db import utcnow
+from portal.models import CustodianKey, RecoveryKey, Region, StaffRole, StaffUser
+
+log = logging.getLogger(__name__)
+
+ROLES = (
+    "intake_officer",
+    "investigator",
+    "approver",
+    "reward_officer",
+    "publisher",
+    "social_supervisor",
+    "administrator",
+)
+MIN_PASSWORD_LENGTH = 12
+
+
+class StaffError(ValueError):
+    """A staff operation was refused; the message says why."""
+
+
+def create_staff_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    region: Region,
+    roles: list[str],
+    hasher: PasswordHasher,
+) -> StaffUser:
+    """Create a staff account with an Argon2id password hash and the given roles."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise StaffError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise StaffError(f"unknown roles: {', '.join(sorted(unknown))}")
+    if session.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
+        raise StaffError(f"username {username!r} is taken")
+    user = StaffUser(
+        username=username,
+        display_name=display_name,
+        password_hash=hasher.hash(password),
+        region=region,
+        roles=[StaffRole(role=r) for r in sorted(set(roles))],
+    )
+    session.add(user)
+    session.flush()
+    log.info("staff user %s created in region %s", user.id, region.code)
+    return user
+
+
+def make_custodian(session: Session, user: StaffUser, password: str, kdf: KdfParams) -> CustodianKey:
+    """Give `user` the custodian right for their home region: a key pair locked by their password."""
+    public, private = generate_keypair()
+    locked = lock_private_key(private, password, kdf)
+    key = CustodianKey(
+        user=user,
+        region_id=user.region_id,
+        public_key=public,
+        locked_private_key=locked.ciphertext,
+        kdf_salt=locked.salt,
+        kdf_opslimit=locked.opslimit,
+        kdf_memlimit=locked.memlimit,
+    )
+    session.add(key)
+    session.flush()
+    log.info("staff user %s made identity custodian for region %s", user.id, user.region_id)
+    return key
+
+
+def create_recovery_key(session: Session) -> tuple[RecoveryKey, bytes]:
+    """Create a new recovery key pair, retire the old one, and return (row, private key).
+
+    Only the public half is stored; the caller must show the private half once and forget it.
+    """
+    now = utcnow()
+    for old in session.scalars(select(RecoveryKey).where(RecoveryKey.retired_at.is_(None))):
+        old.retired_at = now
+    public, private = generate_keypair()
+    row = RecoveryKey(public_key=public, fingerprint=fingerprint(public), created_at=now)
+    session.add(row)
+    session.flush()
+    log.info("recovery key %s created", row.fingerprint)
+    return row, private

@@ -1,0 +1,81 @@
+"""Routes of the app shell: the home page, language switch, health check and error pages."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+
+from portal.db import get_engine
+from portal.i18n import CHINESE, ENGLISH, LANG_COOKIE
+from portal.security import limiter
+
+bp = Blueprint("portal", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.get("/")
+def show_home() -> str:
+    """Show the home page: how to report and how to follow a report."""
+    return render_template("portal/home.html")
+
+
+@bp.get("/about/privacy")
+def show_privacy() -> str:
+    """Explain in plain words how reporters are protected."""
+    return render_template("portal/privacy.html")
+
+
+def _safe_next(target: str | None) -> str:
+    """Return `target` if it is a path on this site, else the home page (no open redirect)."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> Response:
+    """Switch the interface language and return to the page the reader was on."""
+    response = redirect(_safe_next(request.args.get("next")), code=303)
+    if code not in (CHINESE, ENGLISH):
+        return response
+    response.set_cookie(LANG_COOKIE, "en" if code == ENGLISH else "zh", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz() -> tuple[Response, int]:
+    """Answer JSON with the state of the database, for load balancers and operators."""
+    try:
+        with get_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+        database = "ok"
+    except SQLAlchemyError:
+        log.exception("health check: database unavailable")
+        database = "unavailable"
+    ok = database == "ok"
+    return jsonify(status="ok" if ok else "degraded", database=database), 200 if ok else 503
+
+
+def _render_error(error: HTTPException) -> tuple[str, int]:
+    code = error.code or 500
+    template = f"errors/{code}.html" if code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
+    return render_template(template, code=code), code
+
+
+def init_app(app: Flask) -> None:
+    """Register the shell's routes and friendly error pages."""
+    app.register_blueprint(bp)
+    app.register_error_handler(HTTPException, _render_error)
+
+    @app.errorhandler(500)
+    def _server_error(_error: Exception) -> tuple[str, int]:
+        return render_template("errors/generic.html", code=500), 500

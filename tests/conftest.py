@@ -1,0 +1,204 @@
+"""Shared fixtures: an app per test on SQLite (and PostgreSQL when PORTAL_TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import intake.models  # noqa: F401  (registers tables)
+from intake.identity import ReporterIdentity
+from intake.models import Report
+from intake.receipts import access_code_hasher
+from intake.submission import Receipt, ReportDraft, submit_report
+from portal import create_app
+from portal.db import Base, db_session, make_engine
+from portal.models import get_region_by_code
+from portal.security import data_cipher, kdf_params, password_hasher
+from portal.seed import seed_regions
+from portal.staff import create_recovery_key, create_staff_user, make_custodian
+
+PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+VALID_ID = "11010519491231002X"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database with the current schema, once per backend for the whole run."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    else:
+        url = PG_URL
+    engine = make_engine(url)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield url
+    engine = make_engine(url)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+    """Return the configuration of a test app; cheap Argon2 in tests only (DEVELOPERS.md)."""
+    config: dict[str, Any] = {
+        "ENV": "testing",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "ARGON2_PROFILE": "cheapest",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "WTF_CSRF_ENABLED": False,
+    }
+    config.update(overrides)
+    return config
+
+
+def _wipe(app: Flask) -> None:
+    engine = app.extensions["db_engine"]
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    engine.dispose()
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Per-test overrides of the app configuration; override this fixture or mutate it."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
+    """A fresh app on an emptied database with the demo jurisdiction tree."""
+    application = create_app(test_config(database_url, **app_config))
+    with application.app_context():
+        seed_regions(db_session())
+        db_session().commit()
+    yield application
+    _wipe(application)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """The session of an app context kept open for the test."""
+    with app.app_context():
+        yield db_session()
+
+
+@pytest.fixture
+def recovery_private_key(db: Session) -> bytes:
+    """Create the deployment recovery key and return its private half."""
+    _, private = create_recovery_key(db)
+    db.commit()
+    return private
+
+
+@pytest.fixture
+def make_custodian_user(db: Session) -> Callable[..., Any]:
+    """Factory: a staff user with the custodian right for a region (by division code)."""
+
+    def factory(region_code: str = "640000", password: str = "correct horse battery staple", username: str | None = None) -> Any:
+        region = get_region_by_code(db, region_code)
+        assert region is not None
+        user = create_staff_user(
+            db,
+            username=username or f"custodian-{secrets.token_hex(4)}",
+            display_name="保管员",
+            password=password,
+            region=region,
+            roles=["approver"],
+            hasher=password_hasher(),
+        )
+        key = make_custodian(db, user, password, kdf_params())
+        db.commit()
+        return key
+
+    return factory
+
+
+@pytest.fixture
+def make_report(db: Session) -> Callable[..., tuple[Any, Receipt]]:
+    """Factory: file a report through the real operation; keyword arguments override the draft."""
+
+    def factory(region_code: str = "640104", **overrides: Any) -> tuple[Any, Receipt]:
+        region = get_region_by_code(db, region_code)
+        assert region is not None
+        fields: dict[str, Any] = {
+            "region": region,
+            "party_kind": "hospital",
+            "party_name": "某某医院",
+            "facts": "该院让病人挂床住院，伪造住院记录。",
+            "violation_codes": ["nominal_bed"],
+            "submission_key": secrets.token_urlsafe(16),
+        }
+        fields.update(overrides)
+        receipt = submit_report(db, ReportDraft(**fields), cipher=data_cipher(), hasher=access_code_hasher())
+        db.commit()
+        report = db.scalar(select(Report).where(Report.case_number == receipt.case_number))
+        return report, receipt
+
+    return factory
+
+
+@pytest.fixture
+def identity() -> ReporterIdentity:
+    """A valid real-name identity."""
+    return ReporterIdentity(name="王晓明", id_number=VALID_ID, phone="13912345678", address="银川市金凤区", email="w@example.com")
+
+
+def jpeg_with_gps() -> bytes:
+    """Return a small JPEG carrying EXIF camera and GPS data."""
+    img = Image.new("RGB", (64, 48), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam Maker"  # Make
+    exif[0x0110] = "SpyCam 3000"  # Model
+    gps = {1: "N", 2: (38.0, 29.0, 0.0), 3: "E", 4: (106.0, 13.0, 0.0)}
+    exif[0x8825] = gps
+    out = io.BytesIO()
+    img.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def png_bytes(color: tuple[int, int, int] = (0, 120, 0)) -> bytes:
+    """Return a small PNG."""
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def report_form(**overrides: Any) -> dict[str, Any]:
+    """Return valid anonymous /report form data; keyword arguments override fields."""
+    data: dict[str, Any] = {
+        "party_kind": "hospital",
+        "party_name": "银川某某医院",
+        "party_details": "兴庆区某路 1 号",
+        "region": "640104",
+        "violation_types": ["nominal_bed", "fake_visits"],
+        "facts": "该院组织参保人挂床住院，实际不在院，按住院结算医保费用。",
+        "how_known": "本人曾在该院就诊。",
+        "amount": "12,500.50",
+        "identity_mode": "anonymous",
+        "declaration": "y",
+        "submission_key": secrets.token_urlsafe(16),
+    }
+    data.update(overrides)
+    return data
