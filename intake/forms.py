@@ -175,11 +175,11 @@ class ReportForm(FlaskForm):
         validators=[InputRequired(_l("Choose anonymous or real-name."))],
         default="anonymous",
     )
-    real_name = StringField(_l("Your full legal name"), validators=[Optional(), Length(max=30)])
-    id_number = StringField(_l("Resident ID number"), validators=[Optional(), Length(max=18, message=_l("A resident ID number has 18 characters."))])
-    phone = StringField(_l("Phone number"), validators=[Optional(), Length(max=20)])
+    real_name = StringField(_l("Your full legal name"), validators=[Length(max=30)])
+    id_number = StringField(_l("Resident ID number"), validators=[Length(max=18, message=_l("A resident ID number has 18 characters."))])
+    phone = StringField(_l("Phone number"), validators=[Length(max=20)])
     address = StringField(_l("Postal address (optional)"), validators=[Optional(), Length(max=200)])
-    email = StringField(_l("Email (optional)"), validators=[Optional(), Length(max=120)])
+    email = StringField(_l("Email (optional)"), validators=[Length(max=120)])
     wants_reward = BooleanField(_l("I would like a reward if the report is verified"))
     is_insider = BooleanField(_l("I work at the organisation I am reporting"))
     declaration = BooleanField(
@@ -187,6 +187,8 @@ class ReportForm(FlaskForm):
         validators=[DataRequired(_l("Confirm the declaration to send the report."))],
     )
     submission_key = HiddenField()
+    # Identity fields carry no Optional(): it would stop validation before the inline
+    # validators that require them in real-name mode.
     # Honeypot: hidden from people by CSS and from assistive technology; bots fill it in.
     website = StringField(_l("Leave this field empty"))
 

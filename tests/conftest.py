@@ -66,6 +66,9 @@ def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
     return config
 
 
+test_config.__test__ = False  # a helper, not a test, wherever it is imported
+
+
 def _wipe(app: Flask) -> None:
     engine = app.extensions["db_engine"]
     with engine.begin() as conn:
@@ -202,3 +205,18 @@ def report_form(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+@pytest.fixture
+def fresh(app: Flask) -> Iterator[Callable[[], Session]]:
+    """Factory of new sessions that see everything committed so far (closed after the test)."""
+    opened: list[Session] = []
+
+    def factory() -> Session:
+        session = app.extensions["db_sessionmaker"]()
+        opened.append(session)
+        return session
+
+    yield factory
+    for session in opened:
+        session.close()

@@ -1,0 +1,101 @@
+import base64
+
+import pytest
+from sqlalchemy import func, select
+
+from intake.identity import open_with_recovery_key
+from intake.models import IdentitySeal, Report
+from portal import create_app
+from portal.models import RecoveryKey, Region, StaffUser
+from tests.conftest import test_config
+
+
+def test_seed_demo_fills_the_jurisdiction_tree(app, fresh):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    names = set(fresh().scalars(select(Region.name_zh)))
+    assert {"银川市", "兴庆区", "亳州市", "谯城区", "涡阳县", "蒙城县", "利辛县", "盐城市", "北京市", "宁夏回族自治区"} <= names
+
+
+def test_seed_demo_creates_custodians_and_demo_reports(app, fresh):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    session = fresh()
+    assert session.scalar(select(func.count()).select_from(StaffUser)) >= 4
+    assert session.scalar(select(func.count()).select_from(Report)) >= 2
+
+
+def test_seed_demo_prints_receipts_that_open_the_tracking_page(app):
+    output = app.test_cli_runner().invoke(args=["seed-demo"]).output
+    line = next(line for line in output.splitlines() if "access code:" in line)
+    case_number = line.split("case number:")[1].split()[0]
+    code = line.split("access code:")[1].strip()
+    resp = app.test_client().post("/track", data={"case_number": case_number, "access_code": code})
+    assert resp.status_code == 303
+
+
+def test_seed_demo_if_empty_leaves_existing_data_alone(app, fresh):
+    # The app fixture already seeded regions, so the database is not empty.
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert "skipped" in result.output
+    assert fresh().scalar(select(func.count()).select_from(Report)) == 0
+
+
+def test_seed_demo_refuses_a_production_configuration(database_url):
+    import secrets
+
+    app = create_app(
+        test_config(database_url, ENV="production", SECRET_KEY="p" * 40, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15", ARGON2_PROFILE="default")
+    )
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0 and "production" in result.output
+    del secrets
+
+
+def test_create_recovery_key_prints_a_private_key_that_opens_identities(app, fresh, make_report, identity):
+    result = app.test_cli_runner().invoke(args=["create-recovery-key"])
+    assert result.exit_code == 0
+    private = base64.b64decode(result.output.splitlines()[1])
+    with app.app_context():
+        report, _ = make_report(identity=identity)
+    seal = fresh().scalars(select(IdentitySeal)).one()
+    assert open_with_recovery_key(seal, private) == identity
+
+
+def test_create_recovery_key_stores_only_the_public_half(app, fresh):
+    result = app.test_cli_runner().invoke(args=["create-recovery-key"])
+    private = result.output.splitlines()[1]
+    row = fresh().scalars(select(RecoveryKey)).one()
+    assert base64.b64decode(private) not in (row.public_key, row.fingerprint.encode())
+
+
+def test_new_recovery_key_retires_the_old_one(app, fresh):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["create-recovery-key"])
+    runner.invoke(args=["create-recovery-key"])
+    keys = fresh().scalars(select(RecoveryKey).order_by(RecoveryKey.id)).all()
+    assert keys[0].retired_at is not None and keys[1].retired_at is None
+
+
+def test_create_staff_with_custodian_right(app, fresh):
+    result = app.test_cli_runner().invoke(
+        args=["create-staff", "--username", "li", "--name", "李保管", "--region", "640100", "--role", "approver", "--custodian"],
+        input="a long enough password\na long enough password\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = fresh().scalars(select(StaffUser).where(StaffUser.username == "li")).one()
+    assert len(user.custodian_keys) == 1
+
+
+@pytest.mark.parametrize("password", ["short"])
+def test_create_staff_refuses_a_short_password(app, password):
+    result = app.test_cli_runner().invoke(
+        args=["create-staff", "--username", "li", "--name", "李", "--region", "640100"],
+        input=f"{password}\n{password}\n",
+    )
+    assert result.exit_code != 0 and "12 characters" in result.output
+
+
+def test_db_upgrade_command_applies_migrations(tmp_path):
+    app = create_app(test_config(f"sqlite:///{tmp_path / 'cli.sqlite3'}"))
+    result = app.test_cli_runner().invoke(args=["db-upgrade"])
+    assert result.exit_code == 0 and "up to date" in result.output

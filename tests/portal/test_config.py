@@ -1,0 +1,58 @@
+import base64
+import secrets
+
+import pytest
+
+from portal import create_app
+from portal.config import ConfigError
+
+GOOD_PRODUCTION = {
+    "ENV": "production",
+    "SECRET_KEY": "s" * 48,
+    "DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+    "DATABASE_URL": "sqlite://",
+}
+
+
+def test_safe_production_configuration_starts():
+    app = create_app(dict(GOOD_PRODUCTION))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("SECRET_KEY", "dev-insecure-secret-key"),
+        ("SECRET_KEY", "short"),
+        ("DATA_KEY", ""),
+        ("RATELIMIT_STORAGE_URI", "memory://"),
+        ("DEBUG", True),
+        ("ARGON2_PROFILE", "cheapest"),
+    ],
+)
+def test_production_refuses_an_unsafe_setting(setting, value):
+    with pytest.raises(ConfigError):
+        create_app({**GOOD_PRODUCTION, setting: value})
+
+
+@pytest.mark.parametrize("value", ["not base64!", base64.b64encode(b"short").decode()])
+def test_malformed_data_key_is_refused(value):
+    with pytest.raises(ConfigError):
+        create_app({"ENV": "testing", "DATABASE_URL": "sqlite://", "DATA_KEY": value})
+
+
+def test_environment_variables_override_defaults(monkeypatch):
+    monkeypatch.setenv("PORTAL_EVIDENCE_MAX_FILES", "3")
+    app = create_app({"ENV": "testing", "DATABASE_URL": "sqlite://"})
+    assert app.config["EVIDENCE_MAX_FILES"] == 3
+
+
+def test_unknown_environment_name_is_refused():
+    with pytest.raises(ConfigError):
+        create_app({"ENV": "staging", "DATABASE_URL": "sqlite://"})
+
+
+def test_csrf_time_limit_outlasts_a_long_writing_session():
+    app = create_app({"ENV": "testing", "DATABASE_URL": "sqlite://"})
+    assert app.config["WTF_CSRF_TIME_LIMIT"] >= 8 * 3600

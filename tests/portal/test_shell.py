@@ -1,0 +1,82 @@
+import pytest
+
+from portal import create_app
+from tests.conftest import test_config
+
+PAGES = ["/", "/report", "/track", "/about/privacy", "/healthz", "/no-such-page"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_response_carries_a_strict_csp(client, path):
+    csp = client.get(path).headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_response_forbids_framing_and_sniffing(client, path):
+    headers = client.get(path).headers
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_response_sends_same_origin_referrers(client, path):
+    assert client.get(path).headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("path", ["/", "/report", "/track", "/about/privacy"])
+def test_pages_load_no_external_resources(client, path):
+    html = client.get(path).get_data(as_text=True)
+    for attr in ("src=", "href=", "action="):
+        for quote in ('"', "'"):
+            assert f"{attr}{quote}http" not in html and f"{attr}{quote}//" not in html
+
+
+@pytest.mark.parametrize("path", ["/", "/report", "/track", "/about/privacy"])
+def test_pages_have_no_inline_script_or_style(client, path):
+    html = client.get(path).get_data(as_text=True)
+    assert "style=" not in html and "<script>" not in html and "onclick" not in html
+
+
+def test_healthz_reports_a_working_database(client):
+    resp = client.get("/healthz")
+    assert resp.status_code == 200 and resp.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_an_unreachable_database(tmp_path):
+    app = create_app(test_config(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"))
+    resp = app.test_client().get("/healthz")
+    assert resp.status_code == 503 and resp.get_json()["database"] == "unavailable"
+
+
+def test_unknown_page_gets_a_friendly_404(client):
+    resp = client.get("/no-such-page")
+    assert resp.status_code == 404 and "<main" in resp.get_data(as_text=True)
+
+
+def test_wrong_method_gets_a_friendly_405(client):
+    assert client.put("/report").status_code == 405
+
+
+def test_interface_is_chinese_by_default(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in html and "举报" in html
+
+
+def test_language_switch_turns_the_interface_english(client):
+    client.get("/lang/en?next=/")
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Report fraud" in html
+
+
+def test_language_switch_returns_to_the_page(client):
+    assert client.get("/lang/en?next=/report").headers["Location"] == "/report"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"])
+def test_language_switch_never_redirects_off_site(client, target):
+    assert client.get("/lang/en", query_string={"next": target}).headers["Location"] == "/"
+
+
+def test_unknown_language_is_ignored(client):
+    resp = client.get("/lang/xx?next=/")
+    assert resp.status_code == 303 and "lang=" not in resp.headers.get("Set-Cookie", "")
