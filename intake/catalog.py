@@ -63,7 +63,9 @@ VIOLATION_GROUPS: tuple[ViolationGroup, ...] = (
             Choice("fake_visits", _l("Inducing or helping impersonated or fake visits")),
             Choice("false_certificates", _l("False certificates")),
             Choice("false_bills", _l("Colluding on false bills")),
-            Choice("forged_records", _l("Forging or destroying medical documents, vouchers or data")),
+            Choice(
+                "forged_records", _l("Forging or destroying medical documents, vouchers or data")
+            ),
             Choice("fabricated_services", _l("Fabricating medical services")),
         ),
     ),

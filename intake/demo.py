@@ -34,7 +34,9 @@ def seed_demo_reports(session: Session, regions: dict[str, Region]) -> list[tupl
             party_name="蒙城县某大药房（演示）",
             facts="演示数据：药店用医保卡结算日用品和保健品，小票上记为药品。",
             violation_codes=["swapping"],
-            identity=ReporterIdentity(name="张演示", id_number="11010519491231002X", phone="13800138000"),
+            identity=ReporterIdentity(
+                name="张演示", id_number="11010519491231002X", phone="13800138000"
+            ),
             wants_reward=True,
             submission_key=secrets.token_urlsafe(24),
         ),

@@ -46,7 +46,15 @@ OOXML_TYPES = {
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
 }
 LEGACY_OFFICE = {"application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint"}
-AUDIO_TYPES = {"audio/mpeg", "audio/mp4", "audio/x-wav", "audio/amr", "audio/aac", "audio/ogg", "audio/x-flac"}
+AUDIO_TYPES = {
+    "audio/mpeg",
+    "audio/mp4",
+    "audio/x-wav",
+    "audio/amr",
+    "audio/aac",
+    "audio/ogg",
+    "audio/x-flac",
+}
 VIDEO_TYPES = {"video/mp4", "video/quicktime", "video/3gpp", "video/webm", "video/x-m4v"}
 
 _EMPTY_CORE = (
@@ -157,7 +165,15 @@ def _clean_pdf(name: str, data: bytes) -> bytes:
         return out.getvalue()
     except EvidenceRejected:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as exc:
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OSError,
+        RecursionError,
+    ) as exc:
         raise EvidenceRejected("damaged", name) from exc
 
 
@@ -200,12 +216,16 @@ def build_evidence(cipher: DataCipher, case_number: str, clean: CleanFile) -> Ev
         kind=clean.kind,
         mime_type=clean.mime_type,
         size=len(clean.data),
-        meta_enc=cipher.encrypt(json.dumps(meta, ensure_ascii=False).encode(), evidence_context(case_number, "meta")),
+        meta_enc=cipher.encrypt(
+            json.dumps(meta, ensure_ascii=False).encode(), evidence_context(case_number, "meta")
+        ),
         content_enc=cipher.encrypt(clean.data, evidence_context(case_number, "content")),
     )
 
 
-def read_evidence(cipher: DataCipher, case_number: str, evidence: Evidence) -> tuple[dict[str, str], bytes]:
+def read_evidence(
+    cipher: DataCipher, case_number: str, evidence: Evidence
+) -> tuple[dict[str, str], bytes]:
     """Return the decrypted metadata and content of an evidence file."""
     meta = json.loads(cipher.decrypt(evidence.meta_enc, evidence_context(case_number, "meta")))
     return meta, cipher.decrypt(evidence.content_enc, evidence_context(case_number, "content"))

@@ -48,7 +48,9 @@ EVIDENCE_MESSAGES = {
         "“%(name)s” is not a supported type. Use photos (JPEG, PNG, WebP), PDF, Word/Excel/PowerPoint "
         "(.docx, .xlsx, .pptx), audio or video."
     ),
-    "legacy_office": _l("“%(name)s” is an old Office format whose author data cannot be removed. Save it as .docx/.xlsx/.pptx or PDF."),
+    "legacy_office": _l(
+        "“%(name)s” is an old Office format whose author data cannot be removed. Save it as .docx/.xlsx/.pptx or PDF."
+    ),
     "damaged": _l("“%(name)s” could not be read; it may be damaged or incomplete."),
     "image_too_big": _l("“%(name)s” has too many pixels; send a smaller picture."),
     "pdf_encrypted": _l("“%(name)s” is password-protected. Send it without a password."),
@@ -89,7 +91,11 @@ class AmountField(StringField):
         self.data = value.quantize(Decimal("0.01"))
 
     def _value(self) -> str:
-        return self.raw if getattr(self, "raw", None) is not None else ("" if self.data is None else str(self.data))
+        return (
+            self.raw
+            if getattr(self, "raw", None) is not None
+            else ("" if self.data is None else str(self.data))
+        )
 
 
 def region_choices(regions: list[Region]) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -111,7 +117,9 @@ def _read_limited(storage: FileStorage, limit: int) -> bytes:
     return storage.stream.read(limit + 1)
 
 
-def clean_files(storages: list[FileStorage], *, max_files: int, max_file: int, max_total: int) -> tuple[list[CleanFile], list[str]]:
+def clean_files(
+    storages: list[FileStorage], *, max_files: int, max_file: int, max_total: int
+) -> tuple[list[CleanFile], list[str]]:
     """Validate and clean uploaded files; return the clean files and the error messages."""
     chosen = [s for s in storages if isinstance(s, FileStorage) and s.filename]
     errors: list[str] = []
@@ -125,9 +133,21 @@ def clean_files(storages: list[FileStorage], *, max_files: int, max_file: int, m
         try:
             cleaned.append(clean_upload(storage.filename or "file", data, max_file))
         except EvidenceRejected as exc:
-            errors.append(str(EVIDENCE_MESSAGES[exc.reason] % {"name": exc.filename, "limit": max_file // (1024 * 1024)}))
+            errors.append(
+                str(
+                    EVIDENCE_MESSAGES[exc.reason]
+                    % {"name": exc.filename, "limit": max_file // (1024 * 1024)}
+                )
+            )
     if total > max_total:
-        errors.append(str(_l("The files together are larger than %(limit)d MB.", limit=max_total // (1024 * 1024))))
+        errors.append(
+            str(
+                _l(
+                    "The files together are larger than %(limit)d MB.",
+                    limit=max_total // (1024 * 1024),
+                )
+            )
+        )
     return cleaned, errors
 
 
@@ -141,7 +161,10 @@ class ReportForm(FlaskForm):
     )
     party_name = StringField(
         _l("Name of the person or organisation"),
-        validators=[DataRequired(_l("Give the name of who is being reported.")), Length(max=200, message=_l("At most %(max)d characters."))],
+        validators=[
+            DataRequired(_l("Give the name of who is being reported.")),
+            Length(max=200, message=_l("At most %(max)d characters.")),
+        ],
     )
     party_details = TextAreaField(
         _l("Address or other identifying details (optional)"),
@@ -161,7 +184,10 @@ class ReportForm(FlaskForm):
     )
     facts = TextAreaField(
         _l("What happened?"),
-        validators=[DataRequired(_l("Describe what happened.")), Length(min=10, message=_l("Describe what happened in at least %(min)d characters."))],
+        validators=[
+            DataRequired(_l("Describe what happened.")),
+            Length(min=10, message=_l("Describe what happened in at least %(min)d characters.")),
+        ],
     )
     how_known = TextAreaField(
         _l("How do you know? (optional)"),
@@ -171,19 +197,27 @@ class ReportForm(FlaskForm):
     evidence = MultipleFileField(_l("Evidence files (optional)"))
     identity_mode = RadioField(
         _l("How do you want to report?"),
-        choices=[SelectChoice("anonymous", _l("Anonymously")), SelectChoice("real_name", _l("Under my real name"))],
+        choices=[
+            SelectChoice("anonymous", _l("Anonymously")),
+            SelectChoice("real_name", _l("Under my real name")),
+        ],
         validators=[InputRequired(_l("Choose anonymous or real-name."))],
         default="anonymous",
     )
     real_name = StringField(_l("Your full legal name"), validators=[Length(max=30)])
-    id_number = StringField(_l("Resident ID number"), validators=[Length(max=18, message=_l("A resident ID number has 18 characters."))])
+    id_number = StringField(
+        _l("Resident ID number"),
+        validators=[Length(max=18, message=_l("A resident ID number has 18 characters."))],
+    )
     phone = StringField(_l("Phone number"), validators=[Length(max=20)])
     address = StringField(_l("Postal address (optional)"), validators=[Optional(), Length(max=200)])
     email = StringField(_l("Email (optional)"), validators=[Length(max=120)])
     wants_reward = BooleanField(_l("I would like a reward if the report is verified"))
     is_insider = BooleanField(_l("I work at the organisation I am reporting"))
     declaration = BooleanField(
-        _l("To the best of my knowledge what I report is true, and I understand that knowingly false reports are unlawful."),
+        _l(
+            "To the best of my knowledge what I report is true, and I understand that knowingly false reports are unlawful."
+        ),
         validators=[DataRequired(_l("Confirm the declaration to send the report."))],
     )
     submission_key = HiddenField()
@@ -197,7 +231,9 @@ class ReportForm(FlaskForm):
         self._regions = {r.code: r for r in regions}
         # Rendered as <optgroup>s by the template; validated by validate_region.
         self.region_groups = region_choices(regions)
-        self.region.choices = [SelectChoice(code, label) for _, opts in self.region_groups for code, label in opts]
+        self.region.choices = [
+            SelectChoice(code, label) for _, opts in self.region_groups for code, label in opts
+        ]
         self.clean_files: list[CleanFile] = []
         self.file_errors: list[str] = []
 
@@ -239,7 +275,11 @@ class ReportForm(FlaskForm):
             raise ValidationError(_l("A real-name report needs your full name."))
         problem = real_name_problem(field.data)
         if problem == "alias":
-            raise ValidationError(_l("Give your real name as on your ID card; an alias is not accepted for a real-name report."))
+            raise ValidationError(
+                _l(
+                    "Give your real name as on your ID card; an alias is not accepted for a real-name report."
+                )
+            )
         if problem:
             raise ValidationError(_l("Give your name in Chinese characters as on your ID card."))
 
@@ -249,19 +289,29 @@ class ReportForm(FlaskForm):
         if not (field.data or "").strip():
             raise ValidationError(_l("A real-name report needs your resident ID number."))
         if not resident_id_is_valid(field.data, today_in_china()):
-            raise ValidationError(_l("This is not a valid resident ID number; check each digit and the last character."))
+            raise ValidationError(
+                _l(
+                    "This is not a valid resident ID number; check each digit and the last character."
+                )
+            )
 
     def validate_phone(self, field: StringField) -> None:
         if not self._real_name():
             return
         if not (field.data or "").strip():
-            raise ValidationError(_l("A real-name report needs a phone number we can reach you on."))
+            raise ValidationError(
+                _l("A real-name report needs a phone number we can reach you on.")
+            )
         if normalize_phone(field.data) is None:
-            raise ValidationError(_l("Enter an 11-digit mobile number or a landline number with its area code."))
+            raise ValidationError(
+                _l("Enter an 11-digit mobile number or a landline number with its area code.")
+            )
 
     def validate_email(self, field: StringField) -> None:
         if self._real_name() and field.data and not _EMAIL.match(field.data.strip()):
-            raise ValidationError(_l("Enter an email address such as name@example.com, or leave it empty."))
+            raise ValidationError(
+                _l("Enter an email address such as name@example.com, or leave it empty.")
+            )
 
     def validate_evidence(self, field: MultipleFileField) -> None:
         cfg = current_app.config
@@ -278,8 +328,12 @@ class ReportForm(FlaskForm):
 class TrackForm(FlaskForm):
     """The receipt check on /track."""
 
-    case_number = StringField(_l("Case number"), validators=[DataRequired(_l("Enter the case number from your receipt."))])
-    access_code = PasswordField(_l("Access code"), validators=[DataRequired(_l("Enter the access code from your receipt."))])
+    case_number = StringField(
+        _l("Case number"), validators=[DataRequired(_l("Enter the case number from your receipt."))]
+    )
+    access_code = PasswordField(
+        _l("Access code"), validators=[DataRequired(_l("Enter the access code from your receipt."))]
+    )
 
     def validate_case_number(self, field: StringField) -> None:
         if normalize_case_number(field.data or "") is None:
@@ -287,7 +341,9 @@ class TrackForm(FlaskForm):
 
     def validate_access_code(self, field: PasswordField) -> None:
         if normalize_access_code(field.data or "") is None:
-            raise ValidationError(_l("An access code has 20 letters and digits, in groups of five."))
+            raise ValidationError(
+                _l("An access code has 20 letters and digits, in groups of five.")
+            )
 
 
 class ReplyForm(FlaskForm):
@@ -295,7 +351,10 @@ class ReplyForm(FlaskForm):
 
     body = TextAreaField(
         _l("Your message or additional information"),
-        validators=[DataRequired(_l("Write a message.")), Length(max=5000, message=_l("At most %(max)d characters."))],
+        validators=[
+            DataRequired(_l("Write a message.")),
+            Length(max=5000, message=_l("At most %(max)d characters.")),
+        ],
     )
     evidence = MultipleFileField(_l("More evidence files (optional)"))
 

@@ -118,9 +118,13 @@ def seal_identity(
         # Without the recovery key an identity could become unreadable for good.
         raise SealingUnavailable("no recovery key: run `flask --app portal create-recovery-key`")
     envelope_key = new_envelope_key()
-    seal = IdentitySeal(purpose=purpose, ciphertext=envelope_encrypt(envelope_key, identity.to_bytes()))
+    seal = IdentitySeal(
+        purpose=purpose, ciphertext=envelope_encrypt(envelope_key, identity.to_bytes())
+    )
     seal.grants.append(
-        IdentityGrant(recovery_key_id=recovery.id, sealed_key=seal_to(recovery.public_key, envelope_key))
+        IdentityGrant(
+            recovery_key_id=recovery.id, sealed_key=seal_to(recovery.public_key, envelope_key)
+        )
     )
     for key in custodian_keys_for(session, report):
         seal.grants.append(
@@ -151,7 +155,9 @@ def open_with_custodian_password(
         ),
         password,
     )
-    return ReporterIdentity.from_bytes(envelope_decrypt(unseal(private, grant.sealed_key), seal.ciphertext))
+    return ReporterIdentity.from_bytes(
+        envelope_decrypt(unseal(private, grant.sealed_key), seal.ciphertext)
+    )
 
 
 def open_with_recovery_key(seal: IdentitySeal, recovery_private_key: bytes) -> ReporterIdentity:

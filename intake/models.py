@@ -117,7 +117,9 @@ class ReportViolation(Base):
 
     __tablename__ = "report_violations"
 
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
     code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
 
 
@@ -171,7 +173,9 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="messages")
-    evidence: Mapped[list[Evidence]] = relationship(back_populates="message", order_by="Evidence.id")
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="message", order_by="Evidence.id"
+    )
 
     def __repr__(self) -> str:
         return f"<Message {self.id} {self.direction.value}>"
@@ -232,8 +236,12 @@ class IdentityGrant(Base):
     __tablename__ = "identity_grants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    seal_id: Mapped[int] = mapped_column(ForeignKey("identity_seals.id", ondelete="CASCADE"), index=True)
-    custodian_key_id: Mapped[int | None] = mapped_column(ForeignKey("custodian_keys.id"), index=True)
+    seal_id: Mapped[int] = mapped_column(
+        ForeignKey("identity_seals.id", ondelete="CASCADE"), index=True
+    )
+    custodian_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("custodian_keys.id"), index=True
+    )
     recovery_key_id: Mapped[int | None] = mapped_column(ForeignKey("recovery_keys.id"))
     sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

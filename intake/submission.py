@@ -76,7 +76,9 @@ def report_context(case_number: str, field_name: str) -> str:
 
 def find_by_submission_key(session: Session, submission_key: str) -> Report | None:
     """Return the report filed with this one-time form key, if any."""
-    return session.scalar(select(Report).where(Report.submission_key_hash == hash_submission_key(submission_key)))
+    return session.scalar(
+        select(Report).where(Report.submission_key_hash == hash_submission_key(submission_key))
+    )
 
 
 def _unused_case_number(session: Session, now: datetime) -> str:
@@ -110,7 +112,9 @@ def submit_report(
         region_id=draft.region.id,
         party_kind=draft.party_kind,
         party_name=draft.party_name,
-        party_details_enc=enc(draft.party_details, "party_details") if draft.party_details else None,
+        party_details_enc=enc(draft.party_details, "party_details")
+        if draft.party_details
+        else None,
         conduct_from=draft.conduct_from,
         conduct_to=draft.conduct_to,
         facts_enc=enc(draft.facts, "facts"),

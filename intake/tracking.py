@@ -70,7 +70,9 @@ def load_reporter_session(session: Session, token: str | None, idle_seconds: int
     now = utcnow()
     # Expired sessions of everyone are removed as a side effect; there is nothing to keep.
     session.execute(
-        delete(ReporterSession).where(ReporterSession.last_seen_at < now - timedelta(seconds=idle_seconds))
+        delete(ReporterSession).where(
+            ReporterSession.last_seen_at < now - timedelta(seconds=idle_seconds)
+        )
     )
     row = session.get(ReporterSession, _token_hash(token))
     if row is None:
@@ -82,7 +84,9 @@ def load_reporter_session(session: Session, token: str | None, idle_seconds: int
 def end_reporter_session(session: Session, token: str | None) -> None:
     """End a tracking session (logout)."""
     if token:
-        session.execute(delete(ReporterSession).where(ReporterSession.token_hash == _token_hash(token)))
+        session.execute(
+            delete(ReporterSession).where(ReporterSession.token_hash == _token_hash(token))
+        )
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,9 @@ def reporter_view(session: Session, report: Report, cipher: DataCipher) -> Repor
     conversation = [
         ConversationEntry(
             from_reporter=m.direction is MessageDirection.FROM_REPORTER,
-            body=cipher.decrypt_text(m.body_enc, report_context(report.case_number, f"message:{m.id}")),
+            body=cipher.decrypt_text(
+                m.body_enc, report_context(report.case_number, f"message:{m.id}")
+            ),
             at=m.created_at,
             attachments=len(m.evidence),
         )
@@ -146,9 +152,13 @@ def reporter_view(session: Session, report: Report, cipher: DataCipher) -> Repor
         DeadlineLine("accept_decision", report.accept_due_on, report.accept_due_estimated, decided)
     ]
     if report.identity_mode is IdentityMode.REAL_NAME:
-        decision = next((e for e in report.events if e.kind in {"accepted", "declined", "transferred"}), None)
+        decision = next(
+            (e for e in report.events if e.kind in {"accepted", "declined", "transferred"}), None
+        )
         if decision is not None:
-            notify = add_working_days(session, decision.created_at.astimezone(CHINA).date(), NOTIFY_DECISION_WORKING_DAYS)
+            notify = add_working_days(
+                session, decision.created_at.astimezone(CHINA).date(), NOTIFY_DECISION_WORKING_DAYS
+            )
             deadlines.append(DeadlineLine("notify_decision", notify.due, notify.estimated, True))
     return ReporterView(
         case_number=report.case_number,
@@ -173,7 +183,9 @@ def add_reporter_reply(
     report.messages.append(message)
     session.flush()
     # The message id is in the associated data, so the body cannot be moved to another message.
-    message.body_enc = cipher.encrypt_text(body, report_context(report.case_number, f"message:{message.id}"))
+    message.body_enc = cipher.encrypt_text(
+        body, report_context(report.case_number, f"message:{message.id}")
+    )
     for clean in files:
         evidence = build_evidence(cipher, report.case_number, clean)
         evidence.message = message

@@ -79,7 +79,9 @@ def _new_report_form() -> ReportForm:
 def _render_report_form(form: ReportForm, status: int = 200) -> tuple[str, int]:
     if not form.submission_key.data:
         form.submission_key.data = secrets.token_urlsafe(24)
-    return render_template("intake/report_form.html", form=form, violation_groups=VIOLATION_GROUPS), status
+    return render_template(
+        "intake/report_form.html", form=form, violation_groups=VIOLATION_GROUPS
+    ), status
 
 
 @bp.get("/report")
@@ -133,7 +135,9 @@ def create_report() -> tuple[str, int] | Response:
         return _render_report_form(form, 422)
     session = db_session()
     try:
-        receipt = submit_report(session, _draft_from(form), cipher=data_cipher(), hasher=access_code_hasher())
+        receipt = submit_report(
+            session, _draft_from(form), cipher=data_cipher(), hasher=access_code_hasher()
+        )
         session.commit()
     except AlreadySubmitted as exc:
         return render_template("intake/already_submitted.html", case_number=exc.case_number), 409
@@ -143,14 +147,26 @@ def create_report() -> tuple[str, int] | Response:
         existing = find_by_submission_key(session, form.submission_key.data)
         if existing is None:
             raise
-        return render_template("intake/already_submitted.html", case_number=existing.case_number), 409
+        return render_template(
+            "intake/already_submitted.html", case_number=existing.case_number
+        ), 409
     except SealingUnavailable:
         session.rollback()
         log.error("real-name report refused: no recovery key configured")
-        form.identity_mode.errors = [_("Real-name reports cannot be accepted right now. You may report anonymously or try later.")]
+        form.identity_mode.errors = [
+            _(
+                "Real-name reports cannot be accepted right now. You may report anonymously or try later."
+            )
+        ]
         return _render_report_form(form, 503)
-    qr_text = _("Medical insurance fund report receipt\nCase number: %(case)s\nAccess code: %(code)s", case=receipt.case_number, code=receipt.access_code)
-    qr_svg = segno.make(qr_text, error="m").svg_inline(scale=4, dark="#000", light="#fff", omitsize=False)
+    qr_text = _(
+        "Medical insurance fund report receipt\nCase number: %(case)s\nAccess code: %(code)s",
+        case=receipt.case_number,
+        code=receipt.access_code,
+    )
+    qr_svg = segno.make(qr_text, error="m").svg_inline(
+        scale=4, dark="#000", light="#fff", omitsize=False
+    )
     return render_template("intake/receipt.html", receipt=receipt, qr_svg=qr_svg), 201
 
 
@@ -160,7 +176,9 @@ def _current_report() -> Report | None:
     )
 
 
-def _render_track_page(report: Report, reply_form: ReplyForm | None = None, status: int = 200) -> tuple[str, int]:
+def _render_track_page(
+    report: Report, reply_form: ReplyForm | None = None, status: int = 200
+) -> tuple[str, int]:
     view = reporter_view(db_session(), report, data_cipher())
     db_session().commit()  # keeps the sliding idle expiry
     return (
@@ -197,10 +215,14 @@ def open_track() -> tuple[str, int] | Response:
         g.track_failed = bool(form.case_number.data or form.access_code.data)
         return render_template("intake/track_login.html", form=form, expired=False), 422
     session = db_session()
-    report = open_receipt(session, form.case_number.data, form.access_code.data, access_code_hasher())
+    report = open_receipt(
+        session, form.case_number.data, form.access_code.data, access_code_hasher()
+    )
     if report is None:
         g.track_failed = True
-        form.access_code.errors = [_("The case number and access code do not match. Check both and try again.")]
+        form.access_code.errors = [
+            _("The case number and access code do not match. Check both and try again.")
+        ]
         return render_template("intake/track_login.html", form=form, expired=False), 401
     token = start_reporter_session(session, report)
     session.commit()
@@ -228,7 +250,9 @@ def reply_track() -> tuple[str, int] | Response:
     form = ReplyForm(existing_files=len(report.evidence))
     if not form.validate_on_submit():
         return _render_track_page(report, form, 422)
-    add_reporter_reply(db_session(), report, form.body.data.strip(), form.clean_files, data_cipher())
+    add_reporter_reply(
+        db_session(), report, form.body.data.strip(), form.clean_files, data_cipher()
+    )
     db_session().commit()
     flash(_("Your message has been added to the report."), "success")
     return redirect(url_for("intake.show_track"), code=303)

@@ -25,13 +25,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config.load_config(app, overrides)
     # Flask 3.1 reads these three limits from config: bodies over 50 MB of evidence plus the
     # form itself are refused before parsing (413), and a long account of facts fits.
-    app.config.setdefault("MAX_CONTENT_LENGTH", app.config["EVIDENCE_MAX_TOTAL_BYTES"] + 2 * 1024 * 1024)
+    app.config.setdefault(
+        "MAX_CONTENT_LENGTH", app.config["EVIDENCE_MAX_TOTAL_BYTES"] + 2 * 1024 * 1024
+    )
     app.config.setdefault("MAX_FORM_MEMORY_SIZE", 2 * 1024 * 1024)
 
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=1)  # type: ignore[method-assign]
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     from portal import db, i18n, security, views
     from portal.cli import register_cli

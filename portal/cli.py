@@ -51,7 +51,9 @@ def register_cli(app: Flask) -> None:
         db_session().commit()
         click.echo(f"Recovery key {row.fingerprint} created. Its private half, shown only now:")
         click.echo(base64.b64encode(private).decode())
-        click.echo("Keep it offline (paper in a safe). Without it, identities sealed only to it cannot be opened.")
+        click.echo(
+            "Keep it offline (paper in a safe). Without it, identities sealed only to it cannot be opened."
+        )
 
     @app.cli.command("create-staff")
     @click.option("--username", required=True)
@@ -61,7 +63,12 @@ def register_cli(app: Flask) -> None:
     @click.option("--custodian", is_flag=True, help="may hold reporter identities for the region")
     @click.password_option()
     def create_staff_cmd(
-        username: str, display_name: str, region_code: str, roles: tuple[str, ...], custodian: bool, password: str
+        username: str,
+        display_name: str,
+        region_code: str,
+        roles: tuple[str, ...],
+        custodian: bool,
+        password: str,
     ) -> None:
         """Create a staff account (and, with --custodian, its identity key pair)."""
         session = db_session()
@@ -86,11 +93,15 @@ def register_cli(app: Flask) -> None:
         click.echo(f"staff user {username} created")
 
     @app.cli.command("seed-demo")
-    @click.option("--if-empty", is_flag=True, help="do nothing when the database already has regions")
+    @click.option(
+        "--if-empty", is_flag=True, help="do nothing when the database already has regions"
+    )
     def seed_demo_cmd(if_empty: bool) -> None:
         """Fill the database with demo regions, staff and a report. Refused in production."""
         if current_app.config["ENV"] == "production":
-            raise click.ClickException("seed-demo refuses to run against a production configuration")
+            raise click.ClickException(
+                "seed-demo refuses to run against a production configuration"
+            )
         session = db_session()
         if if_empty and session.scalar(select(func.count()).select_from(Region)):
             click.echo("database already has data; demo seeding skipped")
@@ -109,7 +120,12 @@ def register_cli(app: Flask) -> None:
         out.chmod(0o600)
         click.echo(f"demo recovery key written to {out} (demo only; production prints it once)")
         password = "demo-" + secrets.token_hex(6)
-        for code, username in (("640000", "nx-custodian"), ("110000", "bj-custodian"), ("340000", "ah-custodian"), ("320000", "js-custodian")):
+        for code, username in (
+            ("640000", "nx-custodian"),
+            ("110000", "bj-custodian"),
+            ("340000", "ah-custodian"),
+            ("320000", "js-custodian"),
+        ):
             if session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
                 continue
             user = create_staff_user(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 # The value a fresh checkout would run with; production refuses to start on it.
-INSECURE_SECRET_KEY = "dev-insecure-secret-key"
+INSECURE_SECRET_KEY = "dev-insecure-secret-key"  # noqa: S105 (the sentinel we refuse)
 
 
 class ConfigError(RuntimeError):

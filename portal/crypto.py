@@ -80,7 +80,9 @@ class KdfParams:
 
 
 # libsodium's "moderate" profile: about 0.5 s and 256 MiB, paid once per unlock.
-KDF_DEFAULT = KdfParams(nacl.pwhash.argon2id.OPSLIMIT_MODERATE, nacl.pwhash.argon2id.MEMLIMIT_MODERATE)
+KDF_DEFAULT = KdfParams(
+    nacl.pwhash.argon2id.OPSLIMIT_MODERATE, nacl.pwhash.argon2id.MEMLIMIT_MODERATE
+)
 # The smallest cost libsodium allows; for tests only (DEVELOPERS.md).
 KDF_CHEAPEST = KdfParams(nacl.pwhash.argon2id.OPSLIMIT_MIN, nacl.pwhash.argon2id.MEMLIMIT_MIN)
 

@@ -29,7 +29,12 @@ class Region(Base):
     name_zh: Mapped[str] = mapped_column(String(80))
     name_en: Mapped[str] = mapped_column(String(120))
     level: Mapped[RegionLevel] = mapped_column(
-        Enum(RegionLevel, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            RegionLevel,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
 
@@ -47,7 +52,10 @@ class Region(Base):
 
     def label(self, locale: str) -> str:
         """Return the name in `locale` with the names of its ancestors, e.g. 宁夏 · 银川市."""
-        names = [r.name_en if locale.startswith("en") else r.name_zh for r in reversed(self.ancestors_and_self())]
+        names = [
+            r.name_en if locale.startswith("en") else r.name_zh
+            for r in reversed(self.ancestors_and_self())
+        ]
         return " · ".join(names)
 
     def __repr__(self) -> str:
@@ -90,7 +98,9 @@ class StaffRole(Base):
 
     __tablename__ = "staff_roles"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+    )
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
@@ -139,5 +149,8 @@ class RecoveryKey(Base):
 def get_active_recovery_key(session: Session) -> RecoveryKey | None:
     """Return the newest recovery key that has not been retired."""
     return session.scalar(
-        select(RecoveryKey).where(RecoveryKey.retired_at.is_(None)).order_by(RecoveryKey.id.desc()).limit(1)
+        select(RecoveryKey)
+        .where(RecoveryKey.retired_at.is_(None))
+        .order_by(RecoveryKey.id.desc())
+        .limit(1)
     )

@@ -45,7 +45,13 @@ def seed_regions(session: Session) -> dict[str, Region]:
     for code, zh, en, level, parent in REGIONS:
         if code in existing:
             continue
-        region = Region(code=code, name_zh=zh, name_en=en, level=level, parent=existing.get(parent) if parent else None)
+        region = Region(
+            code=code,
+            name_zh=zh,
+            name_en=en,
+            level=level,
+            parent=existing.get(parent) if parent else None,
+        )
         session.add(region)
         existing[code] = region
     session.flush()

@@ -61,7 +61,9 @@ def create_staff_user(
     return user
 
 
-def make_custodian(session: Session, user: StaffUser, password: str, kdf: KdfParams) -> CustodianKey:
+def make_custodian(
+    session: Session, user: StaffUser, password: str, kdf: KdfParams
+) -> CustodianKey:
     """Give `user` the custodian right for their home region: a key pair locked by their password."""
     public, private = generate_keypair()
     locked = lock_private_key(private, password, kdf)

@@ -35,7 +35,13 @@ def _safe_next(target: str | None) -> str:
     if not target:
         return "/"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return "/"
     return target
 
@@ -46,7 +52,13 @@ def set_language(code: str) -> Response:
     response = redirect(_safe_next(request.args.get("next")), code=303)
     if code not in (CHINESE, ENGLISH):
         return response
-    response.set_cookie(LANG_COOKIE, "en" if code == ENGLISH else "zh", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    response.set_cookie(
+        LANG_COOKIE,
+        "en" if code == ENGLISH else "zh",
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+    )
     return response
 
 
@@ -67,7 +79,9 @@ def healthz() -> tuple[Response, int]:
 
 def _render_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
-    template = f"errors/{code}.html" if code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
+    template = (
+        f"errors/{code}.html" if code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
+    )
     return render_template(template, code=code), code
 
 

@@ -28,6 +28,23 @@ from portal.security import data_cipher, kdf_params, password_hasher
 from portal.seed import seed_regions
 from portal.staff import create_recovery_key, create_staff_user, make_custodian
 
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the message catalogues, so a Chinese page really renders Chinese in tests."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).parent.parent / "portal" / "translations").glob(
+        "*/LC_MESSAGES/messages.po"
+    ):
+        with po.open("rb") as fh:
+            catalog = read_po(fh)
+        with po.with_suffix(".mo").open("wb") as fh:
+            write_mo(fh, catalog)
+
+
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
@@ -35,7 +52,9 @@ VALID_ID = "11010519491231002X"
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A database with the current schema, once per backend for the whole run."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
@@ -119,7 +138,11 @@ def recovery_private_key(db: Session) -> bytes:
 def make_custodian_user(db: Session) -> Callable[..., Any]:
     """Factory: a staff user with the custodian right for a region (by division code)."""
 
-    def factory(region_code: str = "640000", password: str = "correct horse battery staple", username: str | None = None) -> Any:
+    def factory(
+        region_code: str = "640000",
+        password: str = "correct horse battery staple",
+        username: str | None = None,
+    ) -> Any:
         region = get_region_by_code(db, region_code)
         assert region is not None
         user = create_staff_user(
@@ -154,7 +177,9 @@ def make_report(db: Session) -> Callable[..., tuple[Any, Receipt]]:
             "submission_key": secrets.token_urlsafe(16),
         }
         fields.update(overrides)
-        receipt = submit_report(db, ReportDraft(**fields), cipher=data_cipher(), hasher=access_code_hasher())
+        receipt = submit_report(
+            db, ReportDraft(**fields), cipher=data_cipher(), hasher=access_code_hasher()
+        )
         db.commit()
         report = db.scalar(select(Report).where(Report.case_number == receipt.case_number))
         return report, receipt
@@ -165,7 +190,13 @@ def make_report(db: Session) -> Callable[..., tuple[Any, Receipt]]:
 @pytest.fixture
 def identity() -> ReporterIdentity:
     """A valid real-name identity."""
-    return ReporterIdentity(name="王晓明", id_number=VALID_ID, phone="13912345678", address="银川市金凤区", email="w@example.com")
+    return ReporterIdentity(
+        name="王晓明",
+        id_number=VALID_ID,
+        phone="13912345678",
+        address="银川市金凤区",
+        email="w@example.com",
+    )
 
 
 def jpeg_with_gps() -> bytes:

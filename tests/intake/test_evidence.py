@@ -22,7 +22,10 @@ def docx_with_author() -> bytes:
             'wordprocessingml.document.main+xml"/></Types>',
         )
         z.writestr("word/document.xml", "<w:document>举报内容</w:document>")
-        z.writestr("docProps/core.xml", "<cp:coreProperties><dc:creator>张三内部员工</dc:creator></cp:coreProperties>")
+        z.writestr(
+            "docProps/core.xml",
+            "<cp:coreProperties><dc:creator>张三内部员工</dc:creator></cp:coreProperties>",
+        )
         z.writestr("docProps/app.xml", "<Properties><Company>某某医院财务科</Company></Properties>")
     return out.getvalue()
 
@@ -128,7 +131,9 @@ def test_legacy_word_document_is_refused_with_its_own_reason():
 
 
 def test_path_in_browser_file_name_is_dropped():
-    assert clean_upload("C:\\Users\\wang\\photo.png", png_bytes(), LIMIT).original_name == "photo.png"
+    assert (
+        clean_upload("C:\\Users\\wang\\photo.png", png_bytes(), LIMIT).original_name == "photo.png"
+    )
 
 
 def test_stored_evidence_is_ciphertext_that_round_trips():

@@ -44,7 +44,11 @@ def test_resident_id_that_fails_a_rule_is_invalid(value):
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("139 1234 5678", "13912345678"), ("+86 139-1234-5678", "13912345678"), ("0951-1234567", "09511234567")],
+    [
+        ("139 1234 5678", "13912345678"),
+        ("+86 139-1234-5678", "13912345678"),
+        ("0951-1234567", "09511234567"),
+    ],
 )
 def test_phone_numbers_are_normalised(typed, stored):
     assert normalize_phone(typed) == stored
@@ -80,21 +84,30 @@ def test_sealing_without_a_recovery_key_is_refused(db, make_report, identity):
         seal_identity(db, report, identity)
 
 
-def test_custodian_of_the_report_region_opens_with_password(db, make_report, make_custodian_user, recovery_private_key, identity):
+def test_custodian_of_the_report_region_opens_with_password(
+    db, make_report, make_custodian_user, recovery_private_key, identity
+):
     key = make_custodian_user("640100", password="custodian password 1")
     report, _ = make_report("640104", identity=identity)
     seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
     assert open_with_custodian_password(db, seal, key, "custodian password 1") == identity
 
 
-def test_custodian_of_an_ancestor_region_opens_with_password(db, make_report, make_custodian_user, recovery_private_key, identity):
+def test_custodian_of_an_ancestor_region_opens_with_password(
+    db, make_report, make_custodian_user, recovery_private_key, identity
+):
     key = make_custodian_user("640000", password="province custodian pw")
     report, _ = make_report("640104", identity=identity)
     seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
-    assert open_with_custodian_password(db, seal, key, "province custodian pw").id_number == identity.id_number
+    assert (
+        open_with_custodian_password(db, seal, key, "province custodian pw").id_number
+        == identity.id_number
+    )
 
 
-def test_custodian_with_wrong_password_cannot_open(db, make_report, make_custodian_user, recovery_private_key, identity):
+def test_custodian_with_wrong_password_cannot_open(
+    db, make_report, make_custodian_user, recovery_private_key, identity
+):
     key = make_custodian_user("640000", password="province custodian pw")
     report, _ = make_report("640104", identity=identity)
     seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
@@ -102,7 +115,9 @@ def test_custodian_with_wrong_password_cannot_open(db, make_report, make_custodi
         open_with_custodian_password(db, seal, key, "wrong password here")
 
 
-def test_custodian_of_another_province_cannot_open(db, make_report, make_custodian_user, recovery_private_key, identity):
+def test_custodian_of_another_province_cannot_open(
+    db, make_report, make_custodian_user, recovery_private_key, identity
+):
     key = make_custodian_user("340000", password="anhui custodian pw")
     report, _ = make_report("640104", identity=identity)
     seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
@@ -110,7 +125,9 @@ def test_custodian_of_another_province_cannot_open(db, make_report, make_custodi
         open_with_custodian_password(db, seal, key, "anhui custodian pw")
 
 
-def test_custodian_of_a_sibling_county_cannot_open(db, make_report, make_custodian_user, recovery_private_key, identity):
+def test_custodian_of_a_sibling_county_cannot_open(
+    db, make_report, make_custodian_user, recovery_private_key, identity
+):
     key = make_custodian_user("640105", password="xixia custodian pw")
     report, _ = make_report("640104", identity=identity)
     seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
@@ -124,7 +141,9 @@ def test_recovery_key_opens_the_identity(db, make_report, recovery_private_key, 
     assert open_with_recovery_key(seal, recovery_private_key) == identity
 
 
-def test_another_private_key_cannot_open_the_identity(db, make_report, recovery_private_key, identity):
+def test_another_private_key_cannot_open_the_identity(
+    db, make_report, recovery_private_key, identity
+):
     report, _ = make_report(identity=identity)
     seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
     _, stranger = generate_keypair()
@@ -132,7 +151,9 @@ def test_another_private_key_cannot_open_the_identity(db, make_report, recovery_
         open_with_recovery_key(seal, stranger)
 
 
-def test_server_secrets_alone_cannot_open_the_identity(app, db, make_report, make_custodian_user, recovery_private_key, identity):
+def test_server_secrets_alone_cannot_open_the_identity(
+    app, db, make_report, make_custodian_user, recovery_private_key, identity
+):
     """Everything the server holds (config keys and every row) without a password or the offline key."""
     make_custodian_user("640000")
     report, _ = make_report(identity=identity)

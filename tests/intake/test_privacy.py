@@ -29,8 +29,12 @@ def raw_database_bytes(app) -> bytes:
 
 def real_name_form():
     return report_form(
-        identity_mode="real_name", real_name="欧阳明哲", id_number=VALID_ID, phone="13987654321",
-        address="宁夏银川市金凤区明哲路88号", email="mingzhe@example.com",
+        identity_mode="real_name",
+        real_name="欧阳明哲",
+        id_number=VALID_ID,
+        phone="13987654321",
+        address="宁夏银川市金凤区明哲路88号",
+        email="mingzhe@example.com",
     )
 
 
@@ -65,13 +69,25 @@ def test_client_address_never_reaches_the_logs(client, caplog, recovery_private_
 def test_identity_never_reaches_the_logs(client, caplog, recovery_private_key):
     with caplog.at_level(logging.DEBUG):
         client.post("/report", data=real_name_form())
-    assert "欧阳明哲" not in caplog.text and VALID_ID not in caplog.text and "13987654321" not in caplog.text
+    assert (
+        "欧阳明哲" not in caplog.text
+        and VALID_ID not in caplog.text
+        and "13987654321" not in caplog.text
+    )
 
 
 def test_werkzeug_access_log_lines_lose_the_client_address():
     from portal.security import _ScrubAddressFilter
 
-    record = logging.LogRecord("werkzeug", logging.INFO, "", 0, '203.0.113.77 - - [22/Nov/2026 10:00:00] "%s" %s %s\n', ("GET /track HTTP/1.1", "200", "-"), None)
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        "",
+        0,
+        '203.0.113.77 - - [22/Nov/2026 10:00:00] "%s" %s %s\n',
+        ("GET /track HTTP/1.1", "200", "-"),
+        None,
+    )
     _ScrubAddressFilter().filter(record)
     assert "203.0.113.77" not in record.getMessage()
 
@@ -87,5 +103,9 @@ def test_rate_limit_storage_never_holds_the_client_address(app, client):
 
 def test_access_code_never_appears_in_a_url_or_redirect(client, make_report):
     _, receipt = make_report()
-    resp = client.post("/track", data={"case_number": receipt.case_number, "access_code": receipt.access_code})
-    assert receipt.access_code not in resp.headers.get("Location", "") and receipt.case_number not in resp.headers.get("Location", "")
+    resp = client.post(
+        "/track", data={"case_number": receipt.case_number, "access_code": receipt.access_code}
+    )
+    assert receipt.access_code not in resp.headers.get(
+        "Location", ""
+    ) and receipt.case_number not in resp.headers.get("Location", "")

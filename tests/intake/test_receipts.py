@@ -6,8 +6,8 @@ import argon2
 import pytest
 
 from intake.receipts import (
-    ALPHABET,
     ACCESS_CODE_SYMBOLS,
+    ALPHABET,
     AccessCodeHasher,
     new_access_code,
     new_case_number,
@@ -37,7 +37,12 @@ def test_access_codes_differ_each_time():
 
 @pytest.mark.parametrize(
     "typed",
-    ["abcde-fghjk-mnpqr-stvwx", "ABCDEFGHJKMNPQRSTVWX", " abcde fghjk mnpqr stvwx ", "abcde_fghjk_mnpqr_stvwx"],
+    [
+        "abcde-fghjk-mnpqr-stvwx",
+        "ABCDEFGHJKMNPQRSTVWX",
+        " abcde fghjk mnpqr stvwx ",
+        "abcde_fghjk_mnpqr_stvwx",
+    ],
 )
 def test_access_code_is_accepted_in_any_case_with_or_without_separators(typed):
     assert normalize_access_code(typed) == "ABCDEFGHJKMNPQRSTVWX"
@@ -87,7 +92,9 @@ class CountingHasher(argon2.PasswordHasher):
 
     def __init__(self):
         p = argon2.profiles.CHEAPEST
-        super().__init__(p.time_cost, p.memory_cost, p.parallelism, p.hash_len, p.salt_len, type=p.type)
+        super().__init__(
+            p.time_cost, p.memory_cost, p.parallelism, p.hash_len, p.salt_len, type=p.type
+        )
         self.verified = []
 
     def verify(self, hash, password):

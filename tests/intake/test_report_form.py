@@ -19,7 +19,9 @@ def only_report(fresh):
 
 
 def real_name(**overrides):
-    data = report_form(identity_mode="real_name", real_name="王晓明", id_number=VALID_ID, phone="139 1234 5678")
+    data = report_form(
+        identity_mode="real_name", real_name="王晓明", id_number=VALID_ID, phone="139 1234 5678"
+    )
     data.update(overrides)
     return data
 
@@ -27,8 +29,18 @@ def real_name(**overrides):
 def test_report_form_page_offers_the_partner_field_names(client):
     html = client.get("/report").get_data(as_text=True)
     for name in [
-        "party_kind", "party_name", "region", "violation_types", "facts", "amount", "identity_mode",
-        "real_name", "id_number", "phone", "wants_reward", "evidence",
+        "party_kind",
+        "party_name",
+        "region",
+        "violation_types",
+        "facts",
+        "amount",
+        "identity_mode",
+        "real_name",
+        "id_number",
+        "phone",
+        "wants_reward",
+        "evidence",
     ]:
         assert f'name="{name}"' in html, name
 
@@ -78,8 +90,15 @@ def test_missing_required_fields_are_each_reported(client):
     resp = client.post("/report", data={"identity_mode": "anonymous"})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
-    for field_id in ("party_kind", "party_name", "region", "violation_types", "facts", "declaration"):
-        assert f'id="{field_id}-error"' in html or f'{field_id}-error' in html, field_id
+    for field_id in (
+        "party_kind",
+        "party_name",
+        "region",
+        "violation_types",
+        "facts",
+        "declaration",
+    ):
+        assert f'id="{field_id}-error"' in html or f"{field_id}-error" in html, field_id
 
 
 def test_invalid_form_keeps_everything_typed(client):
@@ -101,13 +120,17 @@ def test_invalid_form_says_files_must_be_chosen_again(client):
 
 def test_invalid_resident_id_number_is_refused_next_to_the_field(app, client):
     client.set_cookie("lang", "en")
-    html = client.post("/report", data=real_name(id_number="110105194912310021")).get_data(as_text=True)
+    html = client.post("/report", data=real_name(id_number="110105194912310021")).get_data(
+        as_text=True
+    )
     assert 'id="id_number-error"' in html and "not a valid resident ID number" in html
     assert count_reports(app) == 0
 
 
 def test_real_name_report_needs_name_id_number_and_phone(client):
-    html = client.post("/report", data=report_form(identity_mode="real_name")).get_data(as_text=True)
+    html = client.post("/report", data=report_form(identity_mode="real_name")).get_data(
+        as_text=True
+    )
     assert all(f'id="{f}-error"' in html for f in ("real_name", "id_number", "phone"))
 
 
@@ -152,12 +175,16 @@ def test_unknown_violation_type_is_refused(client):
 
 
 def test_conduct_end_before_start_is_refused(client):
-    html = client.post("/report", data=report_form(conduct_from="2026-05-01", conduct_to="2026-04-01")).get_data(as_text=True)
+    html = client.post(
+        "/report", data=report_form(conduct_from="2026-05-01", conduct_to="2026-04-01")
+    ).get_data(as_text=True)
     assert 'id="conduct_to-error"' in html
 
 
 def test_conduct_date_in_the_future_is_refused(client):
-    html = client.post("/report", data=report_form(conduct_from="2099-01-01")).get_data(as_text=True)
+    html = client.post("/report", data=report_form(conduct_from="2099-01-01")).get_data(
+        as_text=True
+    )
     assert 'id="conduct_from-error"' in html
 
 
@@ -204,7 +231,9 @@ def test_too_many_files_are_refused(client, app):
     app.config["EVIDENCE_MAX_FILES"] = 1
     data = report_form()
     data["evidence"] = [(io.BytesIO(png_bytes()), "a.png"), (io.BytesIO(png_bytes()), "b.png")]
-    html = client.post("/report", data=data, content_type="multipart/form-data").get_data(as_text=True)
+    html = client.post("/report", data=data, content_type="multipart/form-data").get_data(
+        as_text=True
+    )
     assert 'id="evidence-error"' in html
 
 
@@ -212,15 +241,22 @@ def test_mislabelled_file_is_refused_by_name(client):
     client.set_cookie("lang", "en")
     data = report_form()
     data["evidence"] = [(io.BytesIO(b"MZ" + b"\x00" * 100), "photo.jpg")]
-    html = client.post("/report", data=data, content_type="multipart/form-data").get_data(as_text=True)
+    html = client.post("/report", data=data, content_type="multipart/form-data").get_data(
+        as_text=True
+    )
     assert "photo.jpg" in html and "not a supported type" in html
 
 
 def test_files_over_the_total_limit_are_refused(client, app):
     app.config["EVIDENCE_MAX_TOTAL_BYTES"] = 100
     data = report_form()
-    data["evidence"] = [(io.BytesIO(png_bytes()), "a.png"), (io.BytesIO(png_bytes((1, 2, 3))), "b.png")]
-    html = client.post("/report", data=data, content_type="multipart/form-data").get_data(as_text=True)
+    data["evidence"] = [
+        (io.BytesIO(png_bytes()), "a.png"),
+        (io.BytesIO(png_bytes((1, 2, 3))), "b.png"),
+    ]
+    html = client.post("/report", data=data, content_type="multipart/form-data").get_data(
+        as_text=True
+    )
     assert 'id="evidence-error"' in html
 
 
@@ -234,7 +270,9 @@ def test_request_body_over_the_hard_limit_gets_a_clear_413_page(client, app):
 
 
 def test_error_messages_are_in_chinese_by_default(client):
-    html = client.post("/report", data=real_name(id_number="110105194912310021")).get_data(as_text=True)
+    html = client.post("/report", data=real_name(id_number="110105194912310021")).get_data(
+        as_text=True
+    )
     assert "身份证" in html
 
 

@@ -11,7 +11,10 @@ from tests.conftest import png_bytes
 
 
 def sign_in(client, receipt, code=None):
-    return client.post("/track", data={"case_number": receipt.case_number, "access_code": code or receipt.access_code})
+    return client.post(
+        "/track",
+        data={"case_number": receipt.case_number, "access_code": code or receipt.access_code},
+    )
 
 
 def test_receipt_opens_the_reporters_page(client, make_report):
@@ -24,7 +27,13 @@ def test_receipt_opens_the_reporters_page(client, make_report):
 
 def test_receipt_is_accepted_in_lower_case_without_dashes(client, make_report):
     _, receipt = make_report()
-    resp = client.post("/track", data={"case_number": receipt.case_number.lower().replace("-", ""), "access_code": receipt.access_code.lower().replace("-", "")})
+    resp = client.post(
+        "/track",
+        data={
+            "case_number": receipt.case_number.lower().replace("-", ""),
+            "access_code": receipt.access_code.lower().replace("-", ""),
+        },
+    )
     assert resp.status_code == 303
 
 
@@ -39,9 +48,13 @@ def test_wrong_access_code_is_refused_with_a_clear_message(client, make_report):
 def test_unknown_case_number_gets_the_same_answer_as_a_wrong_code(client, make_report):
     _, receipt = make_report()
     wrong_code = sign_in(client, receipt, code="00000-00000-00000-00000")
-    unknown = client.post("/track", data={"case_number": "JB2026-0000-0000", "access_code": receipt.access_code})
+    unknown = client.post(
+        "/track", data={"case_number": "JB2026-0000-0000", "access_code": receipt.access_code}
+    )
     assert wrong_code.status_code == unknown.status_code == 401
-    assert wrong_code.get_data(as_text=True).replace(receipt.case_number, "X") == unknown.get_data(as_text=True).replace("JB2026-0000-0000", "X")
+    assert wrong_code.get_data(as_text=True).replace(receipt.case_number, "X") == unknown.get_data(
+        as_text=True
+    ).replace("JB2026-0000-0000", "X")
 
 
 def test_malformed_receipt_values_are_explained(client):
@@ -70,7 +83,9 @@ def test_flask_session_cookie_never_holds_the_code(client, make_report):
 
 def test_only_a_hash_of_the_tracking_token_is_stored(client, make_report, fresh):
     _, receipt = make_report()
-    token = sign_in(client, receipt).headers["Set-Cookie"].split(f"{TRACK_COOKIE}=")[1].split(";")[0]
+    token = (
+        sign_in(client, receipt).headers["Set-Cookie"].split(f"{TRACK_COOKIE}=")[1].split(";")[0]
+    )
     stored = fresh().scalars(select(ReporterSession.token_hash)).one()
     assert stored != token and len(stored) == 64
 
@@ -112,8 +127,19 @@ def test_tracking_pages_are_not_stored_or_indexed(client, make_report):
 def test_reporter_sees_public_events_but_not_internal_ones(client, make_report, db):
     client.set_cookie("lang", "en")
     report, receipt = make_report()
-    report.events.append(ReportEvent(kind="internal_note", stage_after=Stage.RECEIVED, actor_kind=ActorKind.STAFF, is_public=False))
-    report.events.append(ReportEvent(kind="accepted", stage_after=Stage.CHECKING, actor_kind=ActorKind.STAFF, is_public=True))
+    report.events.append(
+        ReportEvent(
+            kind="internal_note",
+            stage_after=Stage.RECEIVED,
+            actor_kind=ActorKind.STAFF,
+            is_public=False,
+        )
+    )
+    report.events.append(
+        ReportEvent(
+            kind="accepted", stage_after=Stage.CHECKING, actor_kind=ActorKind.STAFF, is_public=True
+        )
+    )
     db.commit()
     sign_in(client, receipt)
     page = client.get("/track").get_data(as_text=True)
@@ -131,7 +157,10 @@ def test_reporter_can_add_information_with_a_file(client, make_report, fresh):
     sign_in(client, receipt)
     resp = client.post(
         "/track/reply",
-        data={"body": "补充：该院还虚开了检查单。", "evidence": [(io.BytesIO(png_bytes()), "more.png")]},
+        data={
+            "body": "补充：该院还虚开了检查单。",
+            "evidence": [(io.BytesIO(png_bytes()), "more.png")],
+        },
         content_type="multipart/form-data",
     )
     assert resp.status_code == 303
@@ -158,7 +187,9 @@ def test_reply_without_a_session_asks_for_the_receipt(client):
     assert client.post("/track/reply", data={"body": "hello"}).status_code == 401
 
 
-@pytest.mark.parametrize("app_config", [{"RATELIMIT_TRACK_CASE": "3 per hour", "RATELIMIT_TRACK_CLIENT": "100 per hour"}])
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_TRACK_CASE": "3 per hour", "RATELIMIT_TRACK_CLIENT": "100 per hour"}]
+)
 def test_wrong_codes_are_limited_per_case_number_across_clients(app, make_report, app_config):
     _, receipt = make_report()
     codes = []
@@ -169,7 +200,9 @@ def test_wrong_codes_are_limited_per_case_number_across_clients(app, make_report
     assert codes == [401, 401, 401, 429]
 
 
-@pytest.mark.parametrize("app_config", [{"RATELIMIT_TRACK_CASE": "100 per hour", "RATELIMIT_TRACK_CLIENT": "3 per hour"}])
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_TRACK_CASE": "100 per hour", "RATELIMIT_TRACK_CLIENT": "3 per hour"}]
+)
 def test_wrong_codes_are_limited_per_client_across_case_numbers(client, make_report, app_config):
     receipts = [make_report()[1] for _ in range(4)]
     codes = [sign_in(client, r, code="00000-00000-00000-00000").status_code for r in receipts]

@@ -14,7 +14,18 @@ def test_seed_demo_fills_the_jurisdiction_tree(app, fresh):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     names = set(fresh().scalars(select(Region.name_zh)))
-    assert {"银川市", "兴庆区", "亳州市", "谯城区", "涡阳县", "蒙城县", "利辛县", "盐城市", "北京市", "宁夏回族自治区"} <= names
+    assert {
+        "银川市",
+        "兴庆区",
+        "亳州市",
+        "谯城区",
+        "涡阳县",
+        "蒙城县",
+        "利辛县",
+        "盐城市",
+        "北京市",
+        "宁夏回族自治区",
+    } <= names
 
 
 def test_seed_demo_creates_custodians_and_demo_reports(app, fresh):
@@ -44,14 +55,22 @@ def test_seed_demo_refuses_a_production_configuration(database_url):
     import secrets
 
     app = create_app(
-        test_config(database_url, ENV="production", SECRET_KEY="p" * 40, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15", ARGON2_PROFILE="default")
+        test_config(
+            database_url,
+            ENV="production",
+            SECRET_KEY="p" * 40,
+            RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
+            ARGON2_PROFILE="default",
+        )
     )
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0 and "production" in result.output
     del secrets
 
 
-def test_create_recovery_key_prints_a_private_key_that_opens_identities(app, fresh, make_report, identity):
+def test_create_recovery_key_prints_a_private_key_that_opens_identities(
+    app, fresh, make_report, identity
+):
     result = app.test_cli_runner().invoke(args=["create-recovery-key"])
     assert result.exit_code == 0
     private = base64.b64decode(result.output.splitlines()[1])
@@ -78,7 +97,18 @@ def test_new_recovery_key_retires_the_old_one(app, fresh):
 
 def test_create_staff_with_custodian_right(app, fresh):
     result = app.test_cli_runner().invoke(
-        args=["create-staff", "--username", "li", "--name", "李保管", "--region", "640100", "--role", "approver", "--custodian"],
+        args=[
+            "create-staff",
+            "--username",
+            "li",
+            "--name",
+            "李保管",
+            "--region",
+            "640100",
+            "--role",
+            "approver",
+            "--custodian",
+        ],
         input="a long enough password\na long enough password\n",
     )
     assert result.exit_code == 0, result.output

@@ -9,7 +9,11 @@ PAGES = ["/", "/report", "/track", "/about/privacy", "/healthz", "/no-such-page"
 @pytest.mark.parametrize("path", PAGES)
 def test_every_response_carries_a_strict_csp(client, path):
     csp = client.get(path).headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert (
+        "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+        and "unsafe-inline" not in csp
+    )
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -72,7 +76,9 @@ def test_language_switch_returns_to_the_page(client):
     assert client.get("/lang/en?next=/report").headers["Location"] == "/report"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_language_switch_never_redirects_off_site(client, target):
     assert client.get("/lang/en", query_string={"next": target}).headers["Location"] == "/"
 
