@@ -259,6 +259,7 @@ def reply_track() -> tuple[str, int] | Response:
 
 
 @bp.post("/track/logout")
+@limiter.limit(_reply_limit)
 @private_page
 def logout_track() -> Response:
     """End the tracking session and forget its cookie."""

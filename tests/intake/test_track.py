@@ -224,3 +224,20 @@ def test_limit_page_is_clear_and_translated(client, make_report, app_config):
         sign_in(client, receipt, code="00000-00000-00000-00000")
     resp = sign_in(client, receipt, code="00000-00000-00000-00000")
     assert resp.status_code == 429 and "Too many attempts" in resp.get_data(as_text=True)
+
+
+def test_reporter_sees_messages_from_the_office(client, make_report, db, app):
+    from intake.models import MessageDirection
+    from intake.submission import report_context
+    from portal.security import data_cipher
+
+    report, receipt = make_report()
+    message = Message(direction=MessageDirection.TO_REPORTER, body_enc=b"")
+    report.messages.append(message)
+    db.flush()
+    message.body_enc = data_cipher().encrypt_text(
+        "请问您是何时发现的？", report_context(report.case_number, f"message:{message.id}")
+    )
+    db.commit()
+    sign_in(client, receipt)
+    assert "请问您是何时发现的？" in client.get("/track").get_data(as_text=True)

@@ -86,3 +86,19 @@ def test_language_switch_never_redirects_off_site(client, target):
 def test_unknown_language_is_ignored(client):
     resp = client.get("/lang/xx?next=/")
     assert resp.status_code == 303 and "lang=" not in resp.headers.get("Set-Cookie", "")
+
+
+def test_every_public_post_route_is_rate_limited(app):
+    from flask_limiter.util import get_qualified_name
+
+    from portal.security import limiter
+
+    unlimited = []
+    with app.app_context():
+        for rule in app.url_map.iter_rules():
+            if "POST" not in (rule.methods or set()):
+                continue
+            view = app.view_functions[rule.endpoint]
+            if not limiter.limit_manager.decorated_limits(get_qualified_name(view)):
+                unlimited.append(rule.rule)
+    assert unlimited == []
