@@ -46,6 +46,13 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+@bp.get("/robots.txt")
+def robots_txt() -> Response:
+    """Ask crawlers to keep out of the intake and tracking pages (they are noindex too)."""
+    body = "User-agent: *\nDisallow: /report\nDisallow: /track\nDisallow: /lang/\n"
+    return Response(body, mimetype="text/plain")
+
+
 @bp.get("/lang/<code>")
 def set_language(code: str) -> Response:
     """Switch the interface language and return to the page the reader was on."""

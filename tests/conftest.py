@@ -251,3 +251,18 @@ def fresh(app: Flask) -> Iterator[Callable[[], Session]]:
     yield factory
     for session in opened:
         session.close()
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[..., Flask]]:
+    """Factory of extra apps (other hosts, other settings); their connections close afterwards."""
+    made: list[Flask] = []
+
+    def factory(config: dict[str, Any]) -> Flask:
+        application = create_app(config)
+        made.append(application)
+        return application
+
+    yield factory
+    for application in made:
+        application.extensions["db_engine"].dispose()

@@ -25,6 +25,15 @@ def read_receipt(page: Page) -> tuple[str, str]:
     return page.locator("#case-number").inner_text(), page.locator("#access-code").inner_text()
 
 
+def file_anonymous_report(page: Page, base: str) -> tuple[str, str]:
+    """File a valid anonymous report and return its receipt."""
+    page.goto(f"{base}/report")
+    fill_common(page)
+    page.check('[name="declaration"]')
+    page.get_by_role("button", name="提交举报").click()
+    return read_receipt(page)
+
+
 def open_track(page: Page, base: str, case_number: str, code: str) -> None:
     page.goto(f"{base}/track")
     page.fill('[name="case_number"]', case_number)
@@ -100,11 +109,7 @@ def test_form_with_mistakes_keeps_what_was_typed(page: Page, live_server: str) -
 
 
 def test_reporter_can_add_information_on_track(page: Page, live_server: str) -> None:
-    page.goto(f"{live_server}/report")
-    fill_common(page)
-    page.check('[name="declaration"]')
-    page.get_by_role("button", name="提交举报").click()
-    case_number, code = read_receipt(page)
+    case_number, code = file_anonymous_report(page, live_server)
     open_track(page, live_server, case_number, code)
     page.fill('[name="body"]', "补充：该院上月又办理了三例挂床住院。")
     page.set_input_files(
@@ -116,11 +121,7 @@ def test_reporter_can_add_information_on_track(page: Page, live_server: str) -> 
 
 
 def test_reporter_can_sign_out(page: Page, live_server: str) -> None:
-    page.goto(f"{live_server}/report")
-    fill_common(page)
-    page.check('[name="declaration"]')
-    page.get_by_role("button", name="提交举报").click()
-    case_number, code = read_receipt(page)
+    case_number, code = file_anonymous_report(page, live_server)
     open_track(page, live_server, case_number, code)
     page.get_by_role("button", name="退出").click()
     expect(page.locator('[name="access_code"]')).to_be_visible()
@@ -131,11 +132,7 @@ def test_reporter_can_sign_out(page: Page, live_server: str) -> None:
 def test_pages_work_without_javascript(browser: Browser, live_server: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server}/report")
-    fill_common(page)
-    page.check('[name="declaration"]')
-    page.get_by_role("button", name="提交举报").click()
-    case_number, code = read_receipt(page)
+    case_number, code = file_anonymous_report(page, live_server)
     open_track(page, live_server, case_number, code)
     expect(page.locator("#stage")).to_have_attribute("data-stage", "received")
     context.close()

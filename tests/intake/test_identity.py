@@ -19,6 +19,10 @@ from tests.conftest import VALID_ID
 TODAY = date(2026, 11, 22)
 
 
+def seal_of(db, report):
+    return db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
+
+
 def test_resident_id_with_correct_checksum_is_valid():
     assert resident_id_is_valid(VALID_ID, TODAY)
 
@@ -89,7 +93,7 @@ def test_custodian_of_the_report_region_opens_with_password(
 ):
     key = make_custodian_user("640100", password="custodian password 1")
     report, _ = make_report("640104", identity=identity)
-    seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
+    seal = seal_of(db, report)
     assert open_with_custodian_password(db, seal, key, "custodian password 1") == identity
 
 
@@ -98,7 +102,7 @@ def test_custodian_of_an_ancestor_region_opens_with_password(
 ):
     key = make_custodian_user("640000", password="province custodian pw")
     report, _ = make_report("640104", identity=identity)
-    seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
+    seal = seal_of(db, report)
     assert (
         open_with_custodian_password(db, seal, key, "province custodian pw").id_number
         == identity.id_number
@@ -110,7 +114,7 @@ def test_custodian_with_wrong_password_cannot_open(
 ):
     key = make_custodian_user("640000", password="province custodian pw")
     report, _ = make_report("640104", identity=identity)
-    seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
+    seal = seal_of(db, report)
     with pytest.raises(DecryptionError):
         open_with_custodian_password(db, seal, key, "wrong password here")
 
@@ -120,7 +124,7 @@ def test_custodian_of_another_province_cannot_open(
 ):
     key = make_custodian_user("340000", password="anhui custodian pw")
     report, _ = make_report("640104", identity=identity)
-    seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
+    seal = seal_of(db, report)
     with pytest.raises(DecryptionError):
         open_with_custodian_password(db, seal, key, "anhui custodian pw")
 
@@ -130,14 +134,14 @@ def test_custodian_of_a_sibling_county_cannot_open(
 ):
     key = make_custodian_user("640105", password="xixia custodian pw")
     report, _ = make_report("640104", identity=identity)
-    seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
+    seal = seal_of(db, report)
     with pytest.raises(DecryptionError):
         open_with_custodian_password(db, seal, key, "xixia custodian pw")
 
 
 def test_recovery_key_opens_the_identity(db, make_report, recovery_private_key, identity):
     report, _ = make_report(identity=identity)
-    seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
+    seal = seal_of(db, report)
     assert open_with_recovery_key(seal, recovery_private_key) == identity
 
 
@@ -145,7 +149,7 @@ def test_another_private_key_cannot_open_the_identity(
     db, make_report, recovery_private_key, identity
 ):
     report, _ = make_report(identity=identity)
-    seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
+    seal = seal_of(db, report)
     _, stranger = generate_keypair()
     with pytest.raises(DecryptionError):
         open_with_recovery_key(seal, stranger)
@@ -157,7 +161,7 @@ def test_server_secrets_alone_cannot_open_the_identity(
     """Everything the server holds (config keys and every row) without a password or the offline key."""
     make_custodian_user("640000")
     report, _ = make_report(identity=identity)
-    seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
+    seal = seal_of(db, report)
     server_secrets = [app.config["DATA_KEY_BYTES"], app.config["SECRET_KEY"].encode()[:32]]
     for secret in server_secrets:
         with pytest.raises(DecryptionError):
@@ -166,4 +170,4 @@ def test_server_secrets_alone_cannot_open_the_identity(
 
 def test_anonymous_report_has_no_sealed_identity(db, make_report, recovery_private_key):
     report, _ = make_report()
-    assert db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id)) is None
+    assert seal_of(db, report) is None

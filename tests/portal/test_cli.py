@@ -5,7 +5,6 @@ from sqlalchemy import func, select
 
 from intake.identity import open_with_recovery_key
 from intake.models import IdentitySeal, Report
-from portal import create_app
 from portal.models import RecoveryKey, Region, StaffUser
 from tests.conftest import test_config
 
@@ -51,10 +50,8 @@ def test_seed_demo_if_empty_leaves_existing_data_alone(app, fresh):
     assert fresh().scalar(select(func.count()).select_from(Report)) == 0
 
 
-def test_seed_demo_refuses_a_production_configuration(database_url):
-    import secrets
-
-    app = create_app(
+def test_seed_demo_refuses_a_production_configuration(database_url, make_app):
+    app = make_app(
         test_config(
             database_url,
             ENV="production",
@@ -65,7 +62,6 @@ def test_seed_demo_refuses_a_production_configuration(database_url):
     )
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0 and "production" in result.output
-    del secrets
 
 
 def test_create_recovery_key_prints_a_private_key_that_opens_identities(
@@ -125,7 +121,7 @@ def test_create_staff_refuses_a_short_password(app, password):
     assert result.exit_code != 0 and "12 characters" in result.output
 
 
-def test_db_upgrade_command_applies_migrations(tmp_path):
-    app = create_app(test_config(f"sqlite:///{tmp_path / 'cli.sqlite3'}"))
+def test_db_upgrade_command_applies_migrations(tmp_path, make_app):
+    app = make_app(test_config(f"sqlite:///{tmp_path / 'cli.sqlite3'}"))
     result = app.test_cli_runner().invoke(args=["db-upgrade"])
     assert result.exit_code == 0 and "up to date" in result.output

@@ -34,9 +34,7 @@ def clean_redis():
     conn.close()
 
 
-def test_wrong_codes_on_one_host_count_on_another(database_url, make_report):
-    from portal import create_app
-
+def test_wrong_codes_on_one_host_count_on_another(database_url, make_report, make_app):
     settings = test_config(
         database_url,
         RATELIMIT_STORAGE_URI=REDIS,
@@ -44,7 +42,7 @@ def test_wrong_codes_on_one_host_count_on_another(database_url, make_report):
         RATELIMIT_TRACK_CASE="2 per hour",
     )
     _, receipt = make_report()
-    host_a, host_b = create_app(dict(settings)), create_app(dict(settings))
+    host_a, host_b = make_app(dict(settings)), make_app(dict(settings))
     wrong = {"case_number": receipt.case_number, "access_code": "00000-00000-00000-00000"}
     codes = [
         host_a.test_client().post("/track", data=wrong).status_code,
@@ -54,16 +52,15 @@ def test_wrong_codes_on_one_host_count_on_another(database_url, make_report):
     assert codes == [401, 401, 429]
 
 
-def test_limit_counters_live_in_redis_without_client_addresses(database_url, make_report):
+def test_limit_counters_live_in_redis_without_client_addresses(database_url, make_app):
     import redis
 
-    from portal import create_app
-
-    app = create_app(
+    app = make_app(
         test_config(database_url, RATELIMIT_STORAGE_URI=REDIS, RATELIMIT_KEY_PREFIX=PREFIX)
     )
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = "203.0.113.99"
     client.post("/track", data={"case_number": "JB2026-0000-0000", "access_code": "0" * 20})
-    keys = [k.decode() for k in redis.Redis.from_url(REDIS).scan_iter(f"*{PREFIX}*")]
+    with redis.Redis.from_url(REDIS) as conn:
+        keys = [k.decode() for k in conn.scan_iter(f"*{PREFIX}*")]
     assert keys and not any("203.0.113.99" in k for k in keys)

@@ -1,6 +1,5 @@
 import pytest
 
-from portal import create_app
 from tests.conftest import test_config
 
 PAGES = ["/", "/report", "/track", "/about/privacy", "/healthz", "/no-such-page"]
@@ -46,8 +45,8 @@ def test_healthz_reports_a_working_database(client):
     assert resp.status_code == 200 and resp.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_reports_an_unreachable_database(tmp_path):
-    app = create_app(test_config(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"))
+def test_healthz_reports_an_unreachable_database(tmp_path, make_app):
+    app = make_app(test_config(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"))
     resp = app.test_client().get("/healthz")
     assert resp.status_code == 503 and resp.get_json()["database"] == "unavailable"
 
@@ -102,3 +101,8 @@ def test_every_public_post_route_is_rate_limited(app):
             if not limiter.limit_manager.decorated_limits(get_qualified_name(view)):
                 unlimited.append(rule.rule)
     assert unlimited == []
+
+
+def test_robots_txt_keeps_crawlers_out_of_intake_and_tracking(client):
+    body = client.get("/robots.txt").get_data(as_text=True)
+    assert "Disallow: /report" in body and "Disallow: /track" in body
