@@ -358,19 +358,31 @@ class ReplyForm(FlaskForm):
     )
     evidence = MultipleFileField(_l("More evidence files (optional)"))
 
-    def __init__(self, *args: Any, existing_files: int = 0, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, existing_files: int = 0, existing_bytes: int = 0, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # The evidence limits hold per report, so files already sent count against them.
         self.existing_files = existing_files
+        self.existing_bytes = existing_bytes
         self.clean_files: list[CleanFile] = []
         self.file_errors: list[str] = []
 
     def validate_evidence(self, field: MultipleFileField) -> None:
         cfg = current_app.config
+        chosen = [s for s in field.data or [] if isinstance(s, FileStorage) and s.filename]
+        if chosen and self.existing_files >= cfg["EVIDENCE_MAX_FILES"]:
+            raise ValidationError(
+                _l(
+                    "This report already has the most files allowed (%(count)d).",
+                    count=cfg["EVIDENCE_MAX_FILES"],
+                )
+            )
         self.clean_files, self.file_errors = clean_files(
-            field.data or [],
-            max_files=cfg["EVIDENCE_MAX_FILES"],
+            chosen,
+            max_files=cfg["EVIDENCE_MAX_FILES"] - self.existing_files,
             max_file=cfg["EVIDENCE_MAX_FILE_BYTES"],
-            max_total=cfg["EVIDENCE_MAX_TOTAL_BYTES"],
+            max_total=max(cfg["EVIDENCE_MAX_TOTAL_BYTES"] - self.existing_bytes, 0),
         )
         if self.file_errors:
             raise ValidationError(self.file_errors[0])

@@ -185,7 +185,7 @@ def _render_track_page(
         render_template(
             "intake/track_case.html",
             view=view,
-            reply_form=reply_form or ReplyForm(existing_files=view.evidence_count),
+            reply_form=reply_form or ReplyForm(),
             logout_form=LogoutForm(),
         ),
         status,
@@ -247,7 +247,9 @@ def reply_track() -> tuple[str, int] | Response:
     if report is None:
         db_session().commit()
         return render_template("intake/track_login.html", form=TrackForm(), expired=True), 401
-    form = ReplyForm(existing_files=len(report.evidence))
+    form = ReplyForm(
+        existing_files=len(report.evidence), existing_bytes=sum(e.size for e in report.evidence)
+    )
     if not form.validate_on_submit():
         return _render_track_page(report, form, 422)
     add_reporter_reply(

@@ -19,7 +19,14 @@ def pg_dump_bytes(url: str) -> bytes:
     if shutil.which("pg_dump") is None:
         pytest.skip("pg_dump is not installed")
     parsed = make_url(url)
-    cmd = ["pg_dump", "--data-only", "-h", parsed.host or "127.0.0.1", "-p", str(parsed.port or 5432)]
+    cmd = [
+        "pg_dump",
+        "--data-only",
+        "-h",
+        parsed.host or "127.0.0.1",
+        "-p",
+        str(parsed.port or 5432),
+    ]
     cmd += ["-U", parsed.username or "postgres", parsed.database or "postgres"]
     return subprocess.run(cmd, check=True, capture_output=True).stdout
 

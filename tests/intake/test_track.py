@@ -241,3 +241,18 @@ def test_reporter_sees_messages_from_the_office(client, make_report, db, app):
     db.commit()
     sign_in(client, receipt)
     assert "请问您是何时发现的？" in client.get("/track").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app_config", [{"EVIDENCE_MAX_FILES": 2}])
+def test_file_limit_counts_files_already_sent_with_the_report(client, make_report, app_config):
+    from intake.evidence import clean_upload
+
+    clean = clean_upload("a.png", png_bytes(), 1 << 20)
+    _, receipt = make_report(files=[clean, clean])
+    sign_in(client, receipt)
+    resp = client.post(
+        "/track/reply",
+        data={"body": "再补充一张", "evidence": [(io.BytesIO(png_bytes()), "c.png")]},
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 422 and 'id="evidence-error"' in resp.get_data(as_text=True)
