@@ -37,7 +37,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
-    from portal import db, i18n, security, views
+    from portal import audit, db, i18n, security, settings, views  # noqa: F401  (audit/settings register tables)
     from portal.cli import register_cli
 
     db.init_app(app)

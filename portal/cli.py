@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import secrets
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
@@ -91,6 +93,61 @@ def register_cli(app: Flask) -> None:
             make_custodian(session, user, password, kdf_params())
         session.commit()
         click.echo(f"staff user {username} created")
+
+    @app.cli.command("deadline")
+    @click.option(
+        "--from",
+        "start",
+        required=True,
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="YYYY-MM-DD",
+    )
+    @click.option("--working-days", "days", required=True, type=click.IntRange(0, 1000))
+    def deadline_cmd(start: datetime, days: int) -> None:
+        """Print the date N working days after a date (the start day does not count)."""
+        from intake.deadlines import add_working_days
+
+        result = add_working_days(db_session(), start.date(), days)
+        note = (
+            "  (estimated: the official calendar of that year is not known)"
+            if result.estimated
+            else ""
+        )
+        click.echo(f"{result.due.isoformat()}{note}")
+
+    @app.cli.command("reward-quote")
+    @click.option("--case-value", required=True, help="yuan, e.g. 1500000 or 1,500,000.00")
+    @click.option("--insider", is_flag=True, help="the reporter works at the reported organisation")
+    def reward_quote_cmd(case_value: str, insider: bool) -> None:
+        """Print the reward for a case value under the current schedule."""
+        from intake.rewards import get_reward_schedule, quote_reward
+
+        try:
+            value = Decimal(case_value.replace(",", "").strip())
+        except InvalidOperation as exc:
+            raise click.BadParameter(
+                "give the case value in yuan, e.g. 1500000", param_hint="--case-value"
+            ) from exc
+        if not value.is_finite() or value <= 0:
+            raise click.BadParameter(
+                "the case value must be a positive amount", param_hint="--case-value"
+            )
+        click.echo(
+            f"{quote_reward(value, get_reward_schedule(db_session()), insider=insider):,.2f}"
+        )
+
+    @app.cli.command("verify-audit")
+    def verify_audit_cmd() -> None:
+        """Check the audit chain; exit non-zero naming the first bad entry."""
+        from portal.audit import verify_chain
+
+        problem = verify_chain(db_session())
+        if problem is not None:
+            click.echo(
+                f"audit chain broken at entry {problem.sequence}: {problem.reason}", err=True
+            )
+            raise SystemExit(1)
+        click.echo("audit chain intact")
 
     @app.cli.command("seed-demo")
     @click.option(

@@ -8,6 +8,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import audit
 from portal.crypto import KdfParams, fingerprint, generate_keypair, lock_private_key
 from portal.db import utcnow
 from portal.models import CustodianKey, RecoveryKey, Region, StaffRole, StaffUser
@@ -39,6 +40,7 @@ def create_staff_user(
     region: Region,
     roles: list[str],
     hasher: PasswordHasher,
+    actor: str = "cli",
 ) -> StaffUser:
     """Create a staff account with an Argon2id password hash and the given roles."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -57,12 +59,19 @@ def create_staff_user(
     )
     session.add(user)
     session.flush()
+    audit.record(
+        session,
+        "staff.created",
+        actor=actor,
+        subject=f"staff:{user.id}",
+        details={"region": region.code, "roles": sorted(set(roles))},
+    )
     log.info("staff user %s created in region %s", user.id, region.code)
     return user
 
 
 def make_custodian(
-    session: Session, user: StaffUser, password: str, kdf: KdfParams
+    session: Session, user: StaffUser, password: str, kdf: KdfParams, actor: str = "cli"
 ) -> CustodianKey:
     """Give `user` the custodian right for their home region: a key pair locked by their password."""
     public, private = generate_keypair()
@@ -78,11 +87,18 @@ def make_custodian(
     )
     session.add(key)
     session.flush()
+    audit.record(
+        session,
+        "custodian.key_created",
+        actor=actor,
+        subject=f"staff:{user.id}",
+        details={"custodian_key": key.id},
+    )
     log.info("staff user %s made identity custodian for region %s", user.id, user.region_id)
     return key
 
 
-def create_recovery_key(session: Session) -> tuple[RecoveryKey, bytes]:
+def create_recovery_key(session: Session, actor: str = "cli") -> tuple[RecoveryKey, bytes]:
     """Create a new recovery key pair, retire the old one, and return (row, private key).
 
     Only the public half is stored; the caller must show the private half once and forget it.
@@ -94,5 +110,12 @@ def create_recovery_key(session: Session) -> tuple[RecoveryKey, bytes]:
     row = RecoveryKey(public_key=public, fingerprint=fingerprint(public), created_at=now)
     session.add(row)
     session.flush()
+    audit.record(
+        session,
+        "recovery_key.created",
+        actor=actor,
+        subject=f"recovery_key:{row.id}",
+        details={"fingerprint": row.fingerprint},
+    )
     log.info("recovery key %s created", row.fingerprint)
     return row, private

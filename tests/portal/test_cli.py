@@ -125,3 +125,50 @@ def test_db_upgrade_command_applies_migrations(tmp_path, make_app):
     app = make_app(test_config(f"sqlite:///{tmp_path / 'cli.sqlite3'}"))
     result = app.test_cli_runner().invoke(args=["db-upgrade"])
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_deadline_command_skips_national_day(app):
+    result = app.test_cli_runner().invoke(
+        args=["deadline", "--from", "2026-09-28", "--working-days", "15"]
+    )
+    assert result.output.strip() == "2026-10-23"
+
+
+def test_deadline_command_marks_an_unknown_year_as_estimated(app):
+    result = app.test_cli_runner().invoke(
+        args=["deadline", "--from", "2027-03-01", "--working-days", "5"]
+    )
+    assert result.output.startswith("2027-03-08") and "estimated" in result.output
+
+
+def test_deadline_command_refuses_a_malformed_date(app):
+    result = app.test_cli_runner().invoke(
+        args=["deadline", "--from", "28/09/2026", "--working-days", "15"]
+    )
+    assert result.exit_code == 2
+
+
+def test_reward_quote_prints_the_worked_example(app):
+    result = app.test_cli_runner().invoke(args=["reward-quote", "--case-value", "1,500,000"])
+    assert result.output.strip() == "20,500.00"
+
+
+def test_reward_quote_refuses_a_non_number(app):
+    result = app.test_cli_runner().invoke(args=["reward-quote", "--case-value", "lots"])
+    assert result.exit_code == 2 and "case value" in result.output
+
+
+def test_reward_quote_uses_the_stored_schedule(app, db):
+    from decimal import Decimal
+
+    from intake.rewards import DEFAULT_SCHEDULE, REWARD_SCHEDULE_SETTING
+    from portal.settings import put_setting
+
+    data = DEFAULT_SCHEDULE.to_json()
+    data["insider_uplift_percent"] = str(Decimal("10"))
+    put_setting(db, REWARD_SCHEDULE_SETTING, data)
+    db.commit()
+    result = app.test_cli_runner().invoke(
+        args=["reward-quote", "--case-value", "1500000", "--insider"]
+    )
+    assert result.output.strip() == "22,550.00"
