@@ -110,3 +110,64 @@ def party_kind_label(code: str) -> object:
         if choice.code == code:
             return choice.label
     raise KeyError(code)
+
+
+# Grounds for declining a report (不予受理), domain.md §3: declining needs one of these.
+DECLINE_GROUNDS: tuple[Choice, ...] = (
+    Choice("not_reportable", _l("Not a reportable matter")),
+    Choice("no_party_or_facts", _l("No clear reported party or no facts")),
+    Choice("under_investigation", _l("Already under investigation")),
+    Choice("repeat_no_new_clue", _l("Repeats a closed case with no new clue")),
+    Choice("upheld_on_review", _l("Upheld on review by the higher level")),
+    Choice(
+        "litigation", _l("Belongs to litigation, arbitration or administrative reconsideration")
+    ),
+)
+
+# Competent bodies a report outside our remit is transferred to (移送), domain.md §3.
+TRANSFER_BODIES: tuple[Choice, ...] = (
+    Choice("health_commission", _l("Health commission")),
+    Choice("market_regulation", _l("Market regulation administration")),
+    Choice("police", _l("Public security (suspected crime)")),
+    Choice("discipline", _l("Discipline inspection and supervision")),
+)
+
+# Handling measures (domain.md §4 and §5).
+MEASURES: tuple[Choice, ...] = (
+    Choice("recover", _l("Recover the fund loss")),
+    Choice("fine", _l("Fine")),
+    Choice("correction", _l("Order to correct within a deadline")),
+    Choice("suspend_agreement", _l("Suspend the service agreement")),
+    Choice("terminate_agreement", _l("Terminate the service agreement")),
+    Choice("licence_action", _l("Action on a practising licence")),
+    Choice("to_police", _l("Transfer to the police")),
+    Choice("to_discipline", _l("Transfer to discipline inspection")),
+)
+
+ROLE_LABELS: tuple[Choice, ...] = (
+    Choice("intake_officer", _l("Intake officer")),
+    Choice("investigator", _l("Investigator")),
+    Choice("approver", _l("Approver")),
+    Choice("reward_officer", _l("Reward officer")),
+    Choice("publisher", _l("Publisher")),
+    Choice("social_supervisor", _l("Social supervisor")),
+    Choice("administrator", _l("Administrator")),
+)
+
+
+def label_of(choices: tuple[Choice, ...], code: str) -> object:
+    """Return the label of `code` in `choices`, or the code itself when it is unknown."""
+    return next((c.label for c in choices if c.code == code), code)
+
+
+# Short stage names for staff pages (the reporter's page explains each in plain words).
+STAGE_LABELS: tuple[Choice, ...] = (
+    Choice("received", _l("Received")),
+    Choice("checking", _l("Checking")),
+    Choice("handling", _l("Handling")),
+    Choice("feedback", _l("Feedback")),
+    Choice("reward", _l("Reward")),
+    Choice("closed", _l("Closed")),
+    Choice("declined", _l("Declined")),
+    Choice("transferred", _l("Transferred")),
+)

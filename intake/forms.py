@@ -4,10 +4,8 @@ hotline and partner systems post to /report with them."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import get_locale
@@ -34,10 +32,9 @@ from intake.catalog import PARTY_KINDS, VIOLATION_GROUPS
 from intake.evidence import CleanFile, EvidenceRejected, clean_upload
 from intake.identity import normalize_phone, real_name_problem, resident_id_is_valid
 from intake.receipts import normalize_access_code, normalize_case_number
-from portal.db import utcnow
 from portal.models import Region, RegionLevel
+from portal.timeutil import today_in_china
 
-CHINA = ZoneInfo("Asia/Shanghai")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MAX_AMOUNT = Decimal("1000000000000")
 
@@ -55,11 +52,6 @@ EVIDENCE_MESSAGES = {
     "image_too_big": _l("“%(name)s” has too many pixels; send a smaller picture."),
     "pdf_encrypted": _l("“%(name)s” is password-protected. Send it without a password."),
 }
-
-
-def today_in_china() -> date:
-    """Return today's date on the official calendar."""
-    return utcnow().astimezone(CHINA).date()
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -390,3 +382,27 @@ class ReplyForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """A CSRF-protected button to end a tracking session."""
+
+
+class ClaimForm(FlaskForm):
+    """Claiming a reward on /track; an anonymous reporter gives a verifiable identity here."""
+
+    real_name = StringField(_l("Your full legal name"), validators=[Length(max=30)])
+    id_number = StringField(
+        _l("Resident ID number"),
+        validators=[Length(max=18, message=_l("A resident ID number has 18 characters."))],
+    )
+    phone = StringField(_l("Phone number"), validators=[Length(max=20)])
+    address = StringField(_l("Postal address (optional)"), validators=[Optional(), Length(max=200)])
+
+    def __init__(self, *args: Any, needs_identity: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs_identity = needs_identity
+
+    def _real_name(self) -> bool:
+        return self.needs_identity
+
+    # The same checks as on the report form (ID checksum, phone, no alias).
+    validate_real_name = ReportForm.validate_real_name
+    validate_id_number = ReportForm.validate_id_number
+    validate_phone = ReportForm.validate_phone

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
-from portal.models import Region
+from portal.models import Region, StaffUser
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -83,11 +83,42 @@ class Report(Base):
     accept_due_on: Mapped[date] = mapped_column(Date)
     # True when the calendar fell back to Monday–Friday for a year it does not know.
     accept_due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The deadline of the current stage (acceptance, handling), kept here so the work
+    # queue can sort and filter by it with an index; None once nothing is due.
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    accept_extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Finish handling 90 calendar days after the case is opened (domain.md §3).
+    handle_due_on: Mapped[date | None] = mapped_column(Date)
+    handle_extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A real-name reporter is owed the accept/decline decision within 5 working days.
+    notice_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    notice_due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by run-deadlines the first time the current deadline passes.
+    overdue_since: Mapped[date | None] = mapped_column(Date)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    # A social supervisor's clue carries who filed it, so they can follow their own.
+    filed_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    decline_ground: Mapped[str | None] = mapped_column(String(32))
+    transfer_body: Mapped[str | None] = mapped_column(String(32))
+    # "founded" when a case was opened, "unfounded" when the check found nothing.
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    recovered_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    fine_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    # Codes of the measures taken (catalog.MEASURES), comma-separated.
+    measures: Mapped[str] = mapped_column(String(200), default="")
+    feedback_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A duplicate of the same clue points at the report kept (the one reported first).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic locking: two officers acting at once cannot both succeed.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     region: Mapped[Region] = relationship()
+    assignee: Mapped[StaffUser | None] = relationship(foreign_keys=[assignee_id])
+    merged_into: Mapped[Report | None] = relationship(remote_side=[id])
     violations: Mapped[list[ReportViolation]] = relationship(
         cascade="all, delete-orphan", order_by="ReportViolation.code"
     )
@@ -143,6 +174,9 @@ class ReportEvent(Base):
     actor_kind: Mapped[ActorKind] = mapped_column(_enum(ActorKind))
     actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A code the reporter may see with a public event: a decline ground, the body a report
+    # went to, the office (region code) that opened an identity. Never free text.
+    detail: Mapped[str] = mapped_column(String(40), default="")
     # The reason or note, encrypted: it may quote the report.
     note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -242,6 +276,11 @@ class IdentityGrant(Base):
     custodian_key_id: Mapped[int | None] = mapped_column(
         ForeignKey("custodian_keys.id"), index=True
     )
+    # Set when an approved access request re-sealed the envelope key for one officer.
+    staff_key_id: Mapped[int | None] = mapped_column(ForeignKey("staff_keys.id"), index=True)
+    access_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_access_requests.id", ondelete="CASCADE"), index=True
+    )
     recovery_key_id: Mapped[int | None] = mapped_column(ForeignKey("recovery_keys.id"))
     sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -266,3 +305,83 @@ class CalendarOverride(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     is_workday: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(String(80), default="")
+
+
+class AccessRequestStatus(enum.StrEnum):
+    """Where a request to open a sealed identity stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class IdentityAccessRequest(Base):
+    """An officer's request to read one sealed identity, and a custodian's decision (§7)."""
+
+    __tablename__ = "identity_access_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    seal_id: Mapped[int] = mapped_column(ForeignKey("identity_seals.id", ondelete="CASCADE"))
+    requester_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    reason_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[AccessRequestStatus] = mapped_column(
+        _enum(AccessRequestStatus), default=AccessRequestStatus.PENDING, index=True
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    report: Mapped[Report] = relationship()
+    seal: Mapped[IdentitySeal] = relationship()
+    requester: Mapped[StaffUser] = relationship(foreign_keys=[requester_id])
+
+    def __repr__(self) -> str:
+        return f"<IdentityAccessRequest {self.id} {self.status.value}>"
+
+
+class RewardStatus(enum.StrEnum):
+    """The life of a reward (domain.md §4)."""
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    CLAIMED = "claimed"
+    PAID = "paid"
+    LAPSED = "lapsed"
+
+
+class Reward(Base):
+    """A reward proposed for a report, approved by someone else, claimed, paid or lapsed."""
+
+    __tablename__ = "rewards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), unique=True
+    )
+    case_value: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    insider: Mapped[bool] = mapped_column(Boolean, default=False)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    status: Mapped[RewardStatus] = mapped_column(
+        _enum(RewardStatus), default=RewardStatus.PROPOSED, index=True
+    )
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # The reporter is notified on approval and must claim within 2 months (domain.md §4).
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A non-cash payment reference (bank transfer number), encrypted.
+    payment_ref_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    report: Mapped[Report] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Reward {self.id} {self.status.value}>"

@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,9 +18,9 @@ from intake.receipts import AccessCodeHasher, hash_submission_key, new_access_co
 from portal.crypto import DataCipher
 from portal.db import utcnow
 from portal.models import Region
+from portal.timeutil import CHINA
 
 log = logging.getLogger(__name__)
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -43,6 +42,9 @@ class ReportDraft:
     wants_reward: bool = False
     is_insider: bool = False
     files: list[CleanFile] = field(default_factory=list)
+    # "web" for the public form, "supervisor" for a social supervisor's clue (§6 of issue 3).
+    source: str = "web"
+    filed_by_staff_id: int | None = None
 
     def __repr__(self) -> str:
         return f"<ReportDraft region={self.region.code} files={len(self.files)}>"
@@ -127,6 +129,10 @@ def submit_report(
         received_at=now,
         accept_due_on=due.due,
         accept_due_estimated=due.estimated,
+        due_on=due.due,
+        due_estimated=due.estimated,
+        source=draft.source,
+        filed_by_staff_id=draft.filed_by_staff_id,
     )
     report.region = draft.region
     report.violations = [ReportViolation(code=code) for code in sorted(set(draft.violation_codes))]

@@ -21,6 +21,8 @@ from intake.models import (
     Report,
     ReporterSession,
     ReportEvent,
+    Reward,
+    RewardStatus,
     Stage,
 )
 from intake.receipts import AccessCodeHasher, normalize_access_code, normalize_case_number
@@ -95,6 +97,17 @@ class TimelineEntry:
 
     kind: str
     at: datetime
+    # A code shown with the step: decline ground, transfer body, office (region code).
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class RewardNotice:
+    """What the reporter sees of a reward offered to them."""
+
+    amount: str
+    status: str
+    claim_due_on: date | None
 
 
 @dataclass(frozen=True)
@@ -131,11 +144,12 @@ class ReporterView:
     timeline: list[TimelineEntry]
     conversation: list[ConversationEntry]
     deadlines: list[DeadlineLine]
+    reward: RewardNotice | None = None
 
 
 def reporter_view(session: Session, report: Report, cipher: DataCipher) -> ReporterView:
     """Return the reporter's view of `report`: public events, messages and deadlines only."""
-    timeline = [TimelineEntry(e.kind, e.created_at) for e in report.events if e.is_public]
+    timeline = [TimelineEntry(e.kind, e.created_at, e.detail) for e in report.events if e.is_public]
     conversation = [
         ConversationEntry(
             from_reporter=m.direction is MessageDirection.FROM_REPORTER,
@@ -160,7 +174,24 @@ def reporter_view(session: Session, report: Report, cipher: DataCipher) -> Repor
                 session, decision.created_at.astimezone(CHINA).date(), NOTIFY_DECISION_WORKING_DAYS
             )
             deadlines.append(DeadlineLine("notify_decision", notify.due, notify.estimated, True))
+    reward = session.scalar(select(Reward).where(Reward.report_id == report.id))
+    notice = None
+    if reward is not None and reward.status in {
+        RewardStatus.APPROVED,
+        RewardStatus.CLAIMED,
+        RewardStatus.PAID,
+        RewardStatus.LAPSED,
+    }:
+        # Proposed or refused rewards are internal until an approver decides (domain.md §4).
+        notice = RewardNotice(f"{reward.amount:,.2f}", reward.status.value, reward.claim_due_on)
+    if report.handle_due_on is not None:
+        deadlines.append(
+            DeadlineLine(
+                "handling", report.handle_due_on, False, report.stage not in {Stage.HANDLING}
+            )
+        )
     return ReporterView(
+        reward=notice,
         case_number=report.case_number,
         stage=report.stage,
         received_at=report.received_at,

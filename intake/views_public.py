@@ -18,14 +18,16 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from intake.catalog import VIOLATION_GROUPS
-from intake.forms import LogoutForm, ReplyForm, ReportForm, TrackForm
+from intake.catalog import DECLINE_GROUNDS, TRANSFER_BODIES, VIOLATION_GROUPS, label_of
+from intake.forms import ClaimForm, LogoutForm, ReplyForm, ReportForm, TrackForm
 from intake.identity import ReporterIdentity, SealingUnavailable, normalize_phone
-from intake.models import Report
+from intake.models import IdentityMode, Report
 from intake.receipts import access_code_hasher, normalize_case_number
+from intake.rewards_flow import claim_reward
 from intake.submission import AlreadySubmitted, ReportDraft, find_by_submission_key, submit_report
 from intake.tracking import (
     add_reporter_reply,
@@ -35,14 +37,35 @@ from intake.tracking import (
     reporter_view,
     start_reporter_session,
 )
+from intake.workflow import WorkflowError
 from portal.db import db_session
-from portal.models import list_regions
+from portal.models import get_region_by_code, list_regions
 from portal.security import data_cipher, keyed_digest, limiter, private_page
+from portal.timeutil import today_in_china
 
 bp = Blueprint("intake", __name__)
 log = logging.getLogger(__name__)
 
 TRACK_COOKIE = "portal_track"
+
+
+@bp.context_processor
+def _track_helpers() -> dict[str, object]:
+    return {"event_detail": event_detail}
+
+
+def event_detail(kind: str, detail: str) -> object:
+    """Return the reporter-facing words for an event's detail code (never a person)."""
+    if kind == "declined":
+        return label_of(DECLINE_GROUNDS, detail)
+    if kind == "transferred":
+        return label_of(TRANSFER_BODIES, detail)
+    if kind == "identity_opened":
+        region = get_region_by_code(db_session(), detail)
+        if region is not None:
+            english = str(get_locale() or "").startswith("en")
+            return _("office of %(region)s", region=region.label("en" if english else "zh"))
+    return ""
 
 
 def _report_limit() -> str:
@@ -177,15 +200,20 @@ def _current_report() -> Report | None:
 
 
 def _render_track_page(
-    report: Report, reply_form: ReplyForm | None = None, status: int = 200
+    report: Report,
+    reply_form: ReplyForm | None = None,
+    status: int = 200,
+    claim_form: ClaimForm | None = None,
 ) -> tuple[str, int]:
     view = reporter_view(db_session(), report, data_cipher())
     db_session().commit()  # keeps the sliding idle expiry
+    anonymous = report.identity_mode is IdentityMode.ANONYMOUS
     return (
         render_template(
             "intake/track_case.html",
             view=view,
             reply_form=reply_form or ReplyForm(),
+            claim_form=claim_form or ClaimForm(needs_identity=anonymous),
             logout_form=LogoutForm(),
         ),
         status,
@@ -257,6 +285,44 @@ def reply_track() -> tuple[str, int] | Response:
     )
     db_session().commit()
     flash(_("Your message has been added to the report."), "success")
+    return redirect(url_for("intake.show_track"), code=303)
+
+
+@bp.post("/track/reward")
+@limiter.limit(_reply_limit)
+@private_page
+def claim_reward_view() -> tuple[str, int] | Response:
+    """Claim an offered reward; an anonymous reporter gives their identity, sealed at once."""
+    report = _current_report()
+    if report is None:
+        db_session().commit()
+        return render_template("intake/track_login.html", form=TrackForm(), expired=True), 401
+    anonymous = report.identity_mode is IdentityMode.ANONYMOUS
+    form = ClaimForm(needs_identity=anonymous)
+    if not form.validate_on_submit():
+        return _render_track_page(report, status=422, claim_form=form)
+    identity = None
+    if anonymous:
+        identity = ReporterIdentity(
+            name=form.real_name.data.strip(),
+            id_number=form.id_number.data.strip().upper(),
+            phone=normalize_phone(form.phone.data) or "",
+            address=(form.address.data or "").strip(),
+        )
+    try:
+        claim_reward(db_session(), report, identity=identity, today=today_in_china())
+    except WorkflowError as exc:
+        db_session().rollback()
+        form.form_errors.append(
+            _("The claim period has ended.")
+            if exc.code == "lapsed"
+            else _("There is no reward to claim.")
+        )
+        return _render_track_page(report, status=409, claim_form=form)
+    db_session().commit()
+    flash(
+        _("Your claim was received. The reward office will contact you about payment."), "success"
+    )
     return redirect(url_for("intake.show_track"), code=303)
 
 

@@ -46,7 +46,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     views.init_app(app)
     register_cli(app)
 
+    from intake.views_office import bp as office_bp
     from intake.views_public import bp as intake_bp
+    from intake.views_supervise import bp as supervise_bp
+    from portal.views_admin import bp as admin_bp
+    from portal.views_staff import bp as staff_bp
 
     app.register_blueprint(intake_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(office_bp)
+    app.register_blueprint(supervise_bp)
+    app.register_blueprint(admin_bp)
     return app

@@ -149,6 +149,41 @@ def register_cli(app: Flask) -> None:
             raise SystemExit(1)
         click.echo("audit chain intact")
 
+    @app.cli.command("run-deadlines")
+    def run_deadlines_cmd() -> None:
+        """Do all time-driven work: lapse unclaimed rewards, mark overdue reports. Idempotent."""
+        from intake.timers import run_deadlines
+        from portal.timeutil import today_in_china
+
+        result = run_deadlines(db_session(), today_in_china())
+        db_session().commit()
+        click.echo(
+            f"{result.lapsed_rewards} rewards lapsed, {result.newly_overdue} reports newly overdue"
+        )
+
+    @app.cli.command("reseal-identities")
+    @click.option(
+        "--recovery-key-file",
+        type=click.File("r"),
+        default="-",
+        help="file holding the base64 recovery private key (default: standard input)",
+    )
+    def reseal_identities_cmd(recovery_key_file) -> None:  # type: ignore[no-untyped-def]
+        """Grant sealed identities to custodians appointed since, using the recovery key."""
+        from intake.identity_access import reseal_for_new_custodians
+
+        try:
+            private = base64.b64decode(recovery_key_file.read().strip(), validate=True)
+        except ValueError as exc:
+            raise click.ClickException(
+                "the recovery key must be the base64 text printed at creation"
+            ) from exc
+        if len(private) != 32:
+            raise click.ClickException("the recovery key must be 32 bytes of base64")
+        added = reseal_for_new_custodians(db_session(), private)
+        db_session().commit()
+        click.echo(f"{added} grants added for custodians")
+
     @app.cli.command("seed-demo")
     @click.option(
         "--if-empty", is_flag=True, help="do nothing when the database already has regions"
@@ -196,6 +231,35 @@ def register_cli(app: Flask) -> None:
             )
             make_custodian(session, user, password, kdf_params())
         click.echo(f"demo custodians nx-/bj-/ah-/js-custodian, password: {password}")
+        from portal.timeutil import today_in_china
+
+        today = today_in_china()
+        for username, name, code, roles in (
+            ("yc-intake", "银川市受理员（演示）", "640100", ["intake_officer"]),
+            ("yc-investigator", "银川市核查员（演示）", "640100", ["investigator"]),
+            ("yc-approver", "银川市审核员（演示）", "640100", ["approver"]),
+            ("yc-reward", "银川市奖励专员（演示）", "640100", ["reward_officer"]),
+            ("nx-admin", "宁夏系统管理员（演示）", "640000", ["administrator"]),
+            ("nx-supervisor", "宁夏社会监督员（演示）", "640000", ["social_supervisor"]),
+        ):
+            if session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
+                continue
+            supervisor = "social_supervisor" in roles
+            create_staff_user(
+                session,
+                username=username,
+                display_name=name,
+                password=password,
+                region=regions[code],
+                roles=roles,
+                hasher=password_hasher(),
+                term_start=today if supervisor else None,
+                term_end=today.replace(year=today.year + 2) if supervisor else None,
+            )
+        click.echo(
+            "demo staff yc-intake, yc-investigator, yc-approver, yc-reward, nx-admin, nx-supervisor "
+            "(same password; each sets up two-factor at first sign-in on /staff/login)"
+        )
         for case_number, code in seed_demo_reports(session, regions):
             click.echo(f"demo report  case number: {case_number}  access code: {code}")
         session.commit()

@@ -37,6 +37,20 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_TRACK_CLIENT": "30 per hour",
     "RATELIMIT_TRACK_CASE": "10 per hour",
     "RATELIMIT_REPLY": "30 per hour",
+    # Failed staff sign-ins, per client and per account (successes do not count).
+    "RATELIMIT_LOGIN_CLIENT": "30 per hour",
+    "RATELIMIT_LOGIN_ACCOUNT": "10 per hour",
+    "RATELIMIT_STAFF_POST": "600 per hour",
+    # Staff sessions: 30 minutes idle, 8 hours at most (issue 3 §1).
+    "STAFF_IDLE_SECONDS": 30 * 60,
+    "STAFF_ABSOLUTE_SECONDS": 8 * 3600,
+    # Finish handling within 90 calendar days of opening a case; one extension (domain.md §3).
+    "HANDLE_CALENDAR_DAYS": 90,
+    "HANDLE_EXTENSION_DAYS": 30,
+    # A reward lapses when not claimed within this many months of the notice (§3).
+    "REWARD_CLAIM_MONTHS": 2,
+    # Work queue: reports due within this many days count as due soon.
+    "DUE_SOON_DAYS": 3,
     # A reporter may take hours to write; the default one hour would lose their work.
     "WTF_CSRF_TIME_LIMIT": 24 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit
+from portal.auth import MIN_PASSWORD_LENGTH, end_all_sessions, password_problem
 from portal.crypto import KdfParams, fingerprint, generate_keypair, lock_private_key
 from portal.db import utcnow
 from portal.models import CustodianKey, RecoveryKey, Region, StaffRole, StaffUser
@@ -24,7 +26,6 @@ ROLES = (
     "social_supervisor",
     "administrator",
 )
-MIN_PASSWORD_LENGTH = 12
 
 
 class StaffError(ValueError):
@@ -41,10 +42,16 @@ def create_staff_user(
     roles: list[str],
     hasher: PasswordHasher,
     actor: str = "cli",
+    wants_custodian: bool = False,
+    term_start: date | None = None,
+    term_end: date | None = None,
 ) -> StaffUser:
     """Create a staff account with an Argon2id password hash and the given roles."""
-    if len(password) < MIN_PASSWORD_LENGTH:
+    problem = password_problem(password, [username, display_name])
+    if problem == "length":
         raise StaffError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+    if problem == "weak":
+        raise StaffError("this password is too common or easy to guess")
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise StaffError(f"unknown roles: {', '.join(sorted(unknown))}")
@@ -56,6 +63,9 @@ def create_staff_user(
         password_hash=hasher.hash(password),
         region=region,
         roles=[StaffRole(role=r) for r in sorted(set(roles))],
+        wants_custodian=wants_custodian,
+        term_start=term_start,
+        term_end=term_end,
     )
     session.add(user)
     session.flush()
@@ -74,6 +84,7 @@ def make_custodian(
     session: Session, user: StaffUser, password: str, kdf: KdfParams, actor: str = "cli"
 ) -> CustodianKey:
     """Give `user` the custodian right for their home region: a key pair locked by their password."""
+    user.wants_custodian = True
     public, private = generate_keypair()
     locked = lock_private_key(private, password, kdf)
     key = CustodianKey(
@@ -119,3 +130,62 @@ def create_recovery_key(session: Session, actor: str = "cli") -> tuple[RecoveryK
     )
     log.info("recovery key %s created", row.fingerprint)
     return row, private
+
+
+def update_staff_user(
+    session: Session,
+    user: StaffUser,
+    *,
+    actor: StaffUser,
+    display_name: str,
+    region: Region,
+    roles: list[str],
+    is_active: bool,
+    wants_custodian: bool,
+    term_start: date | None,
+    term_end: date | None,
+) -> None:
+    """Change an account as an administrator; deactivation ends its sessions."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise StaffError(f"unknown roles: {', '.join(sorted(unknown))}")
+    if wants_custodian and user.id == actor.id and not user.wants_custodian:
+        # The admin role alone opens no identity: nobody grants themselves the custodian right.
+        raise StaffError("self_custodian")
+    if user.id == actor.id and "administrator" not in roles:
+        raise StaffError("self_admin")
+    if region.id != user.region_id or not wants_custodian:
+        # A custodian key belongs to one region: moving or revoking retires it.
+        for key in user.custodian_keys:
+            if key.retired_at is None:
+                key.retired_at = utcnow()
+    before = {
+        "roles": sorted(user.role_names),
+        "region": user.region.code,
+        "active": user.is_active,
+    }
+    user.display_name = display_name
+    user.region = region
+    wanted = set(roles)
+    for held in list(user.roles):
+        if held.role not in wanted:
+            user.roles.remove(held)
+    for name in sorted(wanted - {r.role for r in user.roles}):
+        user.roles.append(StaffRole(role=name))
+    user.is_active = is_active
+    user.wants_custodian = wants_custodian
+    user.term_start, user.term_end = term_start, term_end
+    if not is_active:
+        end_all_sessions(session, user)
+    session.flush()
+    audit.record(
+        session,
+        "staff.updated",
+        actor=f"staff:{actor.id}",
+        subject=f"staff:{user.id}",
+        details={
+            "before": before,
+            "after": {"roles": sorted(set(roles)), "region": region.code, "active": is_active},
+            "custodian": wants_custodian,
+        },
+    )

@@ -268,3 +268,62 @@ def make_app() -> Iterator[Callable[..., Flask]]:
     yield factory
     for application in made:
         application.extensions["db_engine"].dispose()
+
+
+STAFF_PASSWORD = "violet quartz lantern harbour"
+
+
+@pytest.fixture
+def make_staff(db: Session) -> Callable[..., Any]:
+    """Factory: a signed-up staff user with roles, home region, personal key and TOTP secret.
+
+    `custodian=True` also gives the custodian right (a key pair for the home region).
+    The TOTP secret is returned on the user as `totp_secret` for tests that sign in.
+    """
+    from portal.auth import ensure_keys, new_totp_secret
+
+    def factory(
+        *roles: str,
+        region_code: str = "640100",
+        custodian: bool = False,
+        password: str = STAFF_PASSWORD,
+        username: str | None = None,
+        **fields: Any,
+    ) -> Any:
+        region = get_region_by_code(db, region_code)
+        assert region is not None
+        user = create_staff_user(
+            db,
+            username=username or f"u{secrets.token_hex(4)}",
+            display_name=f"测试{'/'.join(roles) or '用户'}",
+            password=password,
+            region=region,
+            roles=list(roles),
+            hasher=password_hasher(),
+            wants_custodian=custodian,
+            **fields,
+        )
+        ensure_keys(db, user, password, kdf_params())
+        secret = new_totp_secret()
+        user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
+        db.commit()
+        user.totp_secret = secret
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def login_as(app: Flask, db: Session) -> Callable[..., FlaskClient]:
+    """Return a new test client signed in as `user` (a full session, as after TOTP)."""
+    from portal.auth import start_staff_session
+    from portal.views_staff import STAFF_COOKIE
+
+    def factory(user: Any) -> FlaskClient:
+        token = start_staff_session(db, user, second_factor_done=True)
+        db.commit()
+        client = app.test_client()
+        client.set_cookie(STAFF_COOKIE, token, path="/staff")
+        return client
+
+    return factory

@@ -1,0 +1,221 @@
+"""Administration: accounts, roles, jurisdictions and the holiday calendar. Thin by design."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+
+from intake.catalog import ROLE_LABELS
+from intake.models import CalendarOverride
+from portal import audit
+from portal.auth import current_staff, staff_route
+from portal.db import db_session
+from portal.forms import ActionForm
+from portal.forms_admin import CalendarDayForm, NewStaffUserForm, StaffUserForm
+from portal.models import StaffUser, get_region_by_code, list_regions
+from portal.security import limiter, password_hasher
+from portal.staff import StaffError, create_staff_user, update_staff_user
+
+bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
+
+
+def _post_limit() -> str:
+    return current_app.config["RATELIMIT_STAFF_POST"]
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    english = str(get_locale() or "").startswith("en")
+    return [(r.code, r.label("en" if english else "zh")) for r in list_regions(db_session())]
+
+
+def _me() -> StaffUser:
+    user = current_staff()
+    assert user is not None
+    return user
+
+
+@bp.get("/users")
+@staff_route("administrator")
+def list_users() -> str:
+    """Every staff account with its roles and jurisdiction."""
+    users = db_session().scalars(select(StaffUser).order_by(StaffUser.username))
+    return render_template(
+        "admin/users.html",
+        users=list(users),
+        role_labels=dict((c.code, c.label) for c in ROLE_LABELS),
+    )
+
+
+def _new_form() -> NewStaffUserForm:
+    form = NewStaffUserForm()
+    form.region.choices = _region_choices()
+    return form
+
+
+@bp.get("/users/new")
+@staff_route("administrator")
+def new_user() -> str:
+    """The form for a new account."""
+    return render_template("admin/user_form.html", form=_new_form(), user=None)
+
+
+@bp.post("/users/new")
+@limiter.limit(_post_limit)
+@staff_route("administrator")
+def create_user() -> tuple[str, int] | Response:
+    """Create an account; the custodian key is made at the user's first sign-in."""
+    form = _new_form()
+    if not form.validate_on_submit():
+        return render_template("admin/user_form.html", form=form, user=None), 422
+    region = get_region_by_code(db_session(), form.region.data)
+    assert region is not None
+    try:
+        user = create_staff_user(
+            db_session(),
+            username=form.username.data,
+            display_name=form.display_name.data.strip(),
+            password=form.password.data,
+            region=region,
+            roles=list(form.roles.data or []),
+            hasher=password_hasher(),
+            actor=f"staff:{_me().id}",
+            wants_custodian=bool(form.wants_custodian.data),
+            term_start=form.term_start.data,
+            term_end=form.term_end.data,
+        )
+    except StaffError:
+        db_session().rollback()
+        form.username.errors = [_("This username is taken.")]
+        return render_template("admin/user_form.html", form=form, user=None), 409
+    db_session().commit()
+    flash(_("Account %(name)s created.", name=user.username), "success")
+    return redirect(url_for("admin.list_users"), code=303)
+
+
+def _load_user(user_id: int) -> StaffUser:
+    user = db_session().get(StaffUser, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/users/<int:user_id>")
+@staff_route("administrator")
+def edit_user(user_id: int) -> str:
+    """The form for an existing account."""
+    user = _load_user(user_id)
+    form = StaffUserForm(
+        display_name=user.display_name,
+        region=user.region.code,
+        roles=sorted(user.role_names),
+        wants_custodian=user.wants_custodian,
+        is_active=user.is_active,
+        term_start=user.term_start,
+        term_end=user.term_end,
+    )
+    form.region.choices = _region_choices()
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.post("/users/<int:user_id>")
+@limiter.limit(_post_limit)
+@staff_route("administrator")
+def update_user(user_id: int) -> tuple[str, int] | Response:
+    """Change an account's roles, jurisdiction, rights or state."""
+    user = _load_user(user_id)
+    form = StaffUserForm()
+    form.region.choices = _region_choices()
+    if not form.validate_on_submit():
+        return render_template("admin/user_form.html", form=form, user=user), 422
+    region = get_region_by_code(db_session(), form.region.data)
+    assert region is not None
+    try:
+        update_staff_user(
+            db_session(),
+            user,
+            actor=_me(),
+            display_name=form.display_name.data.strip(),
+            region=region,
+            roles=list(form.roles.data or []),
+            is_active=bool(form.is_active.data),
+            wants_custodian=bool(form.wants_custodian.data),
+            term_start=form.term_start.data,
+            term_end=form.term_end.data,
+        )
+    except StaffError as exc:
+        db_session().rollback()
+        if str(exc) == "self_custodian":
+            form.wants_custodian.errors = [
+                _("You cannot grant yourself the custodian right; another administrator must.")
+            ]
+        else:
+            form.roles.errors = [_("You cannot remove your own administrator role.")]
+        return render_template("admin/user_form.html", form=form, user=user), 409
+    db_session().commit()
+    flash(_("Account %(name)s saved.", name=user.username), "success")
+    return redirect(url_for("admin.list_users"), code=303)
+
+
+@bp.get("/calendar")
+@staff_route("administrator")
+def show_calendar() -> str:
+    """Holidays and make-up days kept for years the calendar package does not know."""
+    days = db_session().scalars(select(CalendarOverride).order_by(CalendarOverride.day))
+    return render_template(
+        "admin/calendar.html", days=list(days), form=CalendarDayForm(), delete_form=ActionForm()
+    )
+
+
+@bp.post("/calendar")
+@limiter.limit(_post_limit)
+@staff_route("administrator")
+def add_calendar_day() -> tuple[str, int] | Response:
+    """Add or replace one day of the fallback calendar."""
+    form = CalendarDayForm()
+    session = db_session()
+    if not form.validate_on_submit():
+        days = session.scalars(select(CalendarOverride).order_by(CalendarOverride.day))
+        return render_template(
+            "admin/calendar.html", days=list(days), form=form, delete_form=ActionForm()
+        ), 422
+    row = session.get(CalendarOverride, form.day.data) or CalendarOverride(day=form.day.data)
+    row.is_workday = form.kind.data == "workday"
+    row.note = (form.note.data or "").strip()
+    session.add(row)
+    audit.record(
+        session,
+        "calendar.day_set",
+        actor=f"staff:{_me().id}",
+        subject=f"day:{row.day.isoformat()}",
+        details={"workday": row.is_workday},
+    )
+    session.commit()
+    flash(_("Saved. Deadlines computed from now on use this day."), "success")
+    return redirect(url_for("admin.show_calendar"), code=303)
+
+
+@bp.post("/calendar/<day>/delete")
+@limiter.limit(_post_limit)
+@staff_route("administrator")
+def delete_calendar_day(day: str) -> Response:
+    """Remove one day of the fallback calendar."""
+    from datetime import date
+
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    session = db_session()
+    session.execute(delete(CalendarOverride).where(CalendarOverride.day == parsed))
+    audit.record(
+        session,
+        "calendar.day_removed",
+        actor=f"staff:{_me().id}",
+        subject=f"day:{parsed.isoformat()}",
+    )
+    session.commit()
+    return redirect(url_for("admin.show_calendar"), code=303)
