@@ -128,3 +128,40 @@ def get_reward_schedule(session: Session) -> RewardSchedule:
     """Return the administrator's schedule, or the national default when none is stored."""
     stored = get_setting(session, REWARD_SCHEDULE_SETTING)
     return DEFAULT_SCHEDULE if stored is None else RewardSchedule.from_json(stored)
+
+
+def set_reward_schedule(session: Session, schedule: RewardSchedule, *, actor: str) -> None:
+    """Store a new schedule (checked first) and audit the change with before and after."""
+    from portal import audit
+    from portal.settings import put_setting
+
+    schedule.check()
+    before = get_reward_schedule(session).to_json()
+    put_setting(session, REWARD_SCHEDULE_SETTING, schedule.to_json())
+    audit.record(
+        session,
+        "settings.reward_schedule",
+        actor=actor,
+        subject=f"setting:{REWARD_SCHEDULE_SETTING}",
+        details={"before": before, "after": schedule.to_json()},
+    )
+
+
+def parse_brackets(text: str) -> tuple[Bracket, ...]:
+    """Parse lines of "upper-bound percent" (a dash for no bound), e.g. "100000 2" / "- 0.5"."""
+    brackets = []
+    for number, line in enumerate(row for row in text.splitlines() if row.strip()):
+        parts = line.replace(",", "").replace("%", "").split()
+        if len(parts) != 2:
+            raise ValueError(f"line {number + 1}: give an upper bound and a percentage")
+        upper = None if parts[0] in {"-", "—", "∞"} else Decimal(parts[0])
+        brackets.append(Bracket(upper, Decimal(parts[1]) / 100))
+    return tuple(brackets)
+
+
+def format_brackets(schedule: RewardSchedule) -> str:
+    """Return the brackets in the text form `parse_brackets` reads."""
+    return "\n".join(
+        f"{'-' if b.upper is None else b.upper} {(b.rate * 100).normalize():f}"
+        for b in schedule.brackets
+    )

@@ -12,6 +12,7 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -104,3 +105,24 @@ class CalendarDayForm(FlaskForm):
         validators=[InputRequired(_l("Choose holiday or working day."))],
     )
     note = StringField(_l("Note (e.g. 春节)"), validators=[Length(max=80)])
+
+
+class RewardScheduleForm(FlaskForm):
+    """The reward schedule of domain.md §4, as an administrator edits it."""
+
+    brackets = TextAreaField(
+        _l(
+            "Brackets: one per line, the upper bound in yuan and the rate in percent; a dash for the last, unbounded one"
+        ),
+        validators=[DataRequired()],
+        render_kw={"rows": 5},
+    )
+    floor = StringField(_l("Minimum reward (yuan)"), validators=[DataRequired()])
+    cap = StringField(_l("Maximum reward (yuan)"), validators=[DataRequired()])
+    insider_uplift_percent = StringField(
+        _l("Insider uplift (percent)"), validators=[DataRequired()]
+    )
+    fixed_min = StringField(
+        _l("Fixed sum when no amount can be computed: from (yuan)"), validators=[DataRequired()]
+    )
+    fixed_max = StringField(_l("to (yuan)"), validators=[DataRequired()])

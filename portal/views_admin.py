@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -9,11 +11,18 @@ from sqlalchemy import delete, select
 
 from intake.catalog import ROLE_LABELS
 from intake.models import CalendarOverride
+from intake.rewards import (
+    RewardSchedule,
+    format_brackets,
+    get_reward_schedule,
+    parse_brackets,
+    set_reward_schedule,
+)
 from portal import audit
 from portal.auth import current_staff, staff_route
 from portal.db import db_session
 from portal.forms import ActionForm
-from portal.forms_admin import CalendarDayForm, NewStaffUserForm, StaffUserForm
+from portal.forms_admin import CalendarDayForm, NewStaffUserForm, RewardScheduleForm, StaffUserForm
 from portal.models import StaffUser, get_region_by_code, list_regions
 from portal.security import limiter, password_hasher
 from portal.staff import StaffError, create_staff_user, update_staff_user
@@ -219,3 +228,51 @@ def delete_calendar_day(day: str) -> Response:
     )
     session.commit()
     return redirect(url_for("admin.show_calendar"), code=303)
+
+
+@bp.get("/rewards")
+@staff_route("administrator")
+def show_reward_schedule() -> str:
+    """The reward schedule in force, in a form to change it."""
+    schedule = get_reward_schedule(db_session())
+    form = RewardScheduleForm(
+        brackets=format_brackets(schedule),
+        floor=str(schedule.floor),
+        cap=str(schedule.cap),
+        insider_uplift_percent=str(schedule.insider_uplift_percent),
+        fixed_min=str(schedule.fixed_min),
+        fixed_max=str(schedule.fixed_max),
+    )
+    return render_template("admin/rewards.html", form=form)
+
+
+@bp.post("/rewards")
+@limiter.limit(_post_limit)
+@staff_route("administrator")
+def update_reward_schedule() -> tuple[str, int] | Response:
+    """Check and store a new schedule; nothing is saved when any part is wrong."""
+    form = RewardScheduleForm()
+    if not form.validate_on_submit():
+        return render_template("admin/rewards.html", form=form), 422
+    try:
+        schedule = RewardSchedule(
+            brackets=parse_brackets(form.brackets.data),
+            floor=Decimal(form.floor.data.replace(",", "")),
+            cap=Decimal(form.cap.data.replace(",", "")),
+            insider_uplift_percent=Decimal(form.insider_uplift_percent.data),
+            fixed_min=Decimal(form.fixed_min.data.replace(",", "")),
+            fixed_max=Decimal(form.fixed_max.data.replace(",", "")),
+        )
+        set_reward_schedule(db_session(), schedule, actor=f"staff:{_me().id}")
+    except (ValueError, ArithmeticError):
+        db_session().rollback()
+        form.brackets.errors = [
+            _(
+                "The schedule does not hold together: bounds must rise, the last bracket must be "
+                "unbounded, rates lie between 0 and 100 percent, and each minimum must not exceed its maximum."
+            )
+        ]
+        return render_template("admin/rewards.html", form=form), 422
+    db_session().commit()
+    flash(_("The reward schedule was saved. New proposals use it."), "success")
+    return redirect(url_for("admin.show_reward_schedule"), code=303)

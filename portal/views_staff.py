@@ -118,7 +118,22 @@ def _set_cookie(response: Response, token: str) -> Response:
 def _safe_next(value: str | None) -> str:
     if value and value.startswith("/staff/") and not value.startswith("//"):
         return value
-    return url_for("office.list_queue")
+    return url_for("staff.home")
+
+
+@bp.get("/home")
+@staff_route()
+def home() -> Response:
+    """Send each user to where their work is: the queue, their clues, or administration."""
+    user = current_staff()
+    assert user is not None
+    if user.has_role("intake_officer", "investigator", "approver", "reward_officer"):
+        return redirect(url_for("office.list_queue"))
+    if user.has_role("social_supervisor"):
+        return redirect(url_for("supervise.list_clues"))
+    if user.has_role("administrator"):
+        return redirect(url_for("admin.list_users"))
+    return redirect(url_for("office.list_identity_requests"))
 
 
 @bp.get("/login")
@@ -126,7 +141,7 @@ def _safe_next(value: str | None) -> str:
 def login() -> str | Response:
     """Show the sign-in form (or go on if already signed in)."""
     if current_staff() is not None:
-        return redirect(url_for("office.list_queue"))
+        return redirect(url_for("staff.home"))
     return render_template("staff/login.html", form=LoginForm(next=request.args.get("next", "")))
 
 

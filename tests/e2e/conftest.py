@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from portal import create_app
@@ -43,8 +44,14 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[str]:
-    """Serve a fresh app (SQLite, CSRF on, recovery key present) and yield its base URL."""
+def live_server(live_site: tuple[str, Flask]) -> str:
+    """The base URL of the live site."""
+    return live_site[0]
+
+
+@pytest.fixture
+def live_site(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
+    """Serve a fresh app (SQLite, CSRF on, recovery key present); yield its URL and the app."""
     url = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
     engine = make_engine(url)
     Base.metadata.create_all(engine)
@@ -58,7 +65,7 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield f"http://127.0.0.1:{server.server_port}", app
     finally:
         server.shutdown()
         thread.join(timeout=5)

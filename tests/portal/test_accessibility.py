@@ -70,3 +70,42 @@ def test_pages_have_landmarks_and_a_skip_link(client, path):
 @pytest.mark.parametrize("path", ["/", "/report", "/track"])
 def test_pages_fit_a_phone_screen(client, path):
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page(client, path)
+
+
+def _unlabelled(html):
+    inv = inventory(html)
+    return [c.get("name") for c in inv.controls if c.get("id") not in inv.label_for]
+
+
+def _ids(html):
+    import re
+
+    ids = [i for i in re.findall(r'\bid="([^"]+)"', html) if i != "csrf_token"]
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.parametrize(
+    "roles", [("intake_officer",), ("investigator",), ("approver", "reward_officer")]
+)
+def test_the_staff_report_page_labels_every_control_once(roles, make_report, make_staff, login_as):
+    report, _ = make_report()
+    html = page(login_as(make_staff(*roles)), f"/staff/reports/{report.case_number}")
+    assert _unlabelled(html) == [] and _ids(html) == []
+
+
+@pytest.mark.parametrize("path", ["/staff/", "/staff/identity-requests", "/staff/password"])
+def test_staff_pages_label_every_control(path, make_staff, login_as):
+    html = page(login_as(make_staff("intake_officer")), path)
+    assert _unlabelled(html) == [] and "<main" in html
+
+
+@pytest.mark.parametrize(
+    "path", ["/staff/admin/users/new", "/staff/admin/calendar", "/staff/admin/rewards"]
+)
+def test_admin_pages_label_every_control(path, make_staff, login_as):
+    html = page(login_as(make_staff("administrator")), path)
+    assert _unlabelled(html) == []
+
+
+def test_the_sign_in_page_labels_every_control(client):
+    assert _unlabelled(page(client, "/staff/login")) == []

@@ -172,3 +172,49 @@ def test_reward_quote_uses_the_stored_schedule(app, db):
         args=["reward-quote", "--case-value", "1500000", "--insider"]
     )
     assert result.output.strip() == "22,550.00"
+
+
+def test_run_deadlines_marks_an_overdue_report_and_is_idempotent(app, make_report, db):
+    from datetime import timedelta
+
+    from portal.timeutil import today_in_china
+
+    report, _ = make_report()
+    report.due_on = today_in_china() - timedelta(days=1)
+    db.commit()
+    runner = app.test_cli_runner()
+    assert "1 reports newly overdue" in runner.invoke(args=["run-deadlines"]).output
+    assert "0 reports newly overdue" in runner.invoke(args=["run-deadlines"]).output
+
+
+def test_reseal_identities_grants_a_later_custodian(
+    app, make_report, identity, recovery_private_key, make_staff
+):
+    make_report(identity=identity)
+    make_staff("approver", region_code="640000", custodian=True)
+    result = app.test_cli_runner().invoke(
+        args=["reseal-identities"], input=base64.b64encode(recovery_private_key).decode()
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 grants added" in result.output
+
+
+def test_reseal_identities_refuses_text_that_is_not_a_key(app):
+    result = app.test_cli_runner().invoke(args=["reseal-identities"], input="not a key")
+    assert result.exit_code != 0
+    assert "base64" in result.output
+
+
+def test_seed_demo_creates_staff_of_every_case_role(app, fresh):
+    from portal.models import StaffRole
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    roles = set(fresh().scalars(select(StaffRole.role)))
+    assert {
+        "intake_officer",
+        "investigator",
+        "approver",
+        "reward_officer",
+        "administrator",
+        "social_supervisor",
+    } <= roles
