@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from intake.catalog import DECLINE_GROUNDS, MEASURES, TRANSFER_BODIES, VIOLATION_GROUPS
-from intake.forms import AmountField, MultiCheckboxField
+from intake.forms import AmountField, MultiCheckboxField, ReportForm
 from intake.models import Stage
 from intake.receipts import normalize_case_number
 
@@ -222,3 +222,17 @@ class QueueFilterForm(FlaskForm):
         self.violation.choices = [SelectChoice("", _l("Any"))] + [
             SelectChoice(t.code, t.label) for g in VIOLATION_GROUPS for t in g.types
         ]
+
+
+class RegisterForm(ReportForm):
+    """The report form as an intake officer fills it for a report by phone, letter or visit."""
+
+    channel = SelectField(
+        _l("How the report arrived"),
+        choices=[
+            SelectChoice("hotline", _l("By telephone (hotline)")),
+            SelectChoice("letter", _l("By letter")),
+            SelectChoice("visit", _l("In person")),
+        ],
+        validators=[InputRequired(_l("Choose how the report arrived."))],
+    )

@@ -8,6 +8,7 @@ case number's existence does not leak across offices.
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
 from flask import (
@@ -27,7 +28,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from intake.catalog import STAGE_LABELS, label_of, party_kind_label, violation_label
+from intake.catalog import (
+    STAGE_LABELS,
+    VIOLATION_GROUPS,
+    label_of,
+    party_kind_label,
+    violation_label,
+)
 from intake.evidence import read_evidence
 from intake.forms_office import (
     AccessRequestForm,
@@ -44,8 +51,10 @@ from intake.forms_office import (
     ProposeRewardForm,
     QueueFilterForm,
     ReasonForm,
+    RegisterForm,
     TransferForm,
 )
+from intake.identity import SealingUnavailable
 from intake.identity_access import (
     approve_access,
     can_decide,
@@ -65,6 +74,7 @@ from intake.models import (
     Stage,
 )
 from intake.queue import QueueFilters, due_state, list_queue
+from intake.receipts import access_code_hasher
 from intake.rewards_flow import (
     Exclusions,
     approve_reward,
@@ -73,7 +83,8 @@ from intake.rewards_flow import (
     record_payment,
     refuse_reward,
 )
-from intake.submission import report_context
+from intake.submission import AlreadySubmitted, report_context
+from intake.views_public import draft_from_form, render_receipt
 from intake.workflow import (
     CASE_STAFF,
     TRANSITIONS,
@@ -92,6 +103,7 @@ from intake.workflow import (
     record_findings,
     record_handling,
     record_notice,
+    register_report,
     send_feedback,
     send_message,
     transfer_report,
@@ -100,7 +112,7 @@ from portal import audit
 from portal.auth import current_staff, in_jurisdiction, staff_route, subtree_ids
 from portal.db import db_session
 from portal.forms import ActionForm
-from portal.models import Region, StaffUser, get_region_by_code
+from portal.models import Region, StaffUser, get_region_by_code, list_regions
 from portal.security import data_cipher, limiter
 from portal.timeutil import today_in_china
 
@@ -362,6 +374,7 @@ def workflow_message(code: str) -> str:
         "lapsed": _("The claim period has ended."),
         "identity": _("Give your identity to claim the reward."),
         "not_found": _("No report with that case number in your jurisdiction."),
+        "channel": _("Choose how the report arrived."),
     }
     return messages.get(code, _("This is not possible."))
 
@@ -674,3 +687,65 @@ def act_on_reward(case_number: str, action: str) -> tuple[str, int] | Response:
         return conflict
     flash(_("Done."), "success")
     return redirect(url_for("office.show_report", case_number=report.case_number), code=303)
+
+
+# --- registering reports that arrive by phone, letter or visit -------------------------
+
+
+def _register_form() -> RegisterForm:
+    form = RegisterForm(regions=list_regions(db_session()))
+    if not form.submission_key.data:
+        form.submission_key.data = secrets.token_urlsafe(24)
+    return form
+
+
+def _render_register(form: RegisterForm, status: int = 200) -> tuple[str, int]:
+    return render_template(
+        "intake/report_form.html",
+        form=form,
+        violation_groups=VIOLATION_GROUPS,
+        layout="staff/_base.html",
+        form_action=url_for("office.register_report_view"),
+    ), status
+
+
+@bp.get("/register")
+@staff_route("intake_officer")
+def new_registration() -> tuple[str, int]:
+    """The report form for an intake officer registering a report received off-line."""
+    return _render_register(_register_form())
+
+
+@bp.post("/register")
+@limiter.limit(_staff_post_limit)
+@staff_route("intake_officer")
+def register_report_view() -> tuple[str, int] | Response:
+    """Register the report and show the receipt to pass on to the reporter."""
+    form = _register_form()
+    if not form.validate_on_submit():
+        return _render_register(form, 422)
+    try:
+        receipt = register_report(
+            db_session(),
+            draft_from_form(form),
+            actor=_me(),
+            channel=form.channel.data,
+            cipher=data_cipher(),
+            hasher=access_code_hasher(),
+        )
+    except WorkflowError as exc:
+        db_session().rollback()
+        form.region.errors = [workflow_message(exc.code)]
+        return _render_register(form, 409)
+    except AlreadySubmitted as exc:
+        db_session().rollback()
+        flash(_("This form was already sent."), "info")
+        return redirect(url_for("office.show_report", case_number=exc.case_number), code=303)
+    except SealingUnavailable:
+        db_session().rollback()
+        form.identity_mode.errors = [
+            _("Real-name reports cannot be accepted right now: no recovery key is configured.")
+        ]
+        return _render_register(form, 503)
+    db_session().commit()
+    return render_receipt(receipt, layout="staff/_base.html")

@@ -28,7 +28,13 @@ from intake.identity import ReporterIdentity, SealingUnavailable, normalize_phon
 from intake.models import IdentityMode, Report
 from intake.receipts import access_code_hasher, normalize_case_number
 from intake.rewards_flow import claim_reward
-from intake.submission import AlreadySubmitted, ReportDraft, find_by_submission_key, submit_report
+from intake.submission import (
+    AlreadySubmitted,
+    Receipt,
+    ReportDraft,
+    find_by_submission_key,
+    submit_report,
+)
 from intake.tracking import (
     add_reporter_reply,
     end_reporter_session,
@@ -114,7 +120,8 @@ def new_report() -> tuple[str, int]:
     return _render_report_form(_new_report_form())
 
 
-def _draft_from(form: ReportForm) -> ReportDraft:
+def draft_from_form(form: ReportForm) -> ReportDraft:
+    """Return the draft of a report from a validated report form."""
     identity = None
     if form.identity_mode.data == "real_name":
         identity = ReporterIdentity(
@@ -159,7 +166,7 @@ def create_report() -> tuple[str, int] | Response:
     session = db_session()
     try:
         receipt = submit_report(
-            session, _draft_from(form), cipher=data_cipher(), hasher=access_code_hasher()
+            session, draft_from_form(form), cipher=data_cipher(), hasher=access_code_hasher()
         )
         session.commit()
     except AlreadySubmitted as exc:
@@ -182,6 +189,11 @@ def create_report() -> tuple[str, int] | Response:
             )
         ]
         return _render_report_form(form, 503)
+    return render_receipt(receipt)
+
+
+def render_receipt(receipt: Receipt, layout: str = "base.html") -> tuple[str, int]:
+    """Render the one-time receipt page with its printable QR code."""
     qr_text = _(
         "Medical insurance fund report receipt\nCase number: %(case)s\nAccess code: %(code)s",
         case=receipt.case_number,
@@ -190,7 +202,9 @@ def create_report() -> tuple[str, int] | Response:
     qr_svg = segno.make(qr_text, error="m").svg_inline(
         scale=4, dark="#000", light="#fff", omitsize=False
     )
-    return render_template("intake/receipt.html", receipt=receipt, qr_svg=qr_svg), 201
+    return render_template(
+        "intake/receipt.html", receipt=receipt, qr_svg=qr_svg, layout=layout
+    ), 201
 
 
 def _current_report() -> Report | None:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.catalog import DECLINE_GROUNDS, MEASURES, TRANSFER_BODIES
@@ -27,7 +28,8 @@ from intake.models import (
     ReportEvent,
     Stage,
 )
-from intake.submission import report_context
+from intake.receipts import AccessCodeHasher
+from intake.submission import Receipt, ReportDraft, report_context, submit_report
 from portal import audit
 from portal.auth import in_jurisdiction
 from portal.crypto import DataCipher
@@ -63,6 +65,8 @@ R, C, H, F, W = Stage.RECEIVED, Stage.CHECKING, Stage.HANDLING, Stage.FEEDBACK, 
 
 # The one table of allowed transitions. A test walks it; every operation consults it.
 TRANSITIONS: dict[str, Transition] = {
+    # Registering creates a report received by hotline, letter or visit: it has no source stage.
+    "register": _t(set(), {R}, {"intake_officer"}),
     "accept": _t({R}, {C}, {"intake_officer"}),
     "decline": _t({R}, {Stage.DECLINED}, {"intake_officer"}),
     "transfer_out": _t({R, C}, {Stage.TRANSFERRED}, {"intake_officer"}),
@@ -186,6 +190,37 @@ def _owe_notice(session: Session, report: Report) -> None:
 def _set_due(report: Report, due: date | None, estimated: bool = False) -> None:
     report.due_on, report.due_estimated = due, estimated
     report.overdue_since = None
+
+
+CHANNELS = ("hotline", "letter", "visit")
+
+
+def register_report(
+    session: Session,
+    draft: ReportDraft,
+    *,
+    actor: StaffUser,
+    channel: str,
+    cipher: DataCipher,
+    hasher: AccessCodeHasher,
+) -> Receipt:
+    """Register (登记) a report that arrived by hotline, letter or visit; return its receipt.
+
+    The reporter is given the receipt (read out or mailed) and follows the report on /track
+    like anyone who filed it online.
+    """
+    if not actor.has_role(*TRANSITIONS["register"].roles):
+        raise WorkflowError("role")
+    if channel not in CHANNELS:
+        raise WorkflowError("channel")
+    if not in_jurisdiction(actor, draft.region):
+        raise WorkflowError("region")
+    draft.source = channel
+    receipt = submit_report(session, draft, cipher=cipher, hasher=hasher)
+    report = session.scalar(select(Report).where(Report.case_number == receipt.case_number))
+    assert report is not None
+    _event(session, report, "registered", actor, public=False, detail=channel)
+    return receipt
 
 
 def accept_report(

@@ -126,3 +126,18 @@ class RewardScheduleForm(FlaskForm):
         _l("Fixed sum when no amount can be computed: from (yuan)"), validators=[DataRequired()]
     )
     fixed_max = StringField(_l("to (yuan)"), validators=[DataRequired()])
+
+
+class RegionForm(FlaskForm):
+    """A new node of the jurisdiction tree."""
+
+    parent = SelectField(_l("Under"), validate_choice=True)
+    code = StringField(
+        _l("Administrative division code (6 digits)"),
+        validators=[
+            DataRequired(),
+            Regexp(r"^\d{6}$", message=_l("Give the 6-digit division code.")),
+        ],
+    )
+    name_zh = StringField(_l("Name in Chinese"), validators=[DataRequired(), Length(max=80)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])

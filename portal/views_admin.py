@@ -22,7 +22,14 @@ from portal import audit
 from portal.auth import current_staff, staff_route
 from portal.db import db_session
 from portal.forms import ActionForm
-from portal.forms_admin import CalendarDayForm, NewStaffUserForm, RewardScheduleForm, StaffUserForm
+from portal.forms_admin import (
+    CalendarDayForm,
+    NewStaffUserForm,
+    RegionForm,
+    RewardScheduleForm,
+    StaffUserForm,
+)
+from portal.jurisdictions import JurisdictionError, add_region
 from portal.models import StaffUser, get_region_by_code, list_regions
 from portal.security import limiter, password_hasher
 from portal.staff import StaffError, create_staff_user, update_staff_user
@@ -276,3 +283,54 @@ def update_reward_schedule() -> tuple[str, int] | Response:
     db_session().commit()
     flash(_("The reward schedule was saved. New proposals use it."), "success")
     return redirect(url_for("admin.show_reward_schedule"), code=303)
+
+
+def _region_form() -> RegionForm:
+    form = RegionForm()
+    form.parent.choices = [("", _("(a new province)"))] + _region_choices()
+    return form
+
+
+def _render_regions(form: RegionForm, status: int = 200) -> tuple[str, int]:
+    return render_template(
+        "admin/regions.html", regions=list_regions(db_session()), form=form
+    ), status
+
+
+@bp.get("/regions")
+@staff_route("administrator")
+def list_jurisdictions() -> tuple[str, int]:
+    """The jurisdiction tree and a form to add a node."""
+    return _render_regions(_region_form())
+
+
+@bp.post("/regions")
+@limiter.limit(_post_limit)
+@staff_route("administrator")
+def add_jurisdiction() -> tuple[str, int] | Response:
+    """Add a province, city or county."""
+    form = _region_form()
+    if not form.validate_on_submit():
+        return _render_regions(form, 422)
+    session = db_session()
+    parent = get_region_by_code(session, form.parent.data) if form.parent.data else None
+    try:
+        add_region(
+            session,
+            code=form.code.data,
+            name_zh=form.name_zh.data,
+            name_en=form.name_en.data,
+            parent=parent,
+            actor=f"staff:{_me().id}",
+        )
+    except JurisdictionError as exc:
+        session.rollback()
+        form.code.errors = [
+            _("This code is already in the tree.")
+            if str(exc) == "taken"
+            else _("A county cannot have nodes below it.")
+        ]
+        return _render_regions(form, 409)
+    session.commit()
+    flash(_("Added to the jurisdiction tree."), "success")
+    return redirect(url_for("admin.list_jurisdictions"), code=303)

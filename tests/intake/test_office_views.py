@@ -326,3 +326,41 @@ def test_the_reporter_claims_an_offered_reward_on_track(
     )
     assert good.status_code == 303
     assert 'data-status="claimed"' in _page(reporter.get("/track"))
+
+
+def test_an_intake_officer_registers_a_hotline_report_and_gets_a_receipt(
+    app: Any, db: Session, make_staff: Any, login_as: Any
+) -> None:
+    from tests.conftest import report_form
+
+    client = login_as(make_staff("intake_officer"))
+    response = client.post("/staff/register", data=report_form(channel="hotline"))
+    assert response.status_code == 201
+    page = _page(response)
+    case_number = page.split('id="case-number"')[1].split(">")[1].split("<")[0].strip()
+    report = db.query(Report).filter_by(case_number=case_number).one()
+    assert report.source == "hotline"
+    assert [e.kind for e in report.events] == ["received", "registered"]
+
+
+def test_registering_outside_ones_jurisdiction_is_refused_and_keeps_the_form(
+    make_staff: Any, login_as: Any
+) -> None:
+    from tests.conftest import report_form
+
+    client = login_as(make_staff("intake_officer"))
+    response = client.post(
+        "/staff/register",
+        data=report_form(channel="letter", region="110105", party_name="北京某某诊所"),
+    )
+    assert response.status_code == 409
+    assert "北京某某诊所" in _page(response)
+
+
+def test_registration_without_a_channel_is_refused_with_a_message(
+    make_staff: Any, login_as: Any
+) -> None:
+    from tests.conftest import report_form
+
+    response = login_as(make_staff("intake_officer")).post("/staff/register", data=report_form())
+    assert response.status_code == 422

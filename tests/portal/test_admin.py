@@ -68,3 +68,43 @@ def test_a_supervisor_lands_on_their_clues(login_as: Any, make_staff: Any) -> No
 def test_an_officer_lands_on_the_queue(login_as: Any, make_staff: Any) -> None:
     response = login_as(make_staff("investigator")).get("/staff/home")
     assert response.headers["Location"].endswith("/staff/queue")
+
+
+def test_an_administrator_adds_a_county_under_a_city(
+    login_as: Any, make_staff: Any, db: Session
+) -> None:
+    from portal.models import RegionLevel, get_region_by_code
+
+    client = login_as(make_staff("administrator"))
+    response = client.post(
+        "/staff/admin/regions",
+        data={
+            "parent": "640100",
+            "code": "640199",
+            "name_zh": "演示新区",
+            "name_en": "Demo New District",
+        },
+    )
+    assert response.status_code == 303
+    db.expire_all()
+    region = get_region_by_code(db, "640199")
+    assert region.level is RegionLevel.COUNTY and region.parent.code == "640100"
+
+
+def test_a_node_under_a_county_is_refused_and_the_form_kept(login_as: Any, make_staff: Any) -> None:
+    client = login_as(make_staff("administrator"))
+    response = client.post(
+        "/staff/admin/regions",
+        data={"parent": "640104", "code": "640198", "name_zh": "街道", "name_en": "Street"},
+    )
+    assert response.status_code == 409
+    assert "640198" in response.get_data(as_text=True)
+
+
+def test_a_taken_code_is_refused(login_as: Any, make_staff: Any) -> None:
+    client = login_as(make_staff("administrator"))
+    response = client.post(
+        "/staff/admin/regions",
+        data={"parent": "", "code": "640000", "name_zh": "重复", "name_en": "Dup"},
+    )
+    assert response.status_code == 409

@@ -25,12 +25,14 @@ MATRIX: list[tuple[str, str, set[str], bool]] = [
     ("GET", "/staff/identity-requests", ANY_STAFF, False),
     ("GET", "/staff/password", ANY_STAFF, False),
     ("GET", "/staff/home", ANY_STAFF, False),
+    ("GET", "/staff/register", {"intake_officer"}, False),
     ("GET", "/staff/clues/", {"social_supervisor"}, False),
     ("GET", "/staff/clues/new", {"social_supervisor"}, False),
     ("GET", "/staff/admin/users", {"administrator"}, False),
     ("GET", "/staff/admin/users/new", {"administrator"}, False),
     ("GET", "/staff/admin/calendar", {"administrator"}, False),
     ("GET", "/staff/admin/rewards", {"administrator"}, False),
+    ("GET", "/staff/admin/regions", {"administrator"}, False),
 ]
 
 

@@ -304,3 +304,19 @@ def test_unknown_username_costs_a_hash_check_too(db: Session) -> None:
     hasher = _CountingHasher.from_parameters(argon2.profiles.CHEAPEST)
     assert authenticate(db, "nobody-here", "whatever whatever", hasher, date.today()) is None
     assert _CountingHasher.calls == 1
+
+
+def test_failed_sign_ins_are_throttled_per_client_across_accounts(
+    make_app: Any, database_url: str
+) -> None:
+    from tests.conftest import test_config
+
+    app = make_app(test_config(database_url, RATELIMIT_LOGIN_CLIENT="3 per hour"))
+    client = app.test_client()
+    codes = [
+        client.post(
+            "/staff/login", data={"username": f"guess{i}", "password": "wrong wrong wrong"}
+        ).status_code
+        for i in range(4)
+    ]
+    assert codes == [401, 401, 401, 429]
