@@ -162,7 +162,7 @@ def label_of(choices: tuple[Choice, ...], code: str) -> object:
 
 # Short stage names for staff pages (the reporter's page explains each in plain words).
 STAGE_LABELS: tuple[Choice, ...] = (
-    Choice("received", _l("Received")),
+    Choice("received", _l("Awaiting acceptance")),
     Choice("checking", _l("Checking")),
     Choice("handling", _l("Handling")),
     Choice("feedback", _l("Feedback")),

@@ -55,13 +55,16 @@ class OptionalReasonForm(_VersionedForm):
     reason = TextAreaField(_l("Note (optional)"), validators=[Length(max=5000, message=_MAX)])
 
 
-class DeclineForm(ReasonForm):
+class DeclineForm(_VersionedForm):
     """Decline on one of the six grounds."""
 
     ground = SelectField(
         _l("Ground for declining"),
         choices=[SelectChoice(g.code, g.label) for g in DECLINE_GROUNDS],
         validators=[InputRequired(_l("Choose a ground."))],
+    )
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(_REASON_REQUIRED), Length(max=5000, message=_MAX)]
     )
 
 
