@@ -38,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
 
     from portal import audit, db, i18n, security, settings, views  # noqa: F401  (audit/settings register tables)
+    import publish.models  # noqa: F401  (registers tables)
     from portal.cli import register_cli
 
     db.init_app(app)
@@ -57,4 +58,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(office_bp)
     app.register_blueprint(supervise_bp)
     app.register_blueprint(admin_bp)
+
+    from publish.views_office import bp as publishing_bp
+    from publish.views_public import bp as publish_bp
+
+    app.register_blueprint(publish_bp)
+    app.register_blueprint(publishing_bp)
     return app

@@ -260,6 +260,10 @@ def register_cli(app: Flask) -> None:
             "demo staff yc-intake, yc-investigator, yc-approver, yc-reward, nx-admin, nx-supervisor "
             "(same password; each sets up two-factor at first sign-in on /staff/login)"
         )
+        from publish.demo import seed_demo_disclosures
+
+        seed_demo_disclosures(session)
+        click.echo("demo disclosures: the 2022 national fund figures")
         for case_number, code in seed_demo_reports(session, regions):
             click.echo(f"demo report  case number: {case_number}  access code: {code}")
         session.commit()

@@ -131,6 +131,8 @@ def home() -> Response:
         return redirect(url_for("office.list_queue"))
     if user.has_role("social_supervisor"):
         return redirect(url_for("supervise.list_clues"))
+    if user.has_role("publisher"):
+        return redirect(url_for("publishing.show_import"))
     if user.has_role("administrator"):
         return redirect(url_for("admin.list_users"))
     return redirect(url_for("office.list_identity_requests"))

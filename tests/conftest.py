@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 import intake.models  # noqa: F401  (registers tables)
 import portal.audit  # noqa: F401
 import portal.settings  # noqa: F401
+import publish.models  # noqa: F401
 from intake.identity import ReporterIdentity
 from intake.models import Report
 from intake.receipts import access_code_hasher

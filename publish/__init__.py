@@ -1,0 +1,1 @@
+"""The public face: fund disclosures, typical cases, feeds and statistics (domain.md §5)."""

@@ -1,0 +1,55 @@
+"""Closed lists of publishing (domain.md §5): funds, units, periods, case fields."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+
+from intake.catalog import Choice
+
+FUNDS: tuple[Choice, ...] = (
+    Choice("all", _l("Basic medical insurance, all funds")),
+    Choice("employee", _l("Employee basic medical insurance (with maternity)")),
+    Choice("employee_pooled", _l("Employee insurance: pooled fund")),
+    Choice("employee_individual", _l("Employee insurance: individual accounts")),
+    Choice("resident", _l("Urban-rural resident basic medical insurance")),
+    Choice("serious_illness", _l("Serious-illness insurance")),
+    Choice("medical_assistance", _l("Medical assistance")),
+)
+FUND_CODES = frozenset(c.code for c in FUNDS)
+
+UNITS: tuple[Choice, ...] = (
+    Choice("wan", _l("10,000 yuan (万元)")),
+    Choice("yi", _l("100 million yuan (亿元)")),
+)
+# Spreadsheets write the unit in Chinese; both spellings are accepted on import.
+UNIT_ALIASES = {"wan": "wan", "万元": "wan", "yi": "yi", "亿元": "yi"}
+
+SUBJECT_KINDS: tuple[Choice, ...] = (
+    Choice("institution", _l("Medical institution")),
+    Choice("pharmacy", _l("Pharmacy")),
+    Choice("individual", _l("Individual")),
+)
+DISCOVERY: tuple[Choice, ...] = (
+    Choice("report_clue", _l("A report (举报线索)")),
+    Choice("special_inspection", _l("Special inspection")),
+    Choice("flying_inspection", _l("Flying inspection (飞行检查)")),
+    Choice("big_data", _l("Big-data model")),
+)
+
+_PERIOD = re.compile(r"^(Y|Q[1-4]|M(0[1-9]|1[0-2]))$")
+
+
+def valid_period(value: str) -> bool:
+    """Return whether `value` is Y, Q1–Q4 or M01–M12."""
+    return bool(_PERIOD.match(value))
+
+
+def period_sort_key(period: str) -> tuple[int, int]:
+    """Order periods within a year: months, then quarters, then the year."""
+    if period.startswith("M"):
+        return (0, int(period[1:]))
+    if period.startswith("Q"):
+        return (1, int(period[1:]))
+    return (2, 0)
