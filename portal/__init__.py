@@ -37,8 +37,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
-    from portal import audit, db, i18n, security, settings, views  # noqa: F401  (audit/settings register tables)
     import publish.models  # noqa: F401  (registers tables)
+    from portal import audit, db, i18n, security, settings, views  # noqa: F401  (audit/settings register tables)
     from portal.cli import register_cli
 
     db.init_app(app)
@@ -59,9 +59,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(supervise_bp)
     app.register_blueprint(admin_bp)
 
+    from publish.feeds import bp as feeds_bp
+    from publish.views_cases import bp as cases_bp
     from publish.views_office import bp as publishing_bp
     from publish.views_public import bp as publish_bp
 
     app.register_blueprint(publish_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(publishing_bp)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import Babel, format_datetime, get_locale
 
 LANG_COOKIE = "lang"
@@ -15,7 +15,13 @@ ENGLISH = "en"
 
 
 def select_locale() -> str:
-    """Return the reader's chosen language, Chinese unless they switched to English."""
+    """Return the reader's chosen language, Chinese unless they switched to English.
+
+    Outside a request (CLI commands, operations run by tests) text is Chinese, the
+    language of the records the portal publishes.
+    """
+    if not has_request_context():
+        return CHINESE
     return ENGLISH if request.cookies.get(LANG_COOKIE) == ENGLISH else CHINESE
 
 

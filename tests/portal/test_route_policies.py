@@ -74,6 +74,40 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
     ("POST", "/staff/admin/rewards", {}, {"administrator"}, "any"),
     ("GET", "/staff/admin/regions", {}, {"administrator"}, "any"),
     ("POST", "/staff/admin/regions", {}, {"administrator"}, "any"),
+    ("GET", "/staff/publish/disclosures", {}, {"publisher"}, "any"),
+    ("POST", "/staff/publish/disclosures", {}, {"publisher"}, "any"),
+    ("GET", "/staff/publish/cases", {}, {"publisher", "approver"}, "any"),
+    ("GET", "/staff/publish/cases/new", {}, {"publisher"}, "any"),
+    ("POST", "/staff/publish/cases/new", {}, {"publisher"}, "any"),
+    ("POST", "/staff/publish/cases/from-report", {}, {"publisher"}, "any"),
+    (
+        "GET",
+        "/staff/publish/cases/{case_id}",
+        {"case_id": "999999"},
+        {"publisher", "approver"},
+        "missing",
+    ),
+    (
+        "POST",
+        "/staff/publish/cases/{case_id}",
+        {"case_id": "999999"},
+        {"publisher", "approver"},
+        "missing",
+    ),
+    (
+        "POST",
+        "/staff/publish/cases/{case_id}/publish",
+        {"case_id": "999999"},
+        {"publisher", "approver"},
+        "missing",
+    ),
+    (
+        "POST",
+        "/staff/publish/cases/{case_id}/withdraw",
+        {"case_id": "999999"},
+        {"publisher", "approver"},
+        "missing",
+    ),
 ]
 SIGN_IN = {"/staff/login", "/staff/login/code", "/staff/enrol", "/staff/logout"}
 

@@ -1,0 +1,170 @@
+"""RSS 2.0 and Atom feeds of typical cases (all, per region, per violation type) and disclosures.
+
+The bytes of a feed depend only on its entries (never on the time of the request), so
+the SHA-256 of the body is a stable ETag and a 304 is answered when nothing changed.
+Entry ids are tag URIs that never change, whatever the host name (notes.md on feedgen).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, abort, make_response, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from intake.catalog import VIOLATION_CODES, violation_label
+from portal.db import db_session
+from portal.models import get_region_by_code
+from publish.cases import CaseFilters, list_published
+from publish.models import Disclosure, DisclosureRevision
+
+bp = Blueprint("feeds", __name__, url_prefix="/feeds")
+TAG = "tag:mifund-portal,2026"
+ENTRIES = 50
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+MEDIA = {"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8"}
+
+
+def _base(
+    feed_id: str, title: str, subtitle: str, page_url: str, self_url: str, fmt: str
+) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.id(f"{TAG}:feed:{feed_id}")
+    fg.title(title)
+    fg.author({"name": "医保基金监管公开平台"})
+    fg.language("zh-CN")
+    fg.subtitle(subtitle)  # RSS <description>, Atom <subtitle>
+    # RSS takes the channel <link> from the last link set: self first, the page last.
+    fg.link(href=self_url, rel="self", type=MEDIA[fmt].split(";")[0])
+    fg.link(href=page_url, rel="alternate", type="text/html")
+    return fg
+
+
+def _respond(fg: FeedGenerator, fmt: str, newest: datetime) -> Response:
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    body = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
+    # A stylesheet makes the feed readable to a person who opens it in a browser.
+    stylesheet = f'<?xml-stylesheet type="text/xsl" href="{url_for("static", filename="feed.xsl")}"?>\n'.encode()
+    declaration_end = body.index(b"?>") + 2
+    body = body[:declaration_end] + b"\n" + stylesheet + body[declaration_end:].lstrip()
+    response = make_response(body)
+    response.headers["Content-Type"] = MEDIA[fmt]
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.set_etag(hashlib.sha256(body).hexdigest())
+    response.last_modified = newest
+    return response.make_conditional(request)
+
+
+def _case_feed(
+    path: str, fmt: str, filters: CaseFilters, title: str, page_args: dict[str, str]
+) -> Response:
+    cases, _ = list_published(db_session(), filters, page=1, per_page=ENTRIES)
+    fg = _base(
+        f"cases:{path}",
+        title,
+        "医疗保障基金违法违规典型案例",
+        url_for("cases.list_cases", _external=True, **page_args),
+        url_for("feeds.show_feed", path=path, fmt=fmt, _external=True),
+        fmt,
+    )
+    newest = EPOCH
+    for case in cases:
+        assert case.published_at is not None
+        entry = fg.add_entry(order="append")
+        entry.id(f"{TAG}:case:{case.id}")
+        entry.title(case.title)
+        entry.link(
+            href=url_for("cases.show_case", case_id=case.id, _external=True), rel="alternate"
+        )
+        entry.published(case.published_at)
+        entry.updated(case.updated_at)
+        summary = f"{case.region.name_zh} · {case.subject_name}"
+        if case.amount is not None:
+            summary += f" · 涉及金额 {case.amount:,.2f} 元"
+        entry.summary(summary)
+        if case.body:
+            entry.content(case.body, type="text")
+        for code in case.violations:
+            entry.category(term=code, label=str(violation_label(code)))
+        newest = max(newest, case.updated_at)
+    return _respond(fg, fmt, newest)
+
+
+def _disclosure_feed(fmt: str) -> Response:
+    rows = db_session().scalars(
+        select(Disclosure)
+        .options(
+            selectinload(Disclosure.region),
+            selectinload(Disclosure.revisions).selectinload(DisclosureRevision.lines),
+        )
+        .order_by(Disclosure.updated_at.desc(), Disclosure.id.desc())
+        .limit(ENTRIES)
+    )
+    fg = _base(
+        "disclosures",
+        "医保基金收支信息披露",
+        "医疗保障基金收入、支出、结余信息",
+        url_for("publish.list_disclosures_view", _external=True),
+        url_for("feeds.show_feed", path="disclosures", fmt=fmt, _external=True),
+        fmt,
+    )
+    newest = EPOCH
+    for d in rows:
+        revision = d.current
+        entry = fg.add_entry(order="append")
+        # One entry per revision, so a correction reaches subscribers as news.
+        entry.id(f"{TAG}:disclosure:{d.id}:r{revision.number}")
+        period = "全年" if d.period == "Y" else d.period
+        entry.title(
+            f"{d.region_label('zh')} {d.year}年{period}医保基金收支"
+            + (f"（第{revision.number}次更正）" if revision.number > 1 else "")
+        )
+        entry.link(
+            href=url_for("publish.show_disclosure", disclosure_id=d.id, _external=True),
+            rel="alternate",
+        )
+        entry.published(revision.created_at)
+        entry.updated(revision.created_at)
+        entry.summary(revision.change_note or revision.source)
+        newest = max(newest, revision.created_at)
+    return _respond(fg, fmt, newest)
+
+
+def _resolve(path: str) -> Callable[[str], Response]:
+    """Map a feed path to the function that builds it, or answer 404."""
+    if path == "cases":
+        return lambda fmt: _case_feed(path, fmt, CaseFilters(), "医保基金典型案例", {})
+    if path == "disclosures":
+        return _disclosure_feed
+    parts = path.split("/")
+    if len(parts) == 3 and parts[0] == "regions" and parts[2] == "cases":
+        region = get_region_by_code(db_session(), parts[1])
+        if region is None:
+            abort(404)
+        args: dict[str, Any] = {"region": region.code}
+        return lambda fmt: _case_feed(
+            path, fmt, CaseFilters(region=region), f"医保基金典型案例 · {region.name_zh}", args
+        )
+    if len(parts) == 3 and parts[0] == "violations" and parts[2] == "cases":
+        code = parts[1]
+        if code not in VIOLATION_CODES:
+            abort(404)
+        title = f"医保基金典型案例 · {violation_label(code)}"
+        return lambda fmt: _case_feed(
+            path, fmt, CaseFilters(violation=code), title, {"violation": code}
+        )
+    abort(404)
+
+
+@bp.get("/<path:path>.<fmt>")
+def show_feed(path: str, fmt: str) -> Response:
+    """A feed as RSS 2.0 (`.rss`) or Atom (`.atom`)."""
+    if fmt not in MEDIA:
+        abort(404)
+    return _resolve(path)(fmt)
