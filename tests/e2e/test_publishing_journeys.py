@@ -1,0 +1,162 @@
+"""Publishing end to end in Chromium (issue 4 §8)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import feedparser
+import pyotp
+from flask import Flask
+from playwright.sync_api import Browser, Page, expect
+
+from intake import workflow as wf
+from portal.db import db_session
+from portal.models import StaffUser
+from portal.security import data_cipher
+from publish.disclosures import COLUMN_NAMES
+from tests.conftest import STAFF_PASSWORD
+from tests.e2e.test_case_office_journey import _make_staff
+
+
+def _sign_in(browser: Browser, base: str, username: str, secret: str) -> Page:
+    page = browser.new_context().new_page()
+    page.goto(f"{base}/staff/login")
+    page.fill('[name="username"]', username)
+    page.fill('[name="password"]', STAFF_PASSWORD)
+    page.get_by_role("button", name="继续").click()
+    page.fill('[name="code"]', pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("main h1")).to_be_visible()
+    return page
+
+
+def _csv() -> bytes:
+    rows = [
+        {
+            "region_code": "640000",
+            "year": "2024",
+            "period": "Y",
+            "fund": "all",
+            "unit": "亿元",
+            "income_total": "180.50",
+            "expenditure_total": "160.25",
+            "balance_current": "20.25",
+            "balance_accumulated_previous": "100.00",
+            "balance_accumulated": "120.25",
+            "source": "测试来源 2024",
+        },
+        {
+            "region_code": "640000",
+            "year": "2025",
+            "period": "Y",
+            "fund": "all",
+            "unit": "亿元",
+            "income_total": "190.00",
+            "expenditure_total": "170.00",
+            "balance_current": "20.00",
+            "balance_accumulated_previous": "120.25",
+            "balance_accumulated": "140.25",
+            "source": "测试来源 2025",
+        },
+    ]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMN_NAMES))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: row.get(k, "") for k in COLUMN_NAMES})
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def test_a_publisher_imports_a_csv_and_the_public_page_shows_table_chart_and_download(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    base, app = live_site
+    publisher = _sign_in(browser, base, "pub", _make_staff(app, "pub", "publisher"))
+    publisher.goto(f"{base}/staff/publish/disclosures")
+    publisher.set_input_files(
+        '[name="file"]', {"name": "宁夏.csv", "mimeType": "text/csv", "buffer": _csv()}
+    )
+    publisher.get_by_role("button", name="检查并导入").click()
+    expect(publisher.locator(".flash-success")).to_contain_text("新增 2")
+
+    visitor = browser.new_context().new_page()
+    visitor.goto(f"{base}/disclosures?year=2025")
+    visitor.locator("#disclosures a").first.click()
+    expect(visitor.locator("#figures")).to_contain_text("190.00")
+    expect(visitor.locator("svg.chart")).to_have_count(2)
+    expect(visitor.locator("svg.chart rect[fill='#0b5394']").first).to_be_visible()
+    href = visitor.locator("#download-csv").get_attribute("href")
+    download = visitor.request.get(f"{base}{href}")
+    rows = list(csv.DictReader(io.StringIO(download.body().decode("utf-8-sig"))))
+    assert rows[0]["income_total"] == "190.00" and rows[0]["balance_accumulated"] == "140.25"
+
+
+def test_a_case_drafted_from_a_closed_report_is_published_and_appears_in_the_rss_feed(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    base, app = live_site
+    secrets_ = {
+        name: _make_staff(app, name, role)
+        for name, role in (("drafter", "publisher"), ("second", "publisher"))
+    }
+    for name, role in (("i1", "intake_officer"), ("i2", "investigator"), ("i3", "approver")):
+        _make_staff(app, name, role)
+    with app.app_context():
+        from sqlalchemy import select
+
+        from intake.receipts import access_code_hasher
+        from intake.submission import ReportDraft, submit_report
+        from portal.models import get_region_by_code
+
+        session = db_session()
+        receipt = submit_report(
+            session,
+            ReportDraft(
+                region=get_region_by_code(session, "640104"),
+                party_kind="pharmacy",
+                party_name="银川某某大药房",
+                facts="药店用医保卡结算日用品。",
+                violation_codes=["swapping"],
+                submission_key="e2e-case",
+            ),
+            cipher=data_cipher(),
+            hasher=access_code_hasher(),
+        )
+        from intake.models import Report
+
+        report = session.scalar(select(Report).where(Report.case_number == receipt.case_number))
+        staff = {u.username: u for u in session.scalars(select(StaffUser))}
+        c = data_cipher()
+        wf.accept_report(session, report, actor=staff["i1"], reason="", cipher=c)
+        wf.open_case(session, report, actor=staff["i2"], reason="", cipher=c)
+        wf.record_handling(
+            session,
+            report,
+            actor=staff["i3"],
+            recovered=Decimal("56000"),
+            fine=None,
+            measures=["recover"],
+            decision="追回",
+            cipher=c,
+        )
+        wf.send_feedback(session, report, actor=staff["i1"], feedback="已追回", cipher=c)
+        session.commit()
+
+    drafter = _sign_in(browser, base, "drafter", secrets_["drafter"])
+    drafter.goto(f"{base}/staff/publish/cases")
+    drafter.fill('[name="case_number"]', receipt.case_number)
+    drafter.get_by_role("button", name="据此举报起草").click()
+    expect(drafter.locator("#case-status")).to_have_attribute("data-status", "draft")
+    case_url = drafter.url
+
+    second = _sign_in(browser, base, "second", secrets_["second"])
+    second.goto(case_url)
+    second.get_by_role("button", name="发布").click()
+    expect(second.locator("#case-title")).to_contain_text("银川某某大药房")
+
+    feed = feedparser.parse(second.request.get(f"{base}/feeds/cases.rss").body())
+    assert feed.bozo == 0
+    assert [e.title for e in feed.entries] == ["银川某某大药房违规使用医保基金案"]
+    assert receipt.case_number not in str(feed)
