@@ -63,9 +63,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from publish.views_cases import bp as cases_bp
     from publish.views_office import bp as publishing_bp
     from publish.views_public import bp as publish_bp
+    from publish.views_stats import bp as stats_bp
 
     app.register_blueprint(publish_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(stats_bp)
     app.register_blueprint(publishing_bp)
     return app

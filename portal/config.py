@@ -51,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     "REWARD_CLAIM_MONTHS": 2,
     # Work queue: reports due within this many days count as due soon.
     "DUE_SOON_DAYS": 3,
+    # Public statistics hide counts below this, so nobody can be picked out (issue 4 §4).
+    "STATS_MIN_COUNT": 5,
     # A reporter may take hours to write; the default one hour would lose their work.
     "WTF_CSRF_TIME_LIMIT": 24 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -1,0 +1,195 @@
+"""Public statistics (domain.md §5): aggregates per region and period, with small counts hidden.
+
+A count below the threshold (default 5) could point at a person, so it is suppressed.
+Suppressing one cell is not enough: a published parent total minus the published
+siblings would give it back. So within every parent's children a suppressed cell never
+stands alone: the smallest other child is suppressed with it, and when there is no
+other child the parent's own value is suppressed too (secondary suppression).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intake.models import Report, ReportEvent, Reward, RewardStatus
+from portal.models import Region
+from portal.timeutil import CHINA
+
+COUNTS = ("received", "accepted", "declined", "transferred", "closed", "rewards_paid")
+# Values derived from a count: hidden whenever that count is hidden or small.
+DERIVED = {
+    "accepted_on_time_rate": "decided",
+    "median_days_to_decision": "decided",
+    "recovered_amount": "handled",
+    "rewards_paid_amount": "rewards_paid",
+}
+METRICS = (
+    *COUNTS,
+    "accepted_on_time_rate",
+    "median_days_to_decision",
+    "recovered_amount",
+    "rewards_paid_amount",
+)
+
+
+@dataclass
+class RegionStats:
+    """The statistics of one region (its whole subtree) for one period."""
+
+    region: Region
+    values: dict[str, Any] = field(default_factory=dict)
+    suppressed: set[str] = field(default_factory=set)
+
+    def shown(self, metric: str) -> Any:
+        """Return the value, or None when it is suppressed."""
+        return None if metric in self.suppressed else self.values.get(metric)
+
+
+def period_bounds(year: int, quarter: int | None) -> tuple[datetime, datetime]:
+    """Return the start and end (exclusive) of a year or quarter, in China's time."""
+    if quarter is None:
+        start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    else:
+        start = date(year, 3 * quarter - 2, 1)
+        end = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+    return datetime.combine(start, time(), CHINA), datetime.combine(end, time(), CHINA)
+
+
+def compute(
+    session: Session, year: int, quarter: int | None, threshold: int
+) -> dict[int, RegionStats]:
+    """Return suppressed statistics for every region, keyed by region id."""
+    start, end = period_bounds(year, quarter)
+    regions = {r.id: r for r in session.scalars(select(Region))}
+    parent = {r.id: r.parent_id for r in regions.values()}
+
+    def chain(region_id: int) -> list[int]:
+        out = []
+        node: int | None = region_id
+        while node is not None:
+            out.append(node)
+            node = parent[node]
+        return out
+
+    raw: dict[int, dict[str, Any]] = {rid: defaultdict(int) for rid in regions}
+    days: dict[int, list[int]] = defaultdict(list)
+    reports = session.execute(
+        select(
+            Report.id,
+            Report.region_id,
+            Report.received_at,
+            Report.accept_due_on,
+            Report.closed_at,
+            Report.recovered_amount,
+        )
+    ).all()
+    by_id = {r.id: r for r in reports}
+    events = session.execute(
+        select(ReportEvent.report_id, ReportEvent.kind, ReportEvent.created_at).where(
+            ReportEvent.kind.in_(("accepted", "declined", "transferred", "handling_decided")),
+            ReportEvent.created_at >= start,
+            ReportEvent.created_at < end,
+        )
+    ).all()
+    for r in reports:
+        if start <= r.received_at < end:
+            for rid in chain(r.region_id):
+                raw[rid]["received"] += 1
+        if r.closed_at is not None and start <= r.closed_at < end:
+            for rid in chain(r.region_id):
+                raw[rid]["closed"] += 1
+    for e in events:
+        r = by_id[e.report_id]
+        for rid in chain(r.region_id):
+            if e.kind == "handling_decided":
+                raw[rid]["handled"] += 1
+                raw[rid]["recovered_amount"] += r.recovered_amount or Decimal(0)
+                continue
+            raw[rid][e.kind] += 1
+            raw[rid]["decided"] += 1
+            decided_on = e.created_at.astimezone(CHINA).date()
+            raw[rid]["decided_on_time"] += decided_on <= r.accept_due_on
+            days[rid].append((decided_on - r.received_at.astimezone(CHINA).date()).days)
+    paid = session.execute(
+        select(Reward.report_id, Reward.amount).where(
+            Reward.status == RewardStatus.PAID, Reward.paid_at >= start, Reward.paid_at < end
+        )
+    ).all()
+    for p in paid:
+        for rid in chain(by_id[p.report_id].region_id):
+            raw[rid]["rewards_paid"] += 1
+            raw[rid]["rewards_paid_amount"] += p.amount
+
+    result: dict[int, RegionStats] = {}
+    for rid, region in regions.items():
+        v = raw[rid]
+        stats = RegionStats(region)
+        for name in COUNTS:
+            stats.values[name] = v[name]
+        stats.values["decided"] = v["decided"]
+        stats.values["handled"] = v["handled"]
+        stats.values["accepted_on_time_rate"] = (
+            round(100 * v["decided_on_time"] / v["decided"], 1) if v["decided"] else None
+        )
+        stats.values["median_days_to_decision"] = (
+            statistics.median(days[rid]) if days[rid] else None
+        )
+        stats.values["recovered_amount"] = Decimal(v["recovered_amount"]).quantize(Decimal("0.01"))
+        stats.values["rewards_paid_amount"] = Decimal(v["rewards_paid_amount"]).quantize(
+            Decimal("0.01")
+        )
+        result[rid] = stats
+    suppress(result, parent, threshold)
+    return result
+
+
+def suppress(result: dict[int, RegionStats], parent: dict[int, int | None], threshold: int) -> None:
+    """Hide small counts, then hide more until no hidden cell can be recovered by subtraction."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for rid, p in parent.items():
+        children[p].append(rid)
+    for metric in (*COUNTS, "decided", "handled"):
+        for stats in result.values():
+            if 0 < stats.values[metric] < threshold:
+                stats.suppressed.add(metric)
+        changed = True
+        while changed:
+            changed = False
+            for p, kids in children.items():
+                hidden = [k for k in kids if metric in result[k].suppressed]
+                if len(hidden) != 1:
+                    continue
+                others = sorted(
+                    (k for k in kids if metric not in result[k].suppressed),
+                    key=lambda k: (result[k].values[metric], result[k].region.code),
+                )
+                if others:
+                    result[others[0]].suppressed.add(metric)
+                    changed = True
+                elif p is not None and metric not in result[p].suppressed:
+                    result[p].suppressed.add(metric)
+                    changed = True
+    for stats in result.values():
+        for metric, basis in DERIVED.items():
+            if basis in stats.suppressed or (0 < stats.values[basis] < threshold):
+                stats.suppressed.add(metric)
+
+
+def rows_for(result: dict[int, RegionStats], region: Region | None) -> list[RegionStats]:
+    """Return the rows a page shows: the region and its children (or the provinces)."""
+    if region is None:
+        return sorted(
+            (s for s in result.values() if s.region.parent_id is None), key=lambda s: s.region.code
+        )
+    kids = sorted(
+        (s for s in result.values() if s.region.parent_id == region.id), key=lambda s: s.region.code
+    )
+    return [result[region.id], *kids]
