@@ -59,6 +59,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(supervise_bp)
     app.register_blueprint(admin_bp)
 
+    from publish.api import bp as api_bp
     from publish.feeds import bp as feeds_bp
     from publish.views_cases import bp as cases_bp
     from publish.views_office import bp as publishing_bp
@@ -69,5 +70,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(stats_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(publishing_bp)
     return app

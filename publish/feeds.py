@@ -56,6 +56,8 @@ def _respond(fg: FeedGenerator, fmt: str, newest: datetime) -> Response:
     response = make_response(body)
     response.headers["Content-Type"] = MEDIA[fmt]
     response.headers["Cache-Control"] = "public, max-age=300"
+    # Feed readers and other sites may fetch feeds (security.py sets headers with setdefault).
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     response.set_etag(hashlib.sha256(body).hexdigest())
     response.last_modified = newest
     return response.make_conditional(request)
