@@ -62,6 +62,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from publish.api import bp as api_bp
     from publish.feeds import bp as feeds_bp
     from publish.views_cases import bp as cases_bp
+    from publish.views_follow import bp as following_bp
     from publish.views_office import bp as publishing_bp
     from publish.views_public import bp as publish_bp
     from publish.views_stats import bp as stats_bp
@@ -71,5 +72,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(stats_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(following_bp)
     app.register_blueprint(publishing_bp)
     return app

@@ -74,6 +74,8 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ["zh_Hans_CN", "en"],
     "HOTLINE_TEXT": "全国医保服务热线 12393",
+    # Postal or visiting address for reports, shown on the home page; empty hides it.
+    "REPORT_ADDRESS_TEXT": "",
 }
 
 

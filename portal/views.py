@@ -20,8 +20,17 @@ log = logging.getLogger(__name__)
 
 @bp.get("/")
 def show_home() -> str:
-    """Show the home page: how to report and how to follow a report."""
-    return render_template("portal/home.html")
+    """Show the home page: the report button first, then what is published and how to subscribe."""
+    from flask import current_app
+
+    from portal.db import db_session
+    from portal.timeutil import today_in_china
+    from publish.home import home_content
+
+    content = home_content(
+        db_session(), today_in_china().year, int(current_app.config["STATS_MIN_COUNT"])
+    )
+    return render_template("portal/home.html", content=content)
 
 
 @bp.get("/about/privacy")

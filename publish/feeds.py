@@ -138,13 +138,64 @@ def _disclosure_feed(fmt: str) -> Response:
     return _respond(fg, fmt, newest)
 
 
+def _private_feed(token: str, fmt: str) -> Response:
+    """A supervisor's feed of new cases and disclosures in what they follow."""
+    from publish.following import followed_items, user_for_token
+
+    user = user_for_token(db_session(), token)
+    if user is None:
+        abort(404)
+    items = followed_items(db_session(), user, limit=ENTRIES)
+    path = f"private/{token}"
+    fg = _base(
+        f"private:{user.id}",
+        "我关注的医保基金典型案例与信息披露",
+        "社会监督员关注的地区与违法违规类型",
+        url_for("following.show_following", _external=True),
+        url_for("feeds.show_feed", path=path, fmt=fmt, _external=True),
+        fmt,
+    )
+    newest = EPOCH
+    entries: list[tuple[datetime, Any]] = [(c.updated_at, c) for c in items.cases]
+    entries += [(d.updated_at, d) for d in items.disclosures]
+    for _, item in sorted(entries, key=lambda pair: pair[0], reverse=True)[:ENTRIES]:
+        entry = fg.add_entry(order="append")
+        if isinstance(item, Disclosure):
+            entry.id(f"{TAG}:disclosure:{item.id}:r{item.current.number}")
+            entry.title(f"{item.region_label('zh')} {item.year}年{item.period}医保基金收支")
+            entry.link(
+                href=url_for("publish.show_disclosure", disclosure_id=item.id, _external=True),
+                rel="alternate",
+            )
+            entry.published(item.current.created_at)
+            entry.updated(item.current.created_at)
+            newest = max(newest, item.current.created_at)
+        else:
+            entry.id(f"{TAG}:case:{item.id}")
+            entry.title(item.title)
+            entry.link(
+                href=url_for("cases.show_case", case_id=item.id, _external=True), rel="alternate"
+            )
+            entry.published(item.published_at)
+            entry.updated(item.updated_at)
+            newest = max(newest, item.updated_at)
+        entry.summary(item.title if not isinstance(item, Disclosure) else item.current.source)
+    response = _respond(fg, fmt, newest)
+    # Private to one supervisor: never in a shared cache or a search engine.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def _resolve(path: str) -> Callable[[str], Response]:
     """Map a feed path to the function that builds it, or answer 404."""
+    parts = path.split("/")
+    if len(parts) == 2 and parts[0] == "private":
+        return lambda fmt: _private_feed(parts[1], fmt)
     if path == "cases":
         return lambda fmt: _case_feed(path, fmt, CaseFilters(), "医保基金典型案例", {})
     if path == "disclosures":
         return _disclosure_feed
-    parts = path.split("/")
     if len(parts) == 3 and parts[0] == "regions" and parts[2] == "cases":
         region = get_region_by_code(db_session(), parts[1])
         if region is None:

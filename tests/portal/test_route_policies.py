@@ -108,6 +108,17 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
         {"publisher", "approver"},
         "missing",
     ),
+    ("GET", "/staff/following/", {}, {"social_supervisor"}, "any"),
+    ("POST", "/staff/following/", {}, {"social_supervisor"}, "any"),
+    (
+        "POST",
+        "/staff/following/{follow_id}/delete",
+        {"follow_id": "999999"},
+        {"social_supervisor"},
+        "any",
+    ),
+    ("POST", "/staff/following/feed", {}, {"social_supervisor"}, "any"),
+    ("POST", "/staff/following/feed/revoke", {}, {"social_supervisor"}, "any"),
 ]
 SIGN_IN = {"/staff/login", "/staff/login/code", "/staff/enrol", "/staff/logout"}
 

@@ -1,0 +1,57 @@
+"""What the home page shows of the published record: latest cases, disclosures, headline figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from publish.cases import CaseFilters, list_published
+from publish.models import Disclosure, DisclosureRevision, TypicalCase
+from publish.stats import compute
+
+
+@dataclass(frozen=True)
+class Headline:
+    """This year's totals over all provinces, suppressed like every statistic."""
+
+    year: int
+    received: int | None
+    closed: int | None
+
+
+@dataclass(frozen=True)
+class HomeContent:
+    """The published content the home page lists."""
+
+    cases: list[TypicalCase]
+    disclosures: list[Disclosure]
+    headline: Headline
+
+
+def home_content(session: Session, year: int, threshold: int) -> HomeContent:
+    """Return the five newest cases and disclosures and this year's headline figures."""
+    cases, _ = list_published(session, CaseFilters(), page=1, per_page=5)
+    disclosures = list(
+        session.scalars(
+            select(Disclosure)
+            .options(
+                selectinload(Disclosure.region),
+                selectinload(Disclosure.revisions).selectinload(DisclosureRevision.lines),
+            )
+            .order_by(Disclosure.updated_at.desc(), Disclosure.id.desc())
+            .limit(5)
+        )
+    )
+    provinces = [
+        s for s in compute(session, year, None, threshold).values() if s.region.parent_id is None
+    ]
+
+    def total(metric: str) -> int | None:
+        # A total over provinces is published only when no province hides that count;
+        # otherwise it would reveal the hidden one by subtraction.
+        values = [p.shown(metric) for p in provinces]
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+    return HomeContent(cases, disclosures, Headline(year, total("received"), total("closed")))
