@@ -155,6 +155,8 @@ def target(make_report: Any, db: Any) -> dict[str, str]:
     return {"case_number": report.case_number, "evidence_id": str(report.evidence[0].id)}
 
 
+# Access decisions are made in Python, not by the database: one backend is enough.
+@pytest.mark.one_backend
 @pytest.mark.parametrize("home", ["640100", "110000"], ids=["in-jurisdiction", "elsewhere"])
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
