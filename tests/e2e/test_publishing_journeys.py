@@ -160,3 +160,50 @@ def test_a_case_drafted_from_a_closed_report_is_published_and_appears_in_the_rss
     assert feed.bozo == 0
     assert [e.title for e in feed.entries] == ["银川某某大药房违规使用医保基金案"]
     assert receipt.case_number not in str(feed)
+
+
+def test_a_supervisor_follows_a_region_and_sees_a_new_case(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    from datetime import date
+
+    base, app = live_site
+    secret = _make_staff(app, "watcher", "social_supervisor")
+    with app.app_context():
+        from sqlalchemy import select
+
+        user = db_session().scalar(select(StaffUser).where(StaffUser.username == "watcher"))
+        user.term_start, user.term_end = date(2020, 1, 1), date(2099, 1, 1)
+        db_session().commit()
+    supervisor = _sign_in(browser, base, "watcher", secret)
+    supervisor.goto(f"{base}/staff/following/")
+    supervisor.select_option('[name="region"]', "640100")
+    supervisor.get_by_role("button", name="关注", exact=True).click()
+    expect(supervisor.locator("#follows")).to_contain_text("银川市")
+
+    with app.app_context():
+        from portal.models import get_region_by_code
+        from publish.cases import CaseFields, draft_case, publish_case
+
+        session = db_session()
+        _make_staff(app, "p1", "publisher")
+        _make_staff(app, "p2", "approver")
+        p1 = session.scalar(select(StaffUser).where(StaffUser.username == "p1"))
+        p2 = session.scalar(select(StaffUser).where(StaffUser.username == "p2"))
+        case = draft_case(
+            session,
+            CaseFields(
+                title="兴庆区某诊所虚构诊疗案",
+                region=get_region_by_code(session, "640104"),
+                subject_kind="institution",
+                subject_name="兴庆区某诊所",
+                discovery="flying_inspection",
+                violation_codes=["fabricated_services"],
+            ),
+            actor=p1,
+        )
+        publish_case(session, case, actor=p2)
+        session.commit()
+
+    supervisor.reload()
+    expect(supervisor.locator("#followed-items")).to_contain_text("兴庆区某诊所虚构诊疗案")
