@@ -111,7 +111,7 @@ from intake.workflow import (
 from portal import audit
 from portal.auth import current_staff, in_jurisdiction, staff_route, subtree_ids
 from portal.db import db_session
-from portal.forms import ActionForm
+from portal.forms import ActionForm, as_choices
 from portal.models import Region, StaffUser, get_region_by_code, list_regions
 from portal.security import data_cipher, limiter
 from portal.timeutil import today_in_china
@@ -205,7 +205,7 @@ def _forms_for(report: Report) -> dict[str, Any]:
     if parent is not None:
         regions.insert(0, (parent.code, parent.label("en" if _english() else "zh")))
     move = MoveForm(version=version, prefix="move")
-    move.region.choices = regions
+    move.region.choices = as_choices(regions)
     assign = AssignForm(version=version, prefix="assign")
     session = db_session()
     officers = session.scalars(
@@ -214,9 +214,9 @@ def _forms_for(report: Report) -> dict[str, Any]:
             StaffUser.region_id.in_([r.id for r in report.region.ancestors_and_self()]),
         )
     )
-    assign.assignee.choices = [
-        (str(o.id), o.display_name) for o in officers if o.has_role(*CASE_STAFF)
-    ]
+    assign.assignee.choices = as_choices(
+        [(str(o.id), o.display_name) for o in officers if o.has_role(*CASE_STAFF)]
+    )
     return {
         "accept": OptionalReasonForm(version=version, prefix="accept"),
         "decline": DeclineForm(version=version, prefix="decline"),
@@ -496,8 +496,13 @@ def perform_operation(case_number: str, operation: str) -> tuple[str, int] | Res
     report = load_report_for(_me(), case_number)
     form = type(_forms_for(report)[operation])(prefix=operation)
     if operation == "move":
-        form.region.choices = [(c, n) for c, n in _region_options(_me())] + (
-            [(report.region.parent.code, report.region.parent.code)] if report.region.parent else []
+        form.region.choices = as_choices(
+            _region_options(_me())
+            + (
+                [(report.region.parent.code, report.region.parent.code)]
+                if report.region.parent
+                else []
+            )
         )
     if operation == "assign":
         form.assignee.choices = _forms_for(report)["assign"].assignee.choices

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import HiddenField, PasswordField, SelectChoice, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from portal.auth import MIN_PASSWORD_LENGTH, password_problem
+
+
+def as_choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """Return (value, label) pairs as WTForms choices (tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class LoginForm(FlaskForm):

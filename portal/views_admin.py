@@ -21,7 +21,7 @@ from intake.rewards import (
 from portal import audit
 from portal.auth import current_staff, staff_route
 from portal.db import db_session
-from portal.forms import ActionForm
+from portal.forms import ActionForm, as_choices
 from portal.forms_admin import (
     CalendarDayForm,
     NewStaffUserForm,
@@ -66,7 +66,7 @@ def list_users() -> str:
 
 def _new_form() -> NewStaffUserForm:
     form = NewStaffUserForm()
-    form.region.choices = _region_choices()
+    form.region.choices = as_choices(_region_choices())
     return form
 
 
@@ -131,7 +131,7 @@ def edit_user(user_id: int) -> str:
         term_start=user.term_start,
         term_end=user.term_end,
     )
-    form.region.choices = _region_choices()
+    form.region.choices = as_choices(_region_choices())
     return render_template("admin/user_form.html", form=form, user=user)
 
 
@@ -142,7 +142,7 @@ def update_user(user_id: int) -> tuple[str, int] | Response:
     """Change an account's roles, jurisdiction, rights or state."""
     user = _load_user(user_id)
     form = StaffUserForm()
-    form.region.choices = _region_choices()
+    form.region.choices = as_choices(_region_choices())
     if not form.validate_on_submit():
         return render_template("admin/user_form.html", form=form, user=user), 422
     region = get_region_by_code(db_session(), form.region.data)
@@ -287,7 +287,7 @@ def update_reward_schedule() -> tuple[str, int] | Response:
 
 def _region_form() -> RegionForm:
     form = RegionForm()
-    form.parent.choices = [("", _("(a new province)"))] + _region_choices()
+    form.parent.choices = as_choices([("", _("(a new province)")), *_region_choices()])
     return form
 
 

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from intake.catalog import VIOLATION_GROUPS
 from intake.forms import AmountField, MultiCheckboxField
+from portal.forms import as_choices
 from publish.catalog import DISCOVERY, SUBJECT_KINDS
 
 _MAX = _l("At most %(max)d characters.")
@@ -62,7 +63,7 @@ class CaseForm(FlaskForm):
 
     def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.region.choices = regions
+        self.region.choices = as_choices(regions)
 
     def validate_conduct_to(self, field: DateField) -> None:
         if field.data and self.conduct_from.data and field.data < self.conduct_from.data:
@@ -97,3 +98,55 @@ class FromReportForm(FlaskForm):
     case_number = StringField(
         _l("Case number of a closed report"), validators=[DataRequired(), Length(max=30)]
     )
+
+
+def disclosure_line_form(regions: list[tuple[str, str]], funds: list[tuple[str, str]]) -> FlaskForm:
+    """Return a form for one fund of one disclosure, its fields named like the import columns."""
+    from publish.disclosures import COLUMNS
+
+    labels = {
+        "region_code": _l("Region"),
+        "year": _l("Year"),
+        "period": _l("Period: Y, Q1–Q4 or M01–M12"),
+        "fund": _l("Fund"),
+        "unit": _l("Unit"),
+        "source": _l("Source"),
+        "income_contributions": _l("Income: contributions"),
+        "income_fiscal_subsidy": _l("Income: fiscal subsidy"),
+        "income_interest": _l("Income: interest"),
+        "income_other": _l("Income: other"),
+        "income_total": _l("Income, total"),
+        "expenditure_inpatient": _l("Expenditure: inpatient benefits"),
+        "expenditure_outpatient": _l("Expenditure: outpatient benefits"),
+        "expenditure_other": _l("Expenditure: other"),
+        "expenditure_total": _l("Expenditure, total"),
+        "balance_current": _l("Current-period balance"),
+        "balance_accumulated_previous": _l("Accumulated balance brought forward"),
+        "balance_accumulated": _l("Accumulated balance"),
+        "insured_persons": _l("Insured persons"),
+        "beneficiaries": _l("Beneficiaries"),
+    }
+
+    class DisclosureLineForm(FlaskForm):
+        pass
+
+    for name, required, _kind in COLUMNS:
+        if name == "region_code":
+            field = SelectField(labels[name], choices=as_choices(regions), validate_choice=True)
+        elif name == "fund":
+            field = SelectField(labels[name], choices=as_choices(funds), validate_choice=True)
+        elif name == "unit":
+            field = SelectField(
+                labels[name],
+                choices=as_choices([("亿元", "亿元"), ("万元", "万元")]),
+                validate_choice=True,
+            )
+        else:
+            validators = [DataRequired(_l("This value is required."))] if required else [Optional()]
+            field = StringField(labels[name], validators=[*validators, Length(max=300)])
+        setattr(DisclosureLineForm, name, field)
+    DisclosureLineForm.change_note = TextAreaField(
+        _l("Change note (required when this corrects figures already published)"),
+        validators=[Length(max=1000)],
+    )
+    return DisclosureLineForm()

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -32,9 +42,23 @@ from publish.cases import (
     update_draft,
     withdraw_case,
 )
-from publish.disclosures import ImportRefused, Problem, import_disclosures, read_table
-from publish.forms import CaseForm, CorrectionForm, FromReportForm, WithdrawForm
-from publish.models import CaseStatus, Disclosure, TypicalCase
+from publish.catalog import FUNDS
+from publish.disclosures import (
+    COLUMN_NAMES,
+    ImportRefused,
+    Problem,
+    import_disclosures,
+    read_table,
+    revision_rows,
+)
+from publish.forms import (
+    CaseForm,
+    CorrectionForm,
+    FromReportForm,
+    WithdrawForm,
+    disclosure_line_form,
+)
+from publish.models import NATIONAL_CODE, CaseStatus, Disclosure, TypicalCase
 
 bp = Blueprint("publishing", __name__, url_prefix="/staff/publish")
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -346,3 +370,86 @@ def case_message(code: str) -> str:
         "violations": _("Choose at least one violation type."),
         "period": _("The end cannot be before the start."),
     }.get(code, _("This is not possible."))
+
+
+# --- editing one disclosure in a form ------------------------------------------------------
+
+
+def _line_form() -> Any:
+    english = str(get_locale() or "").startswith("en")
+    regions = [(NATIONAL_CODE, _("National"))] + [
+        (r.code, r.label("en" if english else "zh"))
+        for r in db_session().scalars(select(Region).order_by(Region.code))
+    ]
+    return disclosure_line_form(regions, [(f.code, str(f.label)) for f in FUNDS])
+
+
+def _existing_rows(region_key: str, year: int, period: str) -> list[dict[str, Any]]:
+    existing = db_session().scalar(
+        select(Disclosure).where(
+            Disclosure.region_key == region_key,
+            Disclosure.year == year,
+            Disclosure.period == period,
+        )
+    )
+    if existing is None:
+        return []
+    return [
+        {k: "" if v is None else str(v) for k, v in row.items()}
+        for row in revision_rows(existing, existing.current)
+    ]
+
+
+@bp.get("/disclosures/edit")
+@staff_route("publisher")
+def edit_disclosure() -> tuple[str, int]:
+    """A form for one fund of one disclosure, filled in when it exists."""
+    form = _line_form()
+    args = request.args
+    if args.get("region") and args.get("year", "").isdigit() and args.get("period"):
+        for row in _existing_rows(args["region"], int(args["year"]), args["period"]):
+            if row["fund"] == args.get("fund", row["fund"]):
+                for name in COLUMN_NAMES:
+                    form[name].data = row[name]
+                break
+    return render_template("publish/office_disclosure_form.html", form=form, problems=[]), 200
+
+
+@bp.post("/disclosures/edit")
+@limiter.limit(_post_limit)
+@staff_route("publisher")
+def save_disclosure() -> tuple[str, int] | Response:
+    """Save one fund's figures through the same checks as an import; nothing partial."""
+    form = _line_form()
+    if not form.validate_on_submit():
+        return render_template("publish/office_disclosure_form.html", form=form, problems=[]), 422
+    row = {name: (form[name].data or "").strip() for name in COLUMN_NAMES}
+    rows = [
+        r
+        for r in _existing_rows(
+            row["region_code"],
+            int(row["year"]) if row["year"].isdigit() else 0,
+            row["period"].upper(),
+        )
+        if r["fund"] != row["fund"]
+    ]
+    try:
+        result = import_disclosures(
+            db_session(), [row, *rows], change_note=form.change_note.data or "", actor_id=_me().id
+        )
+    except ImportRefused as exc:
+        db_session().rollback()
+        return render_template(
+            "publish/office_disclosure_form.html", form=form, problems=exc.problems
+        ), 422
+    db_session().commit()
+    flash(
+        _(
+            "Imported: %(created)d new, %(revised)d corrected, %(unchanged)d unchanged.",
+            created=result.created,
+            revised=result.revised,
+            unchanged=result.unchanged,
+        ),
+        "success",
+    )
+    return redirect(url_for("publishing.show_import"), code=303)

@@ -119,6 +119,8 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
     ),
     ("POST", "/staff/following/feed", {}, {"social_supervisor"}, "any"),
     ("POST", "/staff/following/feed/revoke", {}, {"social_supervisor"}, "any"),
+    ("GET", "/staff/publish/disclosures/edit", {}, {"publisher"}, "any"),
+    ("POST", "/staff/publish/disclosures/edit", {}, {"publisher"}, "any"),
 ]
 SIGN_IN = {"/staff/login", "/staff/login/code", "/staff/enrol", "/staff/logout"}
 

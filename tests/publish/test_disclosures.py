@@ -288,3 +288,64 @@ def test_seed_demo_publishes_the_real_national_figures(app: Any, fresh: Any) -> 
     assert line.income_total == Decimal("30922.17") and line.balance_accumulated == Decimal(
         "42639.89"
     )
+
+
+def test_a_publisher_enters_a_disclosure_in_the_form(
+    make_staff: Any, login_as: Any, db: Session
+) -> None:
+    client = login_as(make_staff("publisher"))
+    response = client.post("/staff/publish/disclosures/edit", data=row())
+    assert response.status_code == 303
+    assert db.scalar(select(Disclosure)).current.lines[0].income_total == Decimal("100.00")
+
+
+def test_the_form_shows_the_arithmetic_and_keeps_the_figures(
+    make_staff: Any, login_as: Any
+) -> None:
+    client = login_as(make_staff("publisher"))
+    response = client.post(
+        "/staff/publish/disclosures/edit",
+        data=row(balance_current="25.00", balance_accumulated="75.00"),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'value="25.00"' in page and "20.00" in page
+
+
+def test_correcting_one_fund_in_the_form_keeps_the_others(
+    make_staff: Any, login_as: Any, db: Session
+) -> None:
+    import_disclosures(
+        db,
+        [row(), row(fund="resident", balance_accumulated_previous="", balance_accumulated="")],
+        change_note="",
+        actor_id=None,
+    )
+    db.commit()
+    client = login_as(make_staff("publisher"))
+    fixed = row(
+        income_total="101.00",
+        balance_current="21.00",
+        balance_accumulated="71.00",
+        change_note="更正收入",
+    )
+    assert client.post("/staff/publish/disclosures/edit", data=fixed).status_code == 303
+    db.expire_all()
+    current = db.scalar(select(Disclosure)).current
+    assert current.number == 2 and sorted(line.fund for line in current.lines) == [
+        "all",
+        "resident",
+    ]
+    assert current.change_note == "更正收入"
+
+
+def test_the_form_opens_filled_in_for_an_existing_disclosure(
+    make_staff: Any, login_as: Any, db: Session
+) -> None:
+    import_disclosures(db, [row()], change_note="", actor_id=None)
+    db.commit()
+    page = (
+        login_as(make_staff("publisher"))
+        .get("/staff/publish/disclosures/edit?region=640000&year=2025&period=Y&fund=all")
+        .get_data(as_text=True)
+    )
+    assert 'value="100.00"' in page
