@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, make_response, request, url_for
+from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -45,9 +45,42 @@ def _base(
     return fg
 
 
+def _wants_html() -> bool:
+    """Return whether the client is a browser asking for a page rather than a feed reader."""
+    accept = request.accept_mimetypes
+    return accept["text/html"] > max(
+        accept["application/rss+xml"], accept["application/atom+xml"], accept["application/xml"]
+    )
+
+
+def _html_page(fg: FeedGenerator, fmt: str) -> Response:
+    """A readable page for a person who opens a feed in a browser (XSLT is gone from browsers)."""
+    entries = [
+        {
+            "title": e.title(),
+            "link": next((ln["href"] for ln in e.link() or []), ""),
+            "updated": e.updated(),
+        }
+        for e in fg.entry()
+    ]
+    response = make_response(
+        render_template(
+            "publish/feed_page.html",
+            title=fg.title(),
+            feed_url=request.base_url,
+            fmt=fmt,
+            entries=entries,
+        )
+    )
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 def _respond(fg: FeedGenerator, fmt: str, newest: datetime) -> Response:
     fg.updated(newest)
     fg.lastBuildDate(newest)
+    if _wants_html():
+        return _html_page(fg, fmt)
     body = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
     # A stylesheet makes the feed readable to a person who opens it in a browser.
     stylesheet = f'<?xml-stylesheet type="text/xsl" href="{url_for("static", filename="feed.xsl")}"?>\n'.encode()
@@ -58,6 +91,7 @@ def _respond(fg: FeedGenerator, fmt: str, newest: datetime) -> Response:
     response.headers["Cache-Control"] = "public, max-age=300"
     # Feed readers and other sites may fetch feeds (security.py sets headers with setdefault).
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response.headers["Vary"] = "Accept"
     response.set_etag(hashlib.sha256(body).hexdigest())
     response.last_modified = newest
     return response.make_conditional(request)

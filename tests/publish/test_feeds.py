@@ -171,3 +171,16 @@ def test_withdrawn_cases_leave_the_feed(
     db.commit()
     parsed = feedparser.parse(client.get("/feeds/cases.rss").data)
     assert [e.title for e in parsed.entries] == ["第二案"]
+
+
+def test_a_browser_opening_a_feed_gets_a_readable_page(client: Any, two_cases: list[Any]) -> None:
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/feeds/cases.rss", headers={"Accept": browser_accept})
+    page = response.get_data(as_text=True)
+    assert response.mimetype == "text/html" and "第一案" in page and 'id="feed-url"' in page
+
+
+def test_a_feed_reader_gets_the_feed(client: Any, two_cases: list[Any]) -> None:
+    reader_accept = "application/atom+xml,application/rdf+xml,application/rss+xml,application/xml;q=0.9,text/xml;q=0.2,*/*;q=0.1"
+    response = client.get("/feeds/cases.rss", headers={"Accept": reader_accept})
+    assert response.mimetype == "application/rss+xml" and response.headers["Vary"] == "Accept"
