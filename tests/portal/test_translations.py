@@ -59,3 +59,15 @@ def test_chinese_translations_keep_every_placeholder():
         if set(placeholder.findall(source)) != set(placeholder.findall(target or "")):
             broken.append(source)
     assert broken == []
+
+
+def test_no_translation_has_a_stray_percent_sign():
+    # Gettext formats messages with %, so a bare % in a translation breaks the page.
+    import re
+
+    stray = re.compile(r"%(?!\(\w+\)[sd]|%)")
+    bad = []
+    for message in chinese_catalog():
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        bad += [s for s in strings if s and stray.search(s)]
+    assert bad == []
