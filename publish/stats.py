@@ -28,6 +28,8 @@ COUNTS = ("received", "accepted", "declined", "transferred", "closed", "rewards_
 DERIVED = {
     "accepted_on_time_rate": "decided",
     "median_days_to_decision": "decided",
+    "handled_on_time_rate": "handled",
+    "median_days_to_close": "closed",
     "recovered_amount": "handled",
     "rewards_paid_amount": "rewards_paid",
 }
@@ -81,6 +83,7 @@ def compute(
 
     raw: dict[int, dict[str, Any]] = {rid: defaultdict(int) for rid in regions}
     days: dict[int, list[int]] = defaultdict(list)
+    close_days: dict[int, list[int]] = defaultdict(list)
     reports = session.execute(
         select(
             Report.id,
@@ -89,6 +92,7 @@ def compute(
             Report.accept_due_on,
             Report.closed_at,
             Report.recovered_amount,
+            Report.handle_due_on,
         )
     ).all()
     by_id = {r.id: r for r in reports}
@@ -104,14 +108,22 @@ def compute(
             for rid in chain(r.region_id):
                 raw[rid]["received"] += 1
         if r.closed_at is not None and start <= r.closed_at < end:
+            taken = (
+                r.closed_at.astimezone(CHINA).date() - r.received_at.astimezone(CHINA).date()
+            ).days
             for rid in chain(r.region_id):
                 raw[rid]["closed"] += 1
+                close_days[rid].append(taken)
     for e in events:
         r = by_id[e.report_id]
         for rid in chain(r.region_id):
             if e.kind == "handling_decided":
                 raw[rid]["handled"] += 1
                 raw[rid]["recovered_amount"] += r.recovered_amount or Decimal(0)
+                if r.handle_due_on is not None:
+                    raw[rid]["handled_on_time"] += (
+                        e.created_at.astimezone(CHINA).date() <= r.handle_due_on
+                    )
                 continue
             raw[rid][e.kind] += 1
             raw[rid]["decided"] += 1
@@ -141,6 +153,12 @@ def compute(
         )
         stats.values["median_days_to_decision"] = (
             statistics.median(days[rid]) if days[rid] else None
+        )
+        stats.values["handled_on_time_rate"] = (
+            round(100 * v["handled_on_time"] / v["handled"], 1) if v["handled"] else None
+        )
+        stats.values["median_days_to_close"] = (
+            statistics.median(close_days[rid]) if close_days[rid] else None
         )
         stats.values["recovered_amount"] = Decimal(v["recovered_amount"]).quantize(Decimal("0.01"))
         stats.values["rewards_paid_amount"] = Decimal(v["rewards_paid_amount"]).quantize(

@@ -94,3 +94,35 @@ def test_the_json_gives_null_for_hidden_values(client: Any, reports: None) -> No
 
 def test_bad_parameters_get_400(client: Any) -> None:
     assert client.get("/stats?year=abc&quarter=9").status_code == 400
+
+
+def test_handling_on_time_and_days_to_close_are_measured(
+    db: Session, make_report: Any, make_staff: Any
+) -> None:
+    from decimal import Decimal
+
+    from intake import workflow as wf
+    from portal.security import data_cipher
+
+    people = {r: make_staff(r) for r in ("intake_officer", "investigator", "approver")}
+    c = data_cipher()
+    for _ in range(5):
+        report, _ = make_report(region_code="640104")
+        wf.accept_report(db, report, actor=people["intake_officer"], reason="", cipher=c)
+        wf.open_case(db, report, actor=people["investigator"], reason="", cipher=c)
+        wf.record_handling(
+            db,
+            report,
+            actor=people["approver"],
+            recovered=Decimal("10"),
+            fine=None,
+            measures=["recover"],
+            decision="追回",
+            cipher=c,
+        )
+        wf.send_feedback(db, report, actor=people["intake_officer"], feedback="已处理", cipher=c)
+    db.commit()
+    stats = _by_code(db)["640104"]
+    assert stats.shown("handled_on_time_rate") == 100.0
+    assert stats.shown("median_days_to_close") == 0
+    assert stats.shown("recovered_amount") == Decimal("50.00")
