@@ -109,3 +109,30 @@ def test_admin_pages_label_every_control(path, make_staff, login_as):
 
 def test_the_sign_in_page_labels_every_control(client):
     assert _unlabelled(page(client, "/staff/login")) == []
+
+
+@pytest.mark.parametrize("path", ["/disclosures", "/cases", "/stats", "/disclosures/columns"])
+def test_public_publishing_pages_label_every_control(client, path):
+    html = page(client, path)
+    assert _unlabelled(html) == [] and _ids(html) == []
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("publisher", "/staff/publish/disclosures"),
+        ("publisher", "/staff/publish/disclosures/edit"),
+        ("publisher", "/staff/publish/cases"),
+        ("publisher", "/staff/publish/cases/new"),
+    ],
+)
+def test_publisher_pages_label_every_control(role, path, make_staff, login_as):
+    html = page(login_as(make_staff(role)), path)
+    assert _unlabelled(html) == []
+
+
+def test_the_following_page_labels_every_control(make_staff, login_as):
+    from datetime import date
+
+    user = make_staff("social_supervisor", term_start=date(2020, 1, 1), term_end=date(2099, 1, 1))
+    assert _unlabelled(page(login_as(user), "/staff/following/")) == []
