@@ -71,15 +71,12 @@ def list_cases() -> Response:
     """Published typical cases, newest first; filters as on /cases."""
     form = CaseFilterForm(_args_without_paging())
     paging = _paging()
-    if not form.validate() or paging is None:
-        return (
-            _bad(form)
-            if paging is not None
-            else _json(
-                {"error": "invalid_parameters", "details": {"page": ["1–100000, per_page 1–100"]}},
-                400,
-            )
+    if paging is None:
+        return _json(
+            {"error": "invalid_parameters", "details": {"page": ["1–100000, per_page 1–100"]}}, 400
         )
+    if not form.validate():
+        return _bad(form)
     filters = CaseFilters(
         region=get_region_by_code(db_session(), form.region.data) if form.region.data else None,
         violation=form.violation.data or None,
@@ -147,15 +144,12 @@ def list_disclosures_api() -> Response:
     """Fund disclosures in force; filters as on /disclosures."""
     form = DisclosureFilterForm(_args_without_paging())
     paging = _paging()
-    if not form.validate() or paging is None:
-        return (
-            _bad(form)
-            if paging is not None
-            else _json(
-                {"error": "invalid_parameters", "details": {"page": ["1–100000, per_page 1–100"]}},
-                400,
-            )
+    if paging is None:
+        return _json(
+            {"error": "invalid_parameters", "details": {"page": ["1–100000, per_page 1–100"]}}, 400
         )
+    if not form.validate():
+        return _bad(form)
     page, per_page = paging
     fund = form.fund.data if form.fund.data in FUND_CODES else None
     items, total = list_disclosures(

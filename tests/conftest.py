@@ -342,3 +342,34 @@ def login_as(app: Flask, db: Session) -> Callable[..., FlaskClient]:
         return client
 
     return factory
+
+
+def handle_to_feedback(
+    session: Session,
+    report: Any,
+    *,
+    intake: Any,
+    investigator: Any,
+    approver: Any,
+    recovered: str = "1000",
+    fine: str | None = None,
+) -> None:
+    """Take a report through acceptance, a case, a handling decision and feedback (not committed)."""
+    from decimal import Decimal
+
+    from intake import workflow as wf
+
+    c = data_cipher()
+    wf.accept_report(session, report, actor=intake, reason="", cipher=c)
+    wf.open_case(session, report, actor=investigator, reason="", cipher=c)
+    wf.record_handling(
+        session,
+        report,
+        actor=approver,
+        recovered=Decimal(recovered),
+        fine=None if fine is None else Decimal(fine),
+        measures=["recover", "fine"] if fine else ["recover"],
+        decision="追回",
+        cipher=c,
+    )
+    wf.send_feedback(session, report, actor=intake, feedback="已追回", cipher=c)

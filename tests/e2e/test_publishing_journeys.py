@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 
 import feedparser
 import pyotp
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from intake import workflow as wf
 from portal.db import db_session
 from portal.models import StaffUser
 from portal.security import data_cipher
 from publish.disclosures import COLUMN_NAMES
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import STAFF_PASSWORD, handle_to_feedback
 from tests.e2e.test_case_office_journey import _make_staff
 
 
@@ -128,20 +126,14 @@ def test_a_case_drafted_from_a_closed_report_is_published_and_appears_in_the_rss
 
         report = session.scalar(select(Report).where(Report.case_number == receipt.case_number))
         staff = {u.username: u for u in session.scalars(select(StaffUser))}
-        c = data_cipher()
-        wf.accept_report(session, report, actor=staff["i1"], reason="", cipher=c)
-        wf.open_case(session, report, actor=staff["i2"], reason="", cipher=c)
-        wf.record_handling(
+        handle_to_feedback(
             session,
             report,
-            actor=staff["i3"],
-            recovered=Decimal("56000"),
-            fine=None,
-            measures=["recover"],
-            decision="追回",
-            cipher=c,
+            intake=staff["i1"],
+            investigator=staff["i2"],
+            approver=staff["i3"],
+            recovered="56000",
         )
-        wf.send_feedback(session, report, actor=staff["i1"], feedback="已追回", cipher=c)
         session.commit()
 
     drafter = _sign_in(browser, base, "drafter", secrets_["drafter"])

@@ -23,6 +23,7 @@ from intake.rewards_flow import (
 from intake.timers import run_deadlines
 from portal.security import data_cipher
 from portal.timeutil import today_in_china
+from tests.conftest import handle_to_feedback
 
 NONE_APPLY = Exclusions(False, False, False)
 
@@ -36,20 +37,14 @@ def at_reward(db: Session, make_report: Any, make_staff: Any) -> dict[str, Any]:
         "reward": make_staff("reward_officer"),
     }
     report, receipt = make_report(wants_reward=True)
-    c = data_cipher()
-    wf.accept_report(db, report, actor=people["intake"], reason="", cipher=c)
-    wf.open_case(db, report, actor=people["investigator"], reason="", cipher=c)
-    wf.record_handling(
+    handle_to_feedback(
         db,
         report,
-        actor=people["approver"],
-        recovered=Decimal("1500000"),
-        fine=None,
-        measures=["recover"],
-        decision="追回",
-        cipher=c,
+        intake=people["intake"],
+        investigator=people["investigator"],
+        approver=people["approver"],
+        recovered="1500000",
     )
-    wf.send_feedback(db, report, actor=people["intake"], feedback="已追回", cipher=c)
     db.commit()
     assert report.stage is Stage.REWARD
     return {**people, "report": report, "receipt": receipt}

@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from intake import workflow as wf
 from portal.models import get_region_by_code
-from portal.security import data_cipher
 from publish.cases import (
     CaseError,
     CaseFields,
@@ -24,6 +22,7 @@ from publish.cases import (
     withdraw_case,
 )
 from publish.models import CaseStatus
+from tests.conftest import handle_to_feedback
 
 
 @pytest.mark.parametrize(
@@ -165,20 +164,15 @@ def closed_report(
         facts="我是他的邻居，亲眼看见他把医保卡借给别人。",
     )
     people = {r: make_staff(r) for r in ("intake_officer", "investigator", "approver")}
-    c = data_cipher()
-    wf.accept_report(db, report, actor=people["intake_officer"], reason="", cipher=c)
-    wf.open_case(db, report, actor=people["investigator"], reason="", cipher=c)
-    wf.record_handling(
+    handle_to_feedback(
         db,
         report,
-        actor=people["approver"],
-        recovered=Decimal("8000"),
-        fine=Decimal("16000"),
-        measures=["recover", "fine"],
-        decision="追回并罚款",
-        cipher=c,
+        intake=people["intake_officer"],
+        investigator=people["investigator"],
+        approver=people["approver"],
+        recovered="8000",
+        fine="16000",
     )
-    wf.send_feedback(db, report, actor=people["intake_officer"], feedback="已处理", cipher=c)
     db.commit()
     return report
 

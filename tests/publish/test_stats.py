@@ -101,26 +101,19 @@ def test_handling_on_time_and_days_to_close_are_measured(
 ) -> None:
     from decimal import Decimal
 
-    from intake import workflow as wf
-    from portal.security import data_cipher
+    from tests.conftest import handle_to_feedback
 
     people = {r: make_staff(r) for r in ("intake_officer", "investigator", "approver")}
-    c = data_cipher()
     for _ in range(5):
         report, _ = make_report(region_code="640104")
-        wf.accept_report(db, report, actor=people["intake_officer"], reason="", cipher=c)
-        wf.open_case(db, report, actor=people["investigator"], reason="", cipher=c)
-        wf.record_handling(
+        handle_to_feedback(
             db,
             report,
-            actor=people["approver"],
-            recovered=Decimal("10"),
-            fine=None,
-            measures=["recover"],
-            decision="追回",
-            cipher=c,
+            intake=people["intake_officer"],
+            investigator=people["investigator"],
+            approver=people["approver"],
+            recovered="10",
         )
-        wf.send_feedback(db, report, actor=people["intake_officer"], feedback="已处理", cipher=c)
     db.commit()
     stats = _by_code(db)["640104"]
     assert stats.shown("handled_on_time_rate") == 100.0
