@@ -10,14 +10,15 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from intake.models import ActorKind, Report, ReportEvent
+from intake.models import ActorKind, IdentityAccessRequest, IdentitySeal, Report, ReportEvent
 from intake.rewards_flow import lapse_unclaimed
 from intake.workflow import ACTIVE
 from portal import audit
 from portal.db import utcnow
+from portal.timeutil import CHINA
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +29,60 @@ class DeadlineRun:
 
     lapsed_rewards: int
     newly_overdue: int
+    identities_destroyed: int = 0
 
 
-def run_deadlines(session: Session, today: date) -> DeadlineRun:
-    """Lapse unclaimed rewards and mark reports whose deadline passed; flush, do not commit."""
+def destroy_expired_identities(session: Session, today: date, retention_months: int) -> int:
+    """Destroy the sealed identities of reports closed longer ago than the retention period.
+
+    The report, its history and any published case stay; only who reported is erased,
+    and the audit chain records that it was (issue 5 §1).
+    """
+    from intake.rewards_flow import add_months
+
+    destroyed = 0
+    candidates = session.scalars(
+        select(Report).where(
+            Report.closed_at.is_not(None), Report.id.in_(select(IdentitySeal.report_id))
+        )
+    ).all()
+    for report in candidates:
+        assert report.closed_at is not None
+        if add_months(report.closed_at.astimezone(CHINA).date(), retention_months) > today:
+            continue
+        seals = session.scalars(
+            select(IdentitySeal).where(IdentitySeal.report_id == report.id)
+        ).all()
+        session.execute(
+            delete(IdentityAccessRequest).where(IdentityAccessRequest.report_id == report.id)
+        )
+        for seal in seals:
+            session.delete(seal)
+        report.events.append(
+            ReportEvent(
+                kind="identity_destroyed",
+                stage_after=report.stage,
+                actor_kind=ActorKind.SYSTEM,
+                is_public=False,
+                created_at=utcnow(),
+            )
+        )
+        audit.record(
+            session,
+            "identity.destroyed",
+            actor="system",
+            subject=f"report:{report.case_number}",
+            details={"seals": len(seals), "retention_months": retention_months},
+        )
+        destroyed += 1
+    session.flush()
+    return destroyed
+
+
+def run_deadlines(session: Session, today: date, retention_months: int = 60) -> DeadlineRun:
+    """Lapse rewards, mark overdue reports, destroy expired identities; flush, do not commit."""
     lapsed = lapse_unclaimed(session, today)
+    destroyed = destroy_expired_identities(session, today, retention_months)
     overdue = session.scalars(
         select(Report).where(
             Report.stage.in_(ACTIVE),
@@ -55,5 +105,10 @@ def run_deadlines(session: Session, today: date) -> DeadlineRun:
             session, "report.overdue", actor="system", subject=f"report:{report.case_number}"
         )
     session.flush()
-    log.info("deadlines run: %d rewards lapsed, %d reports newly overdue", lapsed, len(overdue))
-    return DeadlineRun(lapsed, len(overdue))
+    log.info(
+        "deadlines run: %d rewards lapsed, %d reports newly overdue, %d identities destroyed",
+        lapsed,
+        len(overdue),
+        destroyed,
+    )
+    return DeadlineRun(lapsed, len(overdue), destroyed)

@@ -155,10 +155,15 @@ def register_cli(app: Flask) -> None:
         from intake.timers import run_deadlines
         from portal.timeutil import today_in_china
 
-        result = run_deadlines(db_session(), today_in_china())
+        result = run_deadlines(
+            db_session(),
+            today_in_china(),
+            retention_months=int(current_app.config["IDENTITY_RETENTION_MONTHS"]),
+        )
         db_session().commit()
         click.echo(
-            f"{result.lapsed_rewards} rewards lapsed, {result.newly_overdue} reports newly overdue"
+            f"{result.lapsed_rewards} rewards lapsed, {result.newly_overdue} reports newly overdue, "
+            f"{result.identities_destroyed} identities destroyed after the retention period"
         )
 
     @app.cli.command("reseal-identities")

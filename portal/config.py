@@ -49,6 +49,8 @@ DEFAULTS: dict[str, Any] = {
     "HANDLE_EXTENSION_DAYS": 30,
     # A reward lapses when not claimed within this many months of the notice (§3).
     "REWARD_CLAIM_MONTHS": 2,
+    # The identity of a closed report is destroyed after this many months (issue 5 §1).
+    "IDENTITY_RETENTION_MONTHS": 60,
     # Work queue: reports due within this many days count as due soon.
     "DUE_SOON_DAYS": 3,
     # Public statistics hide counts below this, so nobody can be picked out (issue 4 §4).
