@@ -189,6 +189,40 @@ def register_cli(app: Flask) -> None:
         db_session().commit()
         click.echo(f"{added} grants added for custodians")
 
+    @app.cli.command("backup")
+    @click.option(
+        "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True)
+    )
+    def backup_cmd(output: str) -> None:
+        """Write every record (evidence included, still encrypted) to one file."""
+        from portal import audit
+        from portal.backup import write_backup
+
+        audit.record(
+            db_session(), "backup.created", actor="cli", details={"file": Path(output).name}
+        )
+        db_session().commit()
+        with open(output, "wb") as out:
+            counts = write_backup(get_engine(), out)
+        click.echo(f"backup written: {sum(counts.values())} rows in {len(counts)} tables")
+        click.echo("Keep PORTAL_DATA_KEY and the recovery key apart from this file.")
+
+    @app.cli.command("restore")
+    @click.option("--input", "input_", required=True, type=click.Path(exists=True, dir_okay=False))
+    def restore_cmd(input_: str) -> None:
+        """Load a backup into an empty, migrated database; nothing is loaded if any check fails."""
+        from portal.backup import BackupError, restore_backup
+
+        if current_app.config["ENV"] == "production" and not click.confirm(
+            "Restore into production?"
+        ):
+            raise click.Abort()
+        try:
+            counts = restore_backup(get_engine(), Path(input_))
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"restored {sum(counts.values())} rows in {len(counts)} tables")
+
     @app.cli.command("seed-demo")
     @click.option(
         "--if-empty", is_flag=True, help="do nothing when the database already has regions"
