@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint translations extract-messages system-deps clean
+.PHONY: run serve test lint translations extract-messages system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ run: $(VENV)/.run-installed translations
 	$(BIN)/flask --app portal db-upgrade
 	$(BIN)/flask --app portal seed-demo --if-empty
 	$(BIN)/flask --app portal run --host $(HOST) --port $(PORT)
+
+## Production: gunicorn against PostgreSQL and Redis from PORTAL_* settings (README "Production").
+serve: $(VENV)/.run-installed translations
+	@test -n "$$PORTAL_DATABASE_URL" || (echo "set PORTAL_DATABASE_URL (PostgreSQL)"; exit 2)
+	@test -n "$$PORTAL_RATELIMIT_STORAGE_URI" || (echo "set PORTAL_RATELIMIT_STORAGE_URI (Redis)"; exit 2)
+	$(BIN)/flask --app portal db-upgrade
+	$(BIN)/gunicorn --config gunicorn.conf.py 'portal:create_app()'
 
 ## Install everything the tests need (Chromium and a CJK font included) and run them.
 test: $(VENV)/.test-installed translations system-deps

@@ -1,0 +1,22 @@
+"""Gunicorn settings for production (`make serve`): see README "Production".
+
+Every setting can be overridden on the command line or by GUNICORN_CMD_ARGS.
+"""
+
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WORKERS", "2"))
+worker_class = "sync"
+# Evidence uploads of up to 50 MB over slow mobile links need time.
+timeout = 120
+graceful_timeout = 30
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-"
+errorlog = "-"
+# No client address in the access log, ever (domain.md §7): the format leaves out %(h)s.
+access_log_format = '- %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+# Behind a reverse proxy, PORTAL_PROXY_FIX_X_FOR tells the app how many to trust.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
