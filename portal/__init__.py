@@ -8,8 +8,17 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class BoundedIntConverter(IntegerConverter):
+    """The `int` URL converter, limited to the range of a database integer id."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("max", 2_147_483_647)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -29,6 +38,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         "MAX_CONTENT_LENGTH", app.config["EVIDENCE_MAX_TOTAL_BYTES"] + 2 * 1024 * 1024
     )
     app.config.setdefault("MAX_FORM_MEMORY_SIZE", 2 * 1024 * 1024)
+
+    # Ids are 32-bit integers in PostgreSQL: a larger number in a URL is simply not found,
+    # instead of an overflow in the database driver.
+    app.url_map.converters["int"] = BoundedIntConverter
 
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=1)  # type: ignore[method-assign]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request
@@ -93,8 +94,11 @@ def healthz() -> tuple[Response, int]:
     return jsonify(status="ok" if ok else "degraded", database=database), 200 if ok else 503
 
 
-def _render_error(error: HTTPException) -> tuple[str, int]:
+def _render_error(error: HTTPException) -> Any:
     code = error.code or 500
+    if request.path.startswith("/api/"):
+        # API clients get JSON errors, as the OpenAPI document says, even for unknown URLs.
+        return jsonify({"error": error.name.lower().replace(" ", "_")}), code
     template = (
         f"errors/{code}.html" if code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
     )

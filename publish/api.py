@@ -213,6 +213,13 @@ def get_stats() -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3 document of this API."""
+    from portal.models import list_regions
+    from publish.models import NATIONAL_CODE
     from publish.openapi import document
 
-    return _json(document(url_for("api.list_cases", _external=True).rsplit("/cases", 1)[0]))
+    codes = [r.code for r in list_regions(db_session())]
+    return _json(
+        document(
+            url_for("api.list_cases", _external=True).rsplit("/cases", 1)[0], codes, NATIONAL_CODE
+        )
+    )

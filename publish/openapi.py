@@ -27,18 +27,15 @@ def _param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 
 PAGING = [
-    _param("page", {"type": "integer", "minimum": 1, "default": 1}, "page number"),
+    _param(
+        "page", {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1}, "page number"
+    ),
     _param(
         "per_page",
         {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
         "items per page",
     ),
 ]
-REGION = _param(
-    "region",
-    {"type": "string", "pattern": r"^\d{6}$"},
-    "division code; a region includes everything below it",
-)
 
 
 def _ok(schema_ref: str) -> dict[str, Any]:
@@ -51,8 +48,13 @@ ERROR = {
 }
 
 
-def document(server: str) -> dict[str, Any]:
-    """Return the OpenAPI document with `server` as the base URL."""
+def document(server: str, region_codes: list[str], national_code: str) -> dict[str, Any]:
+    """Return the OpenAPI document with `server` as the base URL and today's region codes."""
+    region = _param(
+        "region",
+        {"type": "string", "enum": region_codes},
+        "division code; a region includes everything below it",
+    )
     case_props = {
         "id": {"type": "integer"},
         "title": {"type": "string"},
@@ -159,7 +161,7 @@ def document(server: str) -> dict[str, Any]:
                             {"type": "string", "maxLength": 100},
                             "words searched in titles and text",
                         ),
-                        REGION,
+                        region,
                         _param(
                             "violation",
                             {"type": "string", "enum": sorted(VIOLATION_CODES)},
@@ -188,7 +190,7 @@ def document(server: str) -> dict[str, Any]:
                             "name": "id",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "integer"},
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
                         }
                     ],
                     "responses": {
@@ -204,7 +206,7 @@ def document(server: str) -> dict[str, Any]:
                     "parameters": [
                         _param(
                             "region",
-                            {"type": "string", "pattern": r"^\d{6}$"},
+                            {"type": "string", "enum": [national_code, *region_codes]},
                             "division code; 100000 for national figures",
                         ),
                         _param(
@@ -224,7 +226,7 @@ def document(server: str) -> dict[str, Any]:
                             "name": "id",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "integer"},
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
                         }
                     ],
                     "responses": {"200": _ok("#/components/schemas/Disclosure"), "404": ERROR},
@@ -244,7 +246,7 @@ def document(server: str) -> dict[str, Any]:
                             {"type": "string", "enum": ["1", "2", "3", "4"]},
                             "quarter; omit for the whole year",
                         ),
-                        REGION,
+                        region,
                     ],
                     "responses": {"200": _ok("#/components/schemas/Stats"), "400": ERROR},
                 }
