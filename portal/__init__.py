@@ -6,11 +6,34 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Request
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class NulFreeMultiDict(ImmutableMultiDict):  # type: ignore[type-arg]
+    """Query and form values without NUL characters, which no person types.
+
+    PostgreSQL refuses NUL in text, so a bot's NUL would otherwise end in a database error;
+    removing it here protects every form, filter and API parameter at once.
+    """
+
+    def __init__(self, mapping: Any = None) -> None:
+        if mapping is not None:
+            mapping = [
+                (k.replace("\x00", ""), v.replace("\x00", "") if isinstance(v, str) else v)
+                for k, v in iter_multi_items(mapping)
+            ]
+        super().__init__(mapping)
+
+
+class PortalRequest(Request):
+    """Flask's request with NUL-free parameters."""
+
+    parameter_storage_class = NulFreeMultiDict
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -42,6 +65,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # Ids are 32-bit integers in PostgreSQL: a larger number in a URL is simply not found,
     # instead of an overflow in the database driver.
     app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = PortalRequest
 
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=1)  # type: ignore[method-assign]

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError, SQLAlchemyError
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from portal.db import get_engine
 from portal.i18n import CHINESE, ENGLISH, LANG_COOKIE
@@ -109,6 +109,14 @@ def init_app(app: Flask) -> None:
     """Register the shell's routes and friendly error pages."""
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _render_error)
+
+    @app.errorhandler(DataError)
+    def _refused_by_database(_error: DataError) -> Any:
+        # Input the database cannot store (e.g. a NUL in a path): a clear 400, never a 500.
+        from portal.db import db_session
+
+        db_session().rollback()
+        return _render_error(BadRequest())
 
     @app.errorhandler(500)
     def _server_error(_error: Exception) -> tuple[str, int]:

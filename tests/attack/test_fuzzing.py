@@ -189,3 +189,35 @@ def test_refused_forms_keep_what_was_typed(client: Any, party_name: str) -> None
 )
 def test_an_id_beyond_any_database_integer_is_not_found(client: Any, path: str) -> None:
     assert client.get(path.format(n=2**63)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/cases?q=%00",
+        "/cases?q=a%00b",
+        "/disclosures?year=%00",
+        "/feeds/regions/%00/cases.rss",
+        "/feeds/violations/%00/cases.rss",
+        "/stats?region=%00",
+    ],
+)
+def test_a_nul_character_never_reaches_the_database_as_an_error(client: Any, url: str) -> None:
+    assert client.get(url).status_code in {200, 400, 404}
+
+
+def test_a_nul_character_in_a_form_is_dropped_and_the_report_filed(app: Any, client: Any) -> None:
+    from tests.conftest import report_form
+
+    response = client.post(
+        "/report",
+        data=report_form(
+            party_name="银川\x00某医院", facts="该院\x00挂床住院，伪造住院记录，套取基金。"
+        ),
+    )
+    assert response.status_code == 201
+
+
+def test_a_nul_character_in_a_staff_url_is_not_a_crash(make_staff: Any, login_as: Any) -> None:
+    client = login_as(make_staff("intake_officer"))
+    assert client.get("/staff/reports/JB2026%00").status_code in {400, 404}
