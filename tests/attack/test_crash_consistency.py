@@ -7,6 +7,7 @@ its evidence, nor evidence without its report.
 from __future__ import annotations
 
 import base64
+import http.client
 import io
 import os
 import re
@@ -71,8 +72,8 @@ def _post(url: str) -> tuple[str, str] | None:
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (our own http URL)
             page = response.read().decode()
-    except (urllib.error.URLError, ConnectionError, OSError):
-        return None  # the worker died under this request: no receipt was shown
+    except (urllib.error.URLError, http.client.HTTPException, OSError):
+        return None  # the worker died under this request: no (whole) receipt was shown
     number = re.search(r'id="case-number">([^<]+)<', page)
     code = re.search(r'id="access-code">([^<]+)<', page)
     return (number.group(1).strip(), code.group(1).strip()) if number and code else None
