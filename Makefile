@@ -45,8 +45,8 @@ system-deps:
 	bash scripts/ensure-system-deps.sh
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check portal intake publish tests
-	$(BIN)/ruff format --check portal intake publish tests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## Refresh the message catalogue from the source after changing user-facing text.
 extract-messages: $(VENV)/.run-installed

@@ -7,9 +7,9 @@ from sqlalchemy import Connection
 
 import intake.models  # noqa: F401  (registers the tables)
 import portal.audit  # noqa: F401
-import publish.models  # noqa: F401
 import portal.models  # noqa: F401
 import portal.settings  # noqa: F401
+import publish.models  # noqa: F401
 from portal.db import Base, make_engine
 
 config = context.config
