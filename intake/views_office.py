@@ -113,7 +113,7 @@ from portal.auth import current_staff, in_jurisdiction, staff_route, subtree_ids
 from portal.db import db_session
 from portal.forms import ActionForm, as_choices
 from portal.models import Region, StaffUser, get_region_by_code, list_regions
-from portal.security import data_cipher, limiter
+from portal.security import data_cipher, limiter, staff_post_limit
 from portal.timeutil import today_in_china
 
 bp = Blueprint("office", __name__, url_prefix="/staff")
@@ -126,10 +126,6 @@ OPERATION_ROLES = tuple(sorted({r for t in TRANSITIONS.values() for r in t.roles
 @bp.context_processor
 def _labels() -> dict[str, Any]:
     return {"violation_label": violation_label, "party_kind_label": party_kind_label}
-
-
-def _staff_post_limit() -> str:
-    return current_app.config["RATELIMIT_STAFF_POST"]
 
 
 def _me() -> StaffUser:
@@ -487,7 +483,7 @@ def _commit_or_conflict(report: Report, form_key: str, form: Any) -> tuple[str, 
 
 
 @bp.post("/reports/<case_number>/op/<operation>")
-@limiter.limit(_staff_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route(*OPERATION_ROLES)
 def perform_operation(case_number: str, operation: str) -> tuple[str, int] | Response:
     """Perform one workflow operation on a report."""
@@ -525,7 +521,7 @@ def perform_operation(case_number: str, operation: str) -> tuple[str, int] | Res
 
 
 @bp.post("/reports/<case_number>/identity")
-@limiter.limit(_staff_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route(*sorted(CASE_STAFF | {"reward_officer"}))
 def request_identity(case_number: str) -> tuple[str, int] | Response:
     """Ask for a reporter's identity with a reason; a custodian decides."""
@@ -593,7 +589,7 @@ def _password_form(request_id: int) -> PasswordConfirmForm:
 
 
 @bp.post("/identity-requests/<int:request_id>/<decision>")
-@limiter.limit(_staff_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route()
 def decide_identity_request(request_id: int, decision: str) -> tuple[str, int] | Response:
     """A custodian approves (re-entering their password) or refuses a request."""
@@ -620,7 +616,7 @@ def decide_identity_request(request_id: int, decision: str) -> tuple[str, int] |
 
 
 @bp.post("/identity-requests/<int:request_id>/read")
-@limiter.limit(_staff_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route(*sorted(CASE_STAFF | {"reward_officer"}))
 def read_identity_view(request_id: int) -> tuple[str, int] | Response:
     """Show an approved identity to the officer who asked, after they re-enter their password."""
@@ -642,7 +638,7 @@ def read_identity_view(request_id: int) -> tuple[str, int] | Response:
 
 
 @bp.post("/reports/<case_number>/reward/<action>")
-@limiter.limit(_staff_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("reward_officer", "approver")
 def act_on_reward(case_number: str, action: str) -> tuple[str, int] | Response:
     """Propose, approve, refuse or record payment of a reward."""
@@ -722,7 +718,7 @@ def new_registration() -> tuple[str, int]:
 
 
 @bp.post("/register")
-@limiter.limit(_staff_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("intake_officer")
 def register_report_view() -> tuple[str, int] | Response:
     """Register the report and show the receipt to pass on to the reporter."""

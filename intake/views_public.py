@@ -46,7 +46,7 @@ from intake.tracking import (
 from intake.workflow import WorkflowError
 from portal.db import db_session
 from portal.models import get_region_by_code, list_regions
-from portal.security import data_cipher, keyed_digest, limiter, private_page
+from portal.security import configured_limit, data_cipher, keyed_digest, limiter, private_page
 from portal.timeutil import today_in_china
 
 bp = Blueprint("intake", __name__)
@@ -72,22 +72,6 @@ def event_detail(kind: str, detail: str) -> object:
             english = str(get_locale() or "").startswith("en")
             return _("office of %(region)s", region=region.label("en" if english else "zh"))
     return ""
-
-
-def _report_limit() -> str:
-    return current_app.config["RATELIMIT_REPORT"]
-
-
-def _track_client_limit() -> str:
-    return current_app.config["RATELIMIT_TRACK_CLIENT"]
-
-
-def _track_case_limit() -> str:
-    return current_app.config["RATELIMIT_TRACK_CASE"]
-
-
-def _reply_limit() -> str:
-    return current_app.config["RATELIMIT_REPLY"]
 
 
 def _track_case_key() -> str:
@@ -153,7 +137,7 @@ def draft_from_form(form: ReportForm) -> ReportDraft:
 
 
 @bp.post("/report")
-@limiter.limit(_report_limit)
+@limiter.limit(configured_limit("RATELIMIT_REPORT"))
 @private_page
 def create_report() -> tuple[str, int] | Response:
     """Validate the report form and file the report, showing the receipt once."""
@@ -247,8 +231,10 @@ def show_track() -> tuple[str, int]:
 
 
 @bp.post("/track")
-@limiter.limit(_track_client_limit, deduct_when=_track_failed)
-@limiter.limit(_track_case_limit, key_func=_track_case_key, deduct_when=_track_failed)
+@limiter.limit(configured_limit("RATELIMIT_TRACK_CLIENT"), deduct_when=_track_failed)
+@limiter.limit(
+    configured_limit("RATELIMIT_TRACK_CASE"), key_func=_track_case_key, deduct_when=_track_failed
+)
 @private_page
 def open_track() -> tuple[str, int] | Response:
     """Check a receipt and open a tracking session for its report."""
@@ -281,7 +267,7 @@ def open_track() -> tuple[str, int] | Response:
 
 
 @bp.post("/track/reply")
-@limiter.limit(_reply_limit)
+@limiter.limit(configured_limit("RATELIMIT_REPLY"))
 @private_page
 def reply_track() -> tuple[str, int] | Response:
     """Add the reporter's message and any further evidence to their report."""
@@ -303,7 +289,7 @@ def reply_track() -> tuple[str, int] | Response:
 
 
 @bp.post("/track/reward")
-@limiter.limit(_reply_limit)
+@limiter.limit(configured_limit("RATELIMIT_REPLY"))
 @private_page
 def claim_reward_view() -> tuple[str, int] | Response:
     """Claim an offered reward; an anonymous reporter gives their identity, sealed at once."""
@@ -341,7 +327,7 @@ def claim_reward_view() -> tuple[str, int] | Response:
 
 
 @bp.post("/track/logout")
-@limiter.limit(_reply_limit)
+@limiter.limit(configured_limit("RATELIMIT_REPLY"))
 @private_page
 def logout_track() -> Response:
     """End the tracking session and forget its cookie."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -16,7 +16,7 @@ from intake.submission import AlreadySubmitted, ReportDraft, submit_report
 from portal.auth import current_staff, staff_route
 from portal.db import db_session
 from portal.models import list_regions
-from portal.security import data_cipher, limiter
+from portal.security import data_cipher, limiter, staff_post_limit
 
 bp = Blueprint("supervise", __name__, url_prefix="/staff/clues")
 
@@ -39,10 +39,6 @@ def _form() -> ClueForm:
     if not form.submission_key.data:
         form.submission_key.data = secrets.token_urlsafe(24)
     return form
-
-
-def _post_limit() -> str:
-    return current_app.config["RATELIMIT_STAFF_POST"]
 
 
 @bp.get("/")
@@ -69,7 +65,7 @@ def new_clue() -> str:
 
 
 @bp.post("/new")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("social_supervisor")
 def create_clue() -> tuple[str, int] | Response:
     """File a clue as a report marked as from a supervisor."""

@@ -47,6 +47,24 @@ def keyed_digest(purpose: str, value: str) -> str:
 limiter = Limiter(key_func=client_key, default_limits=[], headers_enabled=True)
 
 
+def configured_limit(name: str) -> Callable[[], str]:
+    """Return a limit provider that reads `name` from the app's configuration per request.
+
+    Limits are configuration (`PORTAL_RATELIMIT_*`), so they are looked up when a request
+    is checked, not when the module is imported.
+    """
+
+    def provider() -> str:
+        return str(current_app.config[name])
+
+    provider.__name__ = f"limit_{name.lower()}"
+    return provider
+
+
+# Every staff form post shares one generous limit; sign-in has its own, stricter ones.
+staff_post_limit = configured_limit("RATELIMIT_STAFF_POST")
+
+
 def password_hasher(app: Flask | None = None) -> argon2.PasswordHasher:
     """Return the Argon2id hasher of the configured profile (cheap in tests only)."""
     cfg = (app or current_app).config

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -31,14 +31,10 @@ from portal.forms_admin import (
 )
 from portal.jurisdictions import JurisdictionError, add_region
 from portal.models import StaffUser, get_region_by_code, list_regions
-from portal.security import limiter, password_hasher
+from portal.security import limiter, password_hasher, staff_post_limit
 from portal.staff import StaffError, create_staff_user, update_staff_user
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
-
-
-def _post_limit() -> str:
-    return current_app.config["RATELIMIT_STAFF_POST"]
 
 
 def _region_choices() -> list[tuple[str, str]]:
@@ -78,7 +74,7 @@ def new_user() -> str:
 
 
 @bp.post("/users/new")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("administrator")
 def create_user() -> tuple[str, int] | Response:
     """Create an account; the custodian key is made at the user's first sign-in."""
@@ -136,7 +132,7 @@ def edit_user(user_id: int) -> str:
 
 
 @bp.post("/users/<int:user_id>")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("administrator")
 def update_user(user_id: int) -> tuple[str, int] | Response:
     """Change an account's roles, jurisdiction, rights or state."""
@@ -185,7 +181,7 @@ def show_calendar() -> str:
 
 
 @bp.post("/calendar")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("administrator")
 def add_calendar_day() -> tuple[str, int] | Response:
     """Add or replace one day of the fallback calendar."""
@@ -213,7 +209,7 @@ def add_calendar_day() -> tuple[str, int] | Response:
 
 
 @bp.post("/calendar/<day>/delete")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("administrator")
 def delete_calendar_day(day: str) -> Response:
     """Remove one day of the fallback calendar."""
@@ -254,7 +250,7 @@ def show_reward_schedule() -> str:
 
 
 @bp.post("/rewards")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("administrator")
 def update_reward_schedule() -> tuple[str, int] | Response:
     """Check and store a new schedule; nothing is saved when any part is wrong."""
@@ -305,7 +301,7 @@ def list_jurisdictions() -> tuple[str, int]:
 
 
 @bp.post("/regions")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("administrator")
 def add_jurisdiction() -> tuple[str, int] | Response:
     """Add a province, city or county."""

@@ -38,30 +38,20 @@ from portal.auth import (
 from portal.db import db_session
 from portal.forms import ActionForm, CodeForm, LoginForm, PasswordChangeForm
 from portal.security import (
+    configured_limit,
     data_cipher,
     kdf_params,
     keyed_digest,
     limiter,
     password_hasher,
     private_page,
+    staff_post_limit,
 )
 from portal.timeutil import today_in_china
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 log = logging.getLogger(__name__)
 STAFF_COOKIE = "portal_staff"
-
-
-def _login_client_limit() -> str:
-    return current_app.config["RATELIMIT_LOGIN_CLIENT"]
-
-
-def _login_account_limit() -> str:
-    return current_app.config["RATELIMIT_LOGIN_ACCOUNT"]
-
-
-def _staff_post_limit() -> str:
-    return current_app.config["RATELIMIT_STAFF_POST"]
 
 
 def _account_key() -> str:
@@ -148,8 +138,10 @@ def login() -> str | Response:
 
 
 @bp.post("/login")
-@limiter.limit(_login_client_limit, deduct_when=_login_failed)
-@limiter.limit(_login_account_limit, key_func=_account_key, deduct_when=_login_failed)
+@limiter.limit(configured_limit("RATELIMIT_LOGIN_CLIENT"), deduct_when=_login_failed)
+@limiter.limit(
+    configured_limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=_account_key, deduct_when=_login_failed
+)
 @anonymous_route
 def submit_login() -> tuple[str, int] | Response:
     """Check username and password; on success open a half session that awaits the code."""
@@ -210,8 +202,10 @@ def _complete_sign_in(next_url: str) -> Response:
 
 
 @bp.post("/login/code")
-@limiter.limit(_login_client_limit, deduct_when=_login_failed)
-@limiter.limit(_login_account_limit, key_func=_account_key, deduct_when=_login_failed)
+@limiter.limit(configured_limit("RATELIMIT_LOGIN_CLIENT"), deduct_when=_login_failed)
+@limiter.limit(
+    configured_limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=_account_key, deduct_when=_login_failed
+)
 @password_step_route
 def submit_code() -> tuple[str, int] | Response:
     """Check the TOTP code; a code already used is refused."""
@@ -260,8 +254,10 @@ def show_enrol() -> tuple[str, int] | Response:
 
 
 @bp.post("/enrol")
-@limiter.limit(_login_client_limit, deduct_when=_login_failed)
-@limiter.limit(_login_account_limit, key_func=_account_key, deduct_when=_login_failed)
+@limiter.limit(configured_limit("RATELIMIT_LOGIN_CLIENT"), deduct_when=_login_failed)
+@limiter.limit(
+    configured_limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=_account_key, deduct_when=_login_failed
+)
 @password_step_route
 def submit_enrol() -> tuple[str, int] | Response:
     """Confirm enrolment with a first code, then finish signing in."""
@@ -290,7 +286,7 @@ def submit_enrol() -> tuple[str, int] | Response:
 
 
 @bp.post("/logout")
-@limiter.limit(_staff_post_limit)
+@limiter.limit(staff_post_limit)
 @password_step_route
 def logout() -> Response:
     """Sign out: the session row is deleted and the cookie forgotten."""
@@ -323,7 +319,9 @@ def show_password() -> str:
 
 
 @bp.post("/password")
-@limiter.limit(_login_account_limit, key_func=_account_key, deduct_when=_login_failed)
+@limiter.limit(
+    configured_limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=_account_key, deduct_when=_login_failed
+)
 @staff_route()
 @private_page
 def submit_password() -> tuple[str, int] | Response:

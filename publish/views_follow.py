@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,7 +14,7 @@ from portal.auth import current_staff, staff_route
 from portal.db import db_session
 from portal.forms import ActionForm
 from portal.models import StaffUser, get_region_by_code, list_regions
-from portal.security import data_cipher, limiter
+from portal.security import data_cipher, limiter, staff_post_limit
 from publish.following import (
     FollowError,
     current_feed_token,
@@ -54,10 +54,6 @@ def _me() -> StaffUser:
     return user
 
 
-def _post_limit() -> str:
-    return current_app.config["RATELIMIT_STAFF_POST"]
-
-
 def _render(form: FollowForm, status: int = 200) -> tuple[str, int]:
     session, user = db_session(), _me()
     token = current_feed_token(session, user, data_cipher())
@@ -90,7 +86,7 @@ def show_following() -> tuple[str, int]:
 
 
 @bp.post("/")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("social_supervisor")
 def add_follow() -> tuple[str, int] | Response:
     """Follow a region or a violation type."""
@@ -114,7 +110,7 @@ def add_follow() -> tuple[str, int] | Response:
 
 
 @bp.post("/<int:follow_id>/delete")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("social_supervisor")
 def remove_follow(follow_id: int) -> Response:
     """Stop following."""
@@ -126,7 +122,7 @@ def remove_follow(follow_id: int) -> Response:
 
 
 @bp.post("/feed")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("social_supervisor")
 def create_feed() -> Response:
     """Make a new private feed URL (the old one stops working)."""
@@ -144,7 +140,7 @@ def create_feed() -> Response:
 
 
 @bp.post("/feed/revoke")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("social_supervisor")
 def revoke_feed() -> Response:
     """Revoke the private feed URL."""

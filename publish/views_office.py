@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -31,7 +30,7 @@ from portal.auth import current_staff, in_jurisdiction, staff_route, subtree_ids
 from portal.db import db_session
 from portal.forms import ActionForm
 from portal.models import Region, StaffUser, get_region_by_code
-from portal.security import limiter
+from portal.security import limiter, staff_post_limit
 from publish.cases import (
     CaseError,
     CaseFields,
@@ -74,10 +73,6 @@ class ImportForm(FlaskForm):
     )
 
 
-def _post_limit() -> str:
-    return current_app.config["RATELIMIT_STAFF_POST"]
-
-
 def _render(
     form: ImportForm, problems: list[Problem] | None = None, status: int = 200
 ) -> tuple[str, int]:
@@ -97,7 +92,7 @@ def show_import() -> tuple[str, int]:
 
 
 @bp.post("/disclosures")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("publisher")
 def import_file() -> tuple[str, int] | Response:
     """Check a file; save all of it, or nothing with every problem listed."""
@@ -228,7 +223,7 @@ def new_case() -> str:
 
 
 @bp.post("/cases/new")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("publisher")
 def create_case() -> tuple[str, int] | Response:
     """Save a new draft."""
@@ -247,7 +242,7 @@ def create_case() -> tuple[str, int] | Response:
 
 
 @bp.post("/cases/from-report")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("publisher")
 def create_case_from_report() -> Response:
     """Draft a case from a closed report, carrying over only non-identifying fields."""
@@ -294,7 +289,7 @@ def edit_case(case_id: int) -> tuple[str, int]:
 
 
 @bp.post("/cases/<int:case_id>")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("publisher", "approver")
 def update_case(case_id: int) -> tuple[str, int] | Response:
     """Save a draft, or correct a published case with a visible note."""
@@ -318,7 +313,7 @@ def update_case(case_id: int) -> tuple[str, int] | Response:
 
 
 @bp.post("/cases/<int:case_id>/publish")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("publisher", "approver")
 def publish_case_view(case_id: int) -> tuple[str, int] | Response:
     """Publish a draft (not by its drafter)."""
@@ -337,7 +332,7 @@ def publish_case_view(case_id: int) -> tuple[str, int] | Response:
 
 
 @bp.post("/cases/<int:case_id>/withdraw")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("publisher", "approver")
 def withdraw_case_view(case_id: int) -> tuple[str, int] | Response:
     """Withdraw a published case with a reason."""
@@ -416,7 +411,7 @@ def edit_disclosure() -> tuple[str, int]:
 
 
 @bp.post("/disclosures/edit")
-@limiter.limit(_post_limit)
+@limiter.limit(staff_post_limit)
 @staff_route("publisher")
 def save_disclosure() -> tuple[str, int] | Response:
     """Save one fund's figures through the same checks as an import; nothing partial."""
