@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from publish.cases import CaseFilters, list_published
 from publish.models import Disclosure, DisclosureRevision, TypicalCase
-from publish.stats import compute
+from publish.stats import headline_totals
 
 
 @dataclass(frozen=True)
@@ -44,14 +44,5 @@ def home_content(session: Session, year: int, threshold: int) -> HomeContent:
             .limit(5)
         )
     )
-    provinces = [
-        s for s in compute(session, year, None, threshold).values() if s.region.parent_id is None
-    ]
-
-    def total(metric: str) -> int | None:
-        # A total over provinces is published only when no province hides that count;
-        # otherwise it would reveal the hidden one by subtraction.
-        values = [p.shown(metric) for p in provinces]
-        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
-
-    return HomeContent(cases, disclosures, Headline(year, total("received"), total("closed")))
+    totals = headline_totals(session, year, threshold)
+    return HomeContent(cases, disclosures, Headline(year, totals["received"], totals["closed"]))

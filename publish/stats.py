@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from intake.models import Report, ReportEvent, Reward, RewardStatus
@@ -211,3 +211,33 @@ def rows_for(result: dict[int, RegionStats], region: Region | None) -> list[Regi
         (s for s in result.values() if s.region.parent_id == region.id), key=lambda s: s.region.code
     )
     return [result[region.id], *kids]
+
+
+def headline_totals(session: Session, year: int, threshold: int) -> dict[str, int | None]:
+    """Return the year's reports received and closed over all provinces, for the home page.
+
+    Counted in SQL per region (the home page is the busiest page; `compute` reads every
+    report). A total is published only when no province's count is hidden, since the
+    total minus the shown provinces would give a hidden one back.
+    """
+    start, end = period_bounds(year, None)
+    parent = dict(session.execute(select(Region.id, Region.parent_id)).all())
+
+    def province(region_id: int) -> int:
+        while parent[region_id] is not None:
+            region_id = parent[region_id]
+        return region_id
+
+    totals: dict[str, int | None] = {}
+    for metric, column in (("received", Report.received_at), ("closed", Report.closed_at)):
+        per_province: dict[int, int] = defaultdict(int)
+        rows = session.execute(
+            select(Report.region_id, func.count())
+            .where(column >= start, column < end)
+            .group_by(Report.region_id)
+        ).all()
+        for region_id, count in rows:
+            per_province[province(region_id)] += count
+        hidden = any(0 < c < threshold for c in per_province.values())
+        totals[metric] = None if hidden else sum(per_province.values())
+    return totals

@@ -119,3 +119,19 @@ def test_handling_on_time_and_days_to_close_are_measured(
     assert stats.shown("handled_on_time_rate") == 100.0
     assert stats.shown("median_days_to_close") == 0
     assert stats.shown("recovered_amount") == Decimal("50.00")
+
+
+def test_the_home_headline_agrees_with_the_full_statistics(db: Session, make_report: Any) -> None:
+    from publish.stats import headline_totals
+
+    for _ in range(6):
+        make_report(region_code="640104")
+    for _ in range(5):
+        make_report(region_code="110105")
+    year = today_in_china().year
+    provinces = [s for s in compute(db, year, None, 5).values() if s.region.parent_id is None]
+    assert (
+        headline_totals(db, year, 5)["received"]
+        == sum(p.shown("received") for p in provinces)
+        == 11
+    )
