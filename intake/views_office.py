@@ -237,13 +237,18 @@ def _forms_for(report: Report) -> dict[str, Any]:
 
 
 def _render_report(
-    report: Report, replace: dict[str, Any] | None = None, status: int = 200, error: str = ""
+    report: Report,
+    replace: dict[str, Any] | None = None,
+    status: int = 200,
+    error: str = "",
+    *,
+    forms: dict[str, Any] | None = None,
 ) -> tuple[str, int]:
+    """Render a report page; `forms` are the page's forms if already built, `replace` swaps some."""
     user = _me()
     session = db_session()
     cipher = data_cipher()
-    forms = _forms_for(report)
-    forms.update(replace or {})
+    forms = {**(forms or _forms_for(report)), **(replace or {})}
     case = report.case_number
     facts = cipher.decrypt_text(report.facts_enc, report_context(case, "facts"))
     how_known = (
@@ -490,20 +495,11 @@ def perform_operation(case_number: str, operation: str) -> tuple[str, int] | Res
     if operation not in TRANSITIONS:
         abort(404)
     report = load_report_for(_me(), case_number)
-    form = type(_forms_for(report)[operation])(prefix=operation)
-    if operation == "move":
-        form.region.choices = as_choices(
-            _region_options(_me())
-            + (
-                [(report.region.parent.code, report.region.parent.code)]
-                if report.region.parent
-                else []
-            )
-        )
-    if operation == "assign":
-        form.assignee.choices = _forms_for(report)["assign"].assignee.choices
+    # The forms of the page, bound to what was posted: the same choices as when drawn.
+    forms = _forms_for(report)
+    form = forms[operation]
     if not form.validate_on_submit():
-        return _render_report(report, {operation: form}, 422)
+        return _render_report(report, status=422, forms=forms)
     try:
         _perform(operation, report, form)
     except WorkflowError as exc:

@@ -63,8 +63,26 @@ def test_the_queue_counts_reports_per_stage(
 ) -> None:
     make_report()
     make_report()
-    page = _page(login_as(make_staff("intake_officer")).get("/staff/?stage=received"))
-    assert "2" in page.split('id="queue"')[0]
+    page = _page(login_as(make_staff("intake_officer")).get("/staff/"))
+    received = page.split('stage=received">')[1].split("</a>")[0]
+    assert "<strong>2</strong>" in received
+
+
+def test_an_officer_moves_a_report_to_another_county(
+    db: Session, make_report: Any, make_staff: Any, login_as: Any
+) -> None:
+    report, _ = make_report(region_code="640104")
+    response = login_as(make_staff("intake_officer")).post(
+        f"/staff/reports/{report.case_number}/op/move",
+        data={
+            "move-region": "640106",
+            "move-reason": "属地管辖",
+            "move-version": str(report.version),
+        },
+    )
+    assert response.status_code == 303
+    db.expire_all()
+    assert db.get(Report, report.id).region.code == "640106"
 
 
 def test_a_bad_filter_gets_a_clear_400_not_a_crash(make_staff: Any, login_as: Any) -> None:
