@@ -40,6 +40,20 @@ def _wipe(app: Flask) -> None:
             conn.execute(table.delete())
 
 
+def _backup(app: Flask, tmp_path: Path) -> Path:
+    path = tmp_path / "portal.backup.gz"
+    with path.open("wb") as out:
+        write_backup(app.extensions["db_engine"], out)
+    return path
+
+
+def _round_trip(app: Flask, tmp_path: Path) -> None:
+    """Back up, empty the database, and restore."""
+    path = _backup(app, tmp_path)
+    _wipe(app)
+    restore_backup(app.extensions["db_engine"], path)
+
+
 @pytest.fixture
 def filled(
     db: Session, make_report: Any, identity: Any, recovery_private_key: bytes, make_staff: Any
@@ -66,22 +80,14 @@ def test_a_round_trip_restores_every_record(
     app: Flask, filled: dict[str, str], tmp_path: Path
 ) -> None:
     before = _fingerprint(app)
-    path = tmp_path / "portal.backup.gz"
-    with path.open("wb") as out:
-        write_backup(app.extensions["db_engine"], out)
-    _wipe(app)
-    restore_backup(app.extensions["db_engine"], path)
+    _round_trip(app, tmp_path)
     assert _fingerprint(app) == before
 
 
 def test_a_round_trip_restores_evidence_bit_for_bit(
     app: Flask, filled: dict[str, str], tmp_path: Path, fresh: Any
 ) -> None:
-    path = tmp_path / "portal.backup.gz"
-    with path.open("wb") as out:
-        write_backup(app.extensions["db_engine"], out)
-    _wipe(app)
-    restore_backup(app.extensions["db_engine"], path)
+    _round_trip(app, tmp_path)
     session = fresh()
     with app.app_context():
         cipher = data_cipher()
@@ -102,11 +108,7 @@ def test_restored_identities_still_open_with_the_recovery_key(
     recovery_private_key: bytes,
     identity: Any,
 ) -> None:
-    path = tmp_path / "b.gz"
-    with path.open("wb") as out:
-        write_backup(app.extensions["db_engine"], out)
-    _wipe(app)
-    restore_backup(app.extensions["db_engine"], path)
+    _round_trip(app, tmp_path)
     seal = fresh().scalar(select(IdentitySeal))
     assert open_with_recovery_key(seal, recovery_private_key) == identity
 
@@ -114,20 +116,14 @@ def test_restored_identities_still_open_with_the_recovery_key(
 def test_the_audit_chain_survives_a_round_trip(
     app: Flask, filled: dict[str, str], tmp_path: Path, fresh: Any
 ) -> None:
-    path = tmp_path / "b.gz"
-    with path.open("wb") as out:
-        write_backup(app.extensions["db_engine"], out)
-    _wipe(app)
-    restore_backup(app.extensions["db_engine"], path)
+    _round_trip(app, tmp_path)
     assert verify_chain(fresh()) is None
 
 
 def test_the_backup_holds_no_plaintext_identity(
     app: Flask, filled: dict[str, str], tmp_path: Path, identity: Any
 ) -> None:
-    path = tmp_path / "b.gz"
-    with path.open("wb") as out:
-        write_backup(app.extensions["db_engine"], out)
+    path = _backup(app, tmp_path)
     text = gzip.decompress(path.read_bytes()).decode("utf-8")
     for secret in (identity.name, identity.id_number, identity.phone):
         assert secret not in text
@@ -136,9 +132,7 @@ def test_the_backup_holds_no_plaintext_identity(
 def test_restoring_into_a_database_with_rows_is_refused(
     app: Flask, filled: dict[str, str], tmp_path: Path
 ) -> None:
-    path = tmp_path / "b.gz"
-    with path.open("wb") as out:
-        write_backup(app.extensions["db_engine"], out)
+    path = _backup(app, tmp_path)
     with pytest.raises(BackupError, match="not empty"):
         restore_backup(app.extensions["db_engine"], path)
 
@@ -146,9 +140,7 @@ def test_restoring_into_a_database_with_rows_is_refused(
 def test_a_truncated_backup_is_refused_and_loads_nothing(
     app: Flask, filled: dict[str, str], tmp_path: Path, fresh: Any
 ) -> None:
-    path = tmp_path / "b.gz"
-    with path.open("wb") as out:
-        write_backup(app.extensions["db_engine"], out)
+    path = _backup(app, tmp_path)
     lines = gzip.decompress(path.read_bytes()).splitlines(keepends=True)
     path.write_bytes(gzip.compress(b"".join(lines[:-3])))
     _wipe(app)
@@ -172,10 +164,6 @@ def test_the_cli_writes_and_restores_a_backup(
 def test_new_records_can_be_added_after_a_restore(
     app: Flask, filled: dict[str, str], tmp_path: Path, make_report: Any
 ) -> None:
-    path = tmp_path / "b.gz"
-    with path.open("wb") as out:
-        write_backup(app.extensions["db_engine"], out)
-    _wipe(app)
-    restore_backup(app.extensions["db_engine"], path)
+    _round_trip(app, tmp_path)
     report, _ = make_report()
     assert report.id > 2
