@@ -4,48 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyotp
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from portal.auth import new_totp_secret
-from portal.db import db_session
-from portal.models import get_region_by_code
-from portal.security import data_cipher, password_hasher
-from portal.staff import create_staff_user
 from tests.conftest import STAFF_PASSWORD, VALID_ID
+from tests.e2e.staff import make_staff, sign_in
 from tests.e2e.test_reporting_journeys import fill_common, open_track, read_receipt
-
-
-def _make_staff(app: Flask, username: str, role: str) -> str:
-    """Create a user with a TOTP secret in the live app; return the secret."""
-    with app.app_context():
-        session = db_session()
-        user = create_staff_user(
-            session,
-            username=username,
-            display_name=username,
-            password=STAFF_PASSWORD,
-            region=get_region_by_code(session, "640100"),
-            roles=[role],
-            hasher=password_hasher(),
-        )
-        secret = new_totp_secret()
-        user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
-        session.commit()
-        return secret
-
-
-def _sign_in(browser: Browser, base: str, username: str, secret: str) -> Page:
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/staff/login")
-    page.fill('[name="username"]', username)
-    page.fill('[name="password"]', STAFF_PASSWORD)
-    page.get_by_role("button", name="继续").click()
-    page.fill('[name="code"]', pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("待办事项")
-    return page
 
 
 def _operate(
@@ -73,7 +37,7 @@ def test_a_report_goes_from_acceptance_to_a_claimed_reward(
 ) -> None:
     base, app = live_site
     secrets = {
-        name: _make_staff(app, name, role)
+        name: make_staff(app, name, role)
         for name, role in (
             ("intake", "intake_officer"),
             ("investigator", "investigator"),
@@ -91,12 +55,12 @@ def test_a_report_goes_from_acceptance_to_a_claimed_reward(
     case_number, code = read_receipt(reporter)
     open_track(reporter, base, case_number, code)
 
-    intake = _sign_in(browser, base, "intake", secrets["intake"])
+    intake = sign_in(browser, base, "intake", secrets["intake"])
     expect(intake.locator("#queue")).to_contain_text(case_number)
     _operate(intake, base, case_number, "accept")
     _reporter_sees(reporter, "accepted")
 
-    investigator = _sign_in(browser, base, "investigator", secrets["investigator"])
+    investigator = sign_in(browser, base, "investigator", secrets["investigator"])
     _operate(
         investigator,
         base,
@@ -107,7 +71,7 @@ def test_a_report_goes_from_acceptance_to_a_claimed_reward(
     _operate(investigator, base, case_number, "open_case")
     _reporter_sees(reporter, "case_opened")
 
-    approver = _sign_in(browser, base, "approver", secrets["approver"])
+    approver = sign_in(browser, base, "approver", secrets["approver"])
     _operate(
         approver,
         base,
@@ -131,7 +95,7 @@ def test_a_report_goes_from_acceptance_to_a_claimed_reward(
     _reporter_sees(reporter, "feedback_sent")
     expect(reporter.locator(".messages")).to_contain_text("已追回基金损失")
 
-    reward = _sign_in(browser, base, "reward", secrets["reward"])
+    reward = sign_in(browser, base, "reward", secrets["reward"])
     reward.goto(f"{base}/staff/reports/{case_number}")
     reward.fill('[name="reward-case_value"]', "1500000")
     for question in ("reporter_is_staff", "offender_under_investigation", "already_known"):
@@ -150,3 +114,46 @@ def test_a_report_goes_from_acceptance_to_a_claimed_reward(
     reporter.fill('[name="phone"]', "13912345678")
     reporter.get_by_role("button", name="领取奖励").click()
     expect(reporter.locator("#reward-status")).to_have_attribute("data-status", "claimed")
+
+
+def test_an_identity_is_opened_only_through_a_custodians_approval(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    base, app = live_site
+    keeper_secret = make_staff(app, "keeper", "approver", region="640000", wants_custodian=True)
+    keeper = sign_in(browser, base, "keeper", keeper_secret)  # signing in makes the custodian key
+
+    reporter = browser.new_context().new_page()
+    reporter.goto(f"{base}/report")
+    fill_common(reporter)
+    reporter.check('input[name="identity_mode"][value="real_name"]')
+    reporter.fill('[name="real_name"]', "王晓明")
+    reporter.fill('[name="id_number"]', VALID_ID)
+    reporter.fill('[name="phone"]', "13912345678")
+    reporter.check('[name="declaration"]')
+    reporter.get_by_role("button", name="提交举报").click()
+    case_number, code = read_receipt(reporter)
+
+    officer = sign_in(browser, base, "officer", make_staff(app, "officer", "investigator"))
+    officer.goto(f"{base}/staff/reports/{case_number}")
+    expect(officer.locator("main")).not_to_contain_text("王晓明")
+    officer.locator("#request-identity-report summary").click()
+    officer.fill('[name="identity-reason"]', "需要当面核实举报内容")
+    officer.get_by_role("button", name="提交申请").click()
+    expect(officer.locator(".flash-success")).to_be_visible()
+
+    keeper.goto(f"{base}/staff/identity-requests")
+    expect(keeper.locator(".requests").first).to_contain_text("需要当面核实举报内容")
+    keeper.locator('input[type="password"]').first.fill(STAFF_PASSWORD)
+    keeper.get_by_role("button", name="批准").click()
+    expect(keeper.locator(".flash-success")).to_be_visible()
+
+    officer.goto(f"{base}/staff/identity-requests")
+    officer.locator('input[type="password"]').first.fill(STAFF_PASSWORD)
+    officer.get_by_role("button", name="查看身份信息").click()
+    expect(officer.locator("#identity")).to_contain_text("王晓明")
+    expect(officer.locator("#identity")).to_contain_text(VALID_ID)
+
+    open_track(reporter, base, case_number, code)
+    expect(reporter.locator('[data-kind="identity_opened"]')).to_contain_text("银川市")
+    expect(reporter.locator("main")).not_to_contain_text("officer")

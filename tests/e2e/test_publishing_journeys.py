@@ -6,28 +6,15 @@ import csv
 import io
 
 import feedparser
-import pyotp
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from portal.db import db_session
 from portal.models import StaffUser
 from portal.security import data_cipher
 from publish.disclosures import COLUMN_NAMES
-from tests.conftest import STAFF_PASSWORD, handle_to_feedback
-from tests.e2e.test_case_office_journey import _make_staff
-
-
-def _sign_in(browser: Browser, base: str, username: str, secret: str) -> Page:
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/staff/login")
-    page.fill('[name="username"]', username)
-    page.fill('[name="password"]', STAFF_PASSWORD)
-    page.get_by_role("button", name="继续").click()
-    page.fill('[name="code"]', pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator("main h1")).to_be_visible()
-    return page
+from tests.conftest import handle_to_feedback
+from tests.e2e.staff import make_staff, sign_in
 
 
 def _csv() -> bytes:
@@ -71,7 +58,7 @@ def test_a_publisher_imports_a_csv_and_the_public_page_shows_table_chart_and_dow
     browser: Browser, live_site: tuple[str, Flask]
 ) -> None:
     base, app = live_site
-    publisher = _sign_in(browser, base, "pub", _make_staff(app, "pub", "publisher"))
+    publisher = sign_in(browser, base, "pub", make_staff(app, "pub", "publisher"))
     publisher.goto(f"{base}/staff/publish/disclosures")
     publisher.set_input_files(
         '[name="file"]', {"name": "宁夏.csv", "mimeType": "text/csv", "buffer": _csv()}
@@ -96,11 +83,11 @@ def test_a_case_drafted_from_a_closed_report_is_published_and_appears_in_the_rss
 ) -> None:
     base, app = live_site
     secrets_ = {
-        name: _make_staff(app, name, role)
+        name: make_staff(app, name, role)
         for name, role in (("drafter", "publisher"), ("second", "publisher"))
     }
     for name, role in (("i1", "intake_officer"), ("i2", "investigator"), ("i3", "approver")):
-        _make_staff(app, name, role)
+        make_staff(app, name, role)
     with app.app_context():
         from sqlalchemy import select
 
@@ -136,14 +123,14 @@ def test_a_case_drafted_from_a_closed_report_is_published_and_appears_in_the_rss
         )
         session.commit()
 
-    drafter = _sign_in(browser, base, "drafter", secrets_["drafter"])
+    drafter = sign_in(browser, base, "drafter", secrets_["drafter"])
     drafter.goto(f"{base}/staff/publish/cases")
     drafter.fill('[name="case_number"]', receipt.case_number)
     drafter.get_by_role("button", name="据此举报起草").click()
     expect(drafter.locator("#case-status")).to_have_attribute("data-status", "draft")
     case_url = drafter.url
 
-    second = _sign_in(browser, base, "second", secrets_["second"])
+    second = sign_in(browser, base, "second", secrets_["second"])
     second.goto(case_url)
     second.get_by_role("button", name="发布").click()
     expect(second.locator("#case-title")).to_contain_text("银川某某大药房")
@@ -160,14 +147,14 @@ def test_a_supervisor_follows_a_region_and_sees_a_new_case(
     from datetime import date
 
     base, app = live_site
-    secret = _make_staff(app, "watcher", "social_supervisor")
+    secret = make_staff(app, "watcher", "social_supervisor")
     with app.app_context():
         from sqlalchemy import select
 
         user = db_session().scalar(select(StaffUser).where(StaffUser.username == "watcher"))
         user.term_start, user.term_end = date(2020, 1, 1), date(2099, 1, 1)
         db_session().commit()
-    supervisor = _sign_in(browser, base, "watcher", secret)
+    supervisor = sign_in(browser, base, "watcher", secret)
     supervisor.goto(f"{base}/staff/following/")
     supervisor.select_option('[name="region"]', "640100")
     supervisor.get_by_role("button", name="关注", exact=True).click()
@@ -178,8 +165,8 @@ def test_a_supervisor_follows_a_region_and_sees_a_new_case(
         from publish.cases import CaseFields, draft_case, publish_case
 
         session = db_session()
-        _make_staff(app, "p1", "publisher")
-        _make_staff(app, "p2", "approver")
+        make_staff(app, "p1", "publisher")
+        make_staff(app, "p2", "approver")
         p1 = session.scalar(select(StaffUser).where(StaffUser.username == "p1"))
         p2 = session.scalar(select(StaffUser).where(StaffUser.username == "p2"))
         case = draft_case(
