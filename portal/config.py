@@ -53,6 +53,14 @@ DEFAULTS: dict[str, Any] = {
     "IDENTITY_RETENTION_MONTHS": 60,
     # Work queue: reports due within this many days count as due soon.
     "DUE_SOON_DAYS": 3,
+    # Public pages kept in each worker's memory (portal/pagecache.py): how long a page of
+    # cases, disclosures or feeds may be kept, how long pages that count reports may be
+    # kept, how often a worker looks for changes published by other hosts, and how much
+    # memory the pages may take per worker.
+    "PUBLIC_CACHE_SECONDS": 300,
+    "STATS_CACHE_SECONDS": 60,
+    "PAGE_CACHE_CHECK_SECONDS": 1.0,
+    "PAGE_CACHE_MAX_BYTES": 32 * 1024 * 1024,
     # Public statistics hide counts below this, so nobody can be picked out (issue 4 §4).
     "STATS_MIN_COUNT": 5,
     # A reporter may take hours to write; the default one hour would lose their work.

@@ -228,3 +228,16 @@ def get_active_recovery_key(session: Session) -> RecoveryKey | None:
         .order_by(RecoveryKey.id.desc())
         .limit(1)
     )
+
+
+class CacheGeneration(Base):
+    """A counter that moves whenever published content changes (portal/pagecache.py).
+
+    App workers compare it with the generation of their cached public pages, so a change
+    made on one host reaches every host's cache within a second.
+    """
+
+    __tablename__ = "cache_generations"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

@@ -13,6 +13,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 
 from portal.db import get_engine
 from portal.i18n import CHINESE, ENGLISH, LANG_COOKIE
+from portal.pagecache import cache_page
 from portal.security import limiter
 
 bp = Blueprint("portal", __name__)
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 
 @bp.get("/")
+@cache_page("STATS_CACHE_SECONDS")
 def show_home() -> str:
     """Show the home page: the report button first, then what is published and how to subscribe."""
     from flask import current_app

@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.db import db_session
 from portal.models import get_region_by_code
+from portal.pagecache import cache_page
 from portal.timeutil import today_in_china
 from publish.cases import CaseFilters, case_summary, list_published
 from publish.catalog import FUND_CODES
@@ -67,6 +68,7 @@ def _args_without_paging() -> MultiDict[str, str]:
 
 
 @bp.get("/cases")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def list_cases() -> Response:
     """Published typical cases, newest first; filters as on /cases."""
     form = CaseFilterForm(_args_without_paging())
@@ -100,6 +102,7 @@ def list_cases() -> Response:
 
 
 @bp.get("/cases/<int:case_id>")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def get_case(case_id: int) -> Response:
     """One published case; a withdrawn one answers 410 with the reason."""
     case = db_session().get(TypicalCase, case_id)
@@ -140,6 +143,7 @@ def _disclosure_body(d: Disclosure) -> dict[str, Any]:
 
 
 @bp.get("/disclosures")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def list_disclosures_api() -> Response:
     """Fund disclosures in force; filters as on /disclosures."""
     form = DisclosureFilterForm(_args_without_paging())
@@ -169,6 +173,7 @@ def list_disclosures_api() -> Response:
 
 
 @bp.get("/disclosures/<int:disclosure_id>")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def get_disclosure(disclosure_id: int) -> Response:
     """One disclosure in force, with its revision history."""
     d = db_session().get(Disclosure, disclosure_id)
@@ -183,6 +188,7 @@ def get_disclosure(disclosure_id: int) -> Response:
 
 
 @bp.get("/stats")
+@cache_page("STATS_CACHE_SECONDS")
 def get_stats() -> Response:
     """Suppressed statistics of a region's children (or the provinces) for a year or quarter."""
     form = StatsForm(request.args)
@@ -211,6 +217,7 @@ def get_stats() -> Response:
 
 
 @bp.get("/openapi.json")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def openapi() -> Response:
     """The OpenAPI 3 document of this API."""
     from portal.models import list_regions

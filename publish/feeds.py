@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from intake.catalog import VIOLATION_CODES, violation_label
 from portal.db import db_session
 from portal.models import get_region_by_code
+from portal.pagecache import cache_page
 from publish.cases import CaseFilters, list_published
 from publish.models import Disclosure, DisclosureRevision
 
@@ -250,6 +251,7 @@ def _resolve(path: str) -> Callable[[str], Response]:
 
 
 @bp.get("/<path:path>.<fmt>")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def show_feed(path: str, fmt: str) -> Response:
     """A feed as RSS 2.0 (`.rss`) or Atom (`.atom`)."""
     if fmt not in MEDIA:

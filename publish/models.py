@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
 from portal.models import Region
+from portal.pagecache import track_changes
 
 # GB/T 2260 code of the whole country, used in imports for national figures.
 NATIONAL_CODE = "100000"
@@ -237,3 +238,7 @@ class FeedToken(Base):
     token_enc: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# Public pages show these rows: a change to any of them invalidates cached pages.
+track_changes(TypicalCase, CaseCorrection, Disclosure, DisclosureRevision, FundLine, Region)

@@ -14,6 +14,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from intake.catalog import VIOLATION_GROUPS, violation_label
 from portal.db import db_session
 from portal.models import get_region_by_code, list_regions
+from portal.pagecache import cache_page
 from publish.cases import CaseFilters, list_published
 from publish.catalog import DISCOVERY, SUBJECT_KINDS
 from publish.models import CaseStatus, TypicalCase
@@ -64,6 +65,7 @@ def _labels() -> dict[str, Any]:
 
 
 @bp.get("/cases")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def list_cases() -> tuple[str, int]:
     """Published typical cases, newest first."""
     form = CaseFilterForm(request.args)
@@ -105,6 +107,7 @@ def list_cases() -> tuple[str, int]:
 
 
 @bp.get("/cases/<int:case_id>")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def show_case(case_id: int) -> tuple[str, int]:
     """A published case; a withdrawn one leaves a notice with the reason (410), a draft is 404."""
     case = db_session().get(TypicalCase, case_id)

@@ -15,6 +15,7 @@ from wtforms.validators import NumberRange, Optional
 
 from portal.db import db_session
 from portal.models import list_regions
+from portal.pagecache import cache_page
 from publish.catalog import FUNDS, UNITS
 from publish.charts import Point, balance_chart, income_expenditure_chart
 from publish.disclosures import (
@@ -66,6 +67,7 @@ class DisclosureFilterForm(FlaskForm):
 
 
 @bp.get("/disclosures")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def list_disclosures_view() -> tuple[str, int]:
     """Fund disclosures, filterable by region, year and fund."""
     form = DisclosureFilterForm(request.args)
@@ -167,12 +169,14 @@ def _render_detail(disclosure: Disclosure, revision: DisclosureRevision) -> str:
 
 
 @bp.get("/disclosures/<int:disclosure_id>")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def show_disclosure(disclosure_id: int) -> str:
     """One disclosure in force: its table, charts, revisions and downloads."""
     return _render_detail(*_load(disclosure_id))
 
 
 @bp.get("/disclosures/<int:disclosure_id>/revisions/<int:number>")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def show_disclosure_revision(disclosure_id: int, number: int) -> str:
     """An earlier revision, still readable, marked as replaced."""
     return _render_detail(*_load(disclosure_id, number))
@@ -192,6 +196,7 @@ def _revision_arg() -> int | None:
 
 
 @bp.get("/disclosures/<int:disclosure_id>.csv")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def download_disclosure_csv(disclosure_id: int) -> Response:
     """The disclosure as CSV in the import format (UTF-8 with BOM)."""
     disclosure, revision = _load(disclosure_id, _revision_arg())
@@ -204,6 +209,7 @@ def download_disclosure_csv(disclosure_id: int) -> Response:
 
 
 @bp.get("/disclosures/<int:disclosure_id>.json")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def download_disclosure_json(disclosure_id: int) -> Response:
     """The disclosure as JSON: the same rows, with the revision history."""
     disclosure, revision = _load(disclosure_id, _revision_arg())
@@ -239,12 +245,14 @@ def download_disclosure_json(disclosure_id: int) -> Response:
 
 
 @bp.get("/disclosures/columns")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def show_columns() -> str:
     """The column dictionary of the import format and the downloads."""
     return render_template("publish/columns.html", columns=COLUMNS)
 
 
 @bp.get("/disclosures/template.csv")
+@cache_page("PUBLIC_CACHE_SECONDS")
 def download_template() -> Response:
     """An import template with the header and one example row."""
     response = make_response(template_csv())

@@ -17,6 +17,7 @@ from wtforms.validators import NumberRange, Optional
 
 from portal.db import db_session
 from portal.models import Region, get_region_by_code, list_regions
+from portal.pagecache import cache_page
 from portal.timeutil import today_in_china
 from publish.charts import Point, income_expenditure_chart
 from publish.stats import METRICS, RegionStats, compute, rows_for
@@ -68,6 +69,7 @@ def _rows() -> tuple[StatsForm, int, int | None, Region | None, list[RegionStats
 
 
 @bp.get("/stats")
+@cache_page("STATS_CACHE_SECONDS")
 def show_stats() -> tuple[str, int]:
     """How reports are handled, per region, with small counts suppressed."""
     form, year, quarter, region, rows, status = _rows()
@@ -122,6 +124,7 @@ def _records(rows: list[RegionStats], year: int, quarter: int | None) -> list[di
 
 
 @bp.get("/stats.csv")
+@cache_page("STATS_CACHE_SECONDS")
 def download_stats_csv() -> Response:
     """The statistics shown, as CSV (UTF-8 with BOM); suppressed cells are empty."""
     _, year, quarter, _, rows, status = _rows()
@@ -142,6 +145,7 @@ def download_stats_csv() -> Response:
 
 
 @bp.get("/stats.json")
+@cache_page("STATS_CACHE_SECONDS")
 def download_stats_json() -> Response:
     """The statistics shown, as JSON; suppressed values are null."""
     _, year, quarter, _, rows, status = _rows()

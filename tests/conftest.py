@@ -97,6 +97,11 @@ def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "ARGON2_PROFILE": "cheapest",
         "RATELIMIT_STORAGE_URI": "memory://",
         "WTF_CSRF_ENABLED": False,
+        # Cached public pages stay on, but every request asks the database whether
+        # published content changed, so each test sees its own changes at once; pages
+        # that count reports are not kept at all.
+        "PAGE_CACHE_CHECK_SECONDS": 0,
+        "STATS_CACHE_SECONDS": 0,
     }
     config.update(overrides)
     return config

@@ -1,0 +1,287 @@
+"""A per-worker cache of public pages, invalidated when published content changes.
+
+Public pages (typical cases, disclosures, feeds, statistics) are read far more often than
+they change. A view opts in with `cache_page(...)`; the WSGI middleware `PageCache` then
+keeps the finished response (status 200, no cookie set) and answers the same request
+from memory, with a 304 when the client already holds its ETag.
+
+Invalidation: any flush that adds, changes or deletes a tracked row (cases, corrections,
+disclosures and their figures, regions) increments a generation number in the database
+inside the same transaction. A worker compares its entries' generation with the database
+at most every `PAGE_CACHE_CHECK_SECONDS` (default 1 s) and drops them all when it moved;
+the worker that made the change drops them at once on commit. So a change shows on every
+host within a second. Pages that count reports (statistics, the home page's headline)
+are cached for `STATS_CACHE_SECONDS` only, as reports change all the time.
+
+What a cached response may depend on is exactly the key: host, scheme, path, query
+string, the `lang` cookie and the Accept header. A request that carries the Flask session
+cookie (it may hold flashed messages) bypasses the cache, and so does every method other
+than GET and any request with a Range or If-Modified-Since header.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import Flask, Response, current_app, make_response
+from sqlalchemy import event, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from portal.models import CacheGeneration
+
+# Set by views on cacheable responses; never leaves the app.
+CACHE_HEADER = "X-Portal-Cache"
+PUBLISH = "publish"
+_TRACKED: set[type] = set()
+_caches: weakref.WeakSet[PageCache] = weakref.WeakSet()
+_caches_lock = threading.Lock()
+
+
+def track_changes(*classes: type) -> None:
+    """Let a change to rows of `classes` invalidate cached public pages."""
+    _TRACKED.update(classes)
+
+
+def cache_page(seconds: int | str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a public view's 200 responses cacheable for `seconds` (or a config key's value)."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            response = make_response(view(*args, **kwargs))
+            ttl = int(current_app.config[seconds] if isinstance(seconds, str) else seconds)
+            private = any(
+                word in response.headers.get("Cache-Control", "")
+                for word in ("private", "no-store")
+            )
+            if response.status_code == 200 and ttl > 0 and not private:
+                response.headers[CACHE_HEADER] = str(ttl)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+@dataclass
+class _Entry:
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    etag: str | None
+    expires: float
+    generation: int
+
+
+def read_generation(connection: Any) -> int:
+    """Return the publish generation (0 before anything was ever published)."""
+    value = connection.execute(
+        select(CacheGeneration.value).where(CacheGeneration.name == PUBLISH)
+    ).scalar()
+    return int(value or 0)
+
+
+def _bump(session: Session) -> None:
+    connection = session.connection()
+    result = connection.execute(
+        update(CacheGeneration)
+        .where(CacheGeneration.name == PUBLISH)
+        .values(value=CacheGeneration.value + 1)
+    )
+    if result.rowcount == 0:
+        connection.execute(CacheGeneration.__table__.insert().values(name=PUBLISH, value=1))
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: Any) -> None:
+    changed = any(
+        type(obj) in _TRACKED
+        for obj in (*session.new, *session.deleted, *session.dirty)
+        if obj in session.deleted or obj in session.new or session.is_modified(obj)
+    )
+    if changed and not session.info.get("publish_changed"):
+        session.info["publish_changed"] = True
+        _bump(session)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop("publish_changed", False):
+        with _caches_lock:
+            caches = list(_caches)
+        for cache in caches:
+            cache.clear()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop("publish_changed", None)
+
+
+class PageCache:
+    """WSGI middleware answering cacheable public GETs from this worker's memory."""
+
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.max_bytes = int(app.config["PAGE_CACHE_MAX_BYTES"])
+        self.check_seconds = float(app.config["PAGE_CACHE_CHECK_SECONDS"])
+        self.entries: OrderedDict[tuple[str, ...], _Entry] = OrderedDict()
+        self.size = 0
+        self.generation = -1
+        self.checked_at = float("-inf")
+        self.lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+        with _caches_lock:
+            _caches.add(self)
+
+    def clear(self) -> None:
+        """Drop every entry (this worker changed published content)."""
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+            self.checked_at = float("-inf")
+
+    def _current_generation(self, now: float) -> int:
+        if now - self.checked_at < self.check_seconds:
+            return self.generation
+        try:
+            with self.app.extensions["db_engine"].connect() as conn:
+                generation = read_generation(conn)
+        except SQLAlchemyError:
+            return -1  # no answer from the database: serve nothing from memory
+        with self.lock:
+            if generation != self.generation:
+                self.entries.clear()
+                self.size = 0
+                self.generation = generation
+            self.checked_at = now
+        return generation
+
+    @staticmethod
+    def _key(environ: dict[str, Any]) -> tuple[str, ...] | None:
+        if environ.get("REQUEST_METHOD") != "GET":
+            return None
+        if "HTTP_RANGE" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+            return None
+        cookies = environ.get("HTTP_COOKIE", "")
+        english = ""
+        if cookies:
+            names = {}
+            for part in cookies.split(";"):
+                name, _, value = part.strip().partition("=")
+                names[name] = value
+            if "session" in names:
+                return None
+            english = names.get("lang", "")
+        return (
+            environ.get("wsgi.url_scheme", ""),
+            environ.get("HTTP_HOST", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            english,
+            environ.get("HTTP_ACCEPT", ""),
+        )
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        key = self._key(environ)
+        if key is None:
+            return self._strip(environ, start_response)
+        now = time.monotonic()
+        generation = self._current_generation(now)
+        entry = self.entries.get(key)
+        if entry is not None and entry.generation == generation and entry.expires > now:
+            self.hits += 1
+            return self._serve(entry, environ, start_response)
+        self.misses += 1
+        return self._fill(key, generation, now, environ, start_response)
+
+    def _serve(
+        self, entry: _Entry, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        wanted = environ.get("HTTP_IF_NONE_MATCH")
+        if entry.etag and wanted and (wanted.strip() == "*" or entry.etag in wanted):
+            headers = [
+                (k, v)
+                for k, v in entry.headers
+                if k.lower() not in ("content-length", "content-type")
+            ]
+            start_response("304 NOT MODIFIED", headers)
+            return []
+        start_response(entry.status, entry.headers)
+        return [entry.body]
+
+    def _strip(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        def strip_start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            return start_response(status, [h for h in headers if h[0] != CACHE_HEADER], *exc)
+
+        return self.wsgi_app(environ, strip_start)
+
+    def _fill(
+        self,
+        key: tuple[str, ...],
+        generation: int,
+        now: float,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+    ) -> Iterable[bytes]:
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            captured["status"] = status
+            ttl = next((v for k, v in headers if k == CACHE_HEADER), None)
+            captured["ttl"] = ttl
+            captured["headers"] = [h for h in headers if h[0] != CACHE_HEADER]
+            captured["cookie"] = any(k.lower() == "set-cookie" for k, _ in headers)
+            return start_response(status, captured["headers"], *exc)
+
+        body_iter = self.wsgi_app(environ, capture)
+        ttl = captured.get("ttl")
+        if (
+            ttl is None
+            or captured["cookie"]
+            or not captured["status"].startswith("200")
+            or generation < 0
+        ):
+            return body_iter
+        try:
+            body = b"".join(body_iter)
+        finally:
+            close = getattr(body_iter, "close", None)
+            if close is not None:
+                close()
+        etag = next((v for k, v in captured["headers"] if k.lower() == "etag"), None)
+        entry = _Entry(
+            captured["status"], captured["headers"], body, etag, now + int(ttl), generation
+        )
+        with self.lock:
+            if generation == self.generation and len(body) <= self.max_bytes // 4:
+                old = self.entries.pop(key, None)
+                if old is not None:
+                    self.size -= len(old.body)
+                self.entries[key] = entry
+                self.size += len(body)
+                while self.size > self.max_bytes and self.entries:
+                    _, evicted = self.entries.popitem(last=False)
+                    self.size -= len(evicted.body)
+        return [body]
+
+
+def init_app(app: Flask) -> None:
+    """Put the page cache in front of the app (inside ProxyFix, so the key sees the client's host)."""
+    cache = PageCache(app, app.wsgi_app)
+    app.extensions["page_cache"] = cache
+    app.wsgi_app = cache  # type: ignore[method-assign]
