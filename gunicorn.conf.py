@@ -11,9 +11,12 @@ worker_class = "sync"
 # Evidence uploads of up to 50 MB over slow mobile links need time.
 timeout = 120
 graceful_timeout = 30
-# Recycle workers now and then so a slow leak can never grow without bound.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then so a slow leak can never grow without bound. Not too
+# often: a new worker pays its start-up (about a second) and starts with an empty page
+# cache; at a few thousand requests a second, 5,000 meant a restart every few seconds
+# (bench/results.md).
+max_requests = 200_000
+max_requests_jitter = 20_000
 accesslog = "-"
 errorlog = "-"
 # No client address in the access log, ever (domain.md §7): the format leaves out %(h)s.

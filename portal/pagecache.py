@@ -62,7 +62,8 @@ def cache_page(seconds: int | str) -> Callable[[Callable[..., Any]], Callable[..
                 word in response.headers.get("Cache-Control", "")
                 for word in ("private", "no-store")
             )
-            if response.status_code == 200 and ttl > 0 and not private:
+            # A 304 is marked too: the cache then fetches the page itself and keeps it.
+            if response.status_code in (200, 304) and ttl > 0 and not private:
                 response.headers[CACHE_HEADER] = str(ttl)
             return response
 
@@ -242,42 +243,90 @@ class PageCache:
 
         def capture(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
             captured["status"] = status
-            ttl = next((v for k, v in headers if k == CACHE_HEADER), None)
-            captured["ttl"] = ttl
+            captured["ttl"] = next((v for k, v in headers if k == CACHE_HEADER), None)
             captured["headers"] = [h for h in headers if h[0] != CACHE_HEADER]
             captured["cookie"] = any(k.lower() == "set-cookie" for k, _ in headers)
-            return start_response(status, captured["headers"], *exc)
+            captured["exc"] = exc
+            # The answer is passed on once we know whether it is kept (below).
+            return lambda _data: None
 
         body_iter = self.wsgi_app(environ, capture)
         ttl = captured.get("ttl")
+        keep = ttl is not None and not captured["cookie"] and generation >= 0
+        if keep and captured["status"].startswith("304"):
+            # A reader's condition held, so there is no page to keep: fetch the whole
+            # page once without the condition, keep it, and answer the condition from it.
+            _close(body_iter)
+            plain = {k: v for k, v in environ.items() if k != "HTTP_IF_NONE_MATCH"}
+            entry = self._render_entry(plain, generation, now)
+            if entry is not None:
+                self._store(key, entry)
+                return self._serve(entry, environ, start_response)
+            body_iter = self.wsgi_app(environ, capture)
+            keep = False
+        if not keep or not captured["status"].startswith("200"):
+            start_response(captured["status"], captured["headers"], *captured["exc"])
+            return body_iter
+        entry = self._entry(captured, body_iter, generation, now)
+        self._store(key, entry)
+        return self._serve(entry, environ, start_response)
+
+    def _render_entry(self, environ: dict[str, Any], generation: int, now: float) -> _Entry | None:
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            captured["status"] = status
+            captured["ttl"] = next((v for k, v in headers if k == CACHE_HEADER), None)
+            captured["headers"] = [h for h in headers if h[0] != CACHE_HEADER]
+            captured["cookie"] = any(k.lower() == "set-cookie" for k, _ in headers)
+            return lambda _data: None
+
+        body_iter = self.wsgi_app(environ, capture)
         if (
-            ttl is None
+            captured.get("ttl") is None
             or captured["cookie"]
             or not captured["status"].startswith("200")
-            or generation < 0
         ):
-            return body_iter
+            _close(body_iter)
+            return None
+        return self._entry(captured, body_iter, generation, now)
+
+    @staticmethod
+    def _entry(
+        captured: dict[str, Any], body_iter: Iterable[bytes], generation: int, now: float
+    ) -> _Entry:
         try:
             body = b"".join(body_iter)
         finally:
-            close = getattr(body_iter, "close", None)
-            if close is not None:
-                close()
+            _close(body_iter)
         etag = next((v for k, v in captured["headers"] if k.lower() == "etag"), None)
-        entry = _Entry(
-            captured["status"], captured["headers"], body, etag, now + int(ttl), generation
+        return _Entry(
+            captured["status"],
+            captured["headers"],
+            body,
+            etag,
+            now + int(captured["ttl"]),
+            generation,
         )
+
+    def _store(self, key: tuple[str, ...], entry: _Entry) -> None:
         with self.lock:
-            if generation == self.generation and len(body) <= self.max_bytes // 4:
-                old = self.entries.pop(key, None)
-                if old is not None:
-                    self.size -= len(old.body)
-                self.entries[key] = entry
-                self.size += len(body)
-                while self.size > self.max_bytes and self.entries:
-                    _, evicted = self.entries.popitem(last=False)
-                    self.size -= len(evicted.body)
-        return [body]
+            if entry.generation != self.generation or len(entry.body) > self.max_bytes // 4:
+                return
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old.body)
+            self.entries[key] = entry
+            self.size += len(entry.body)
+            while self.size > self.max_bytes and self.entries:
+                _, evicted = self.entries.popitem(last=False)
+                self.size -= len(evicted.body)
+
+
+def _close(body_iter: Iterable[bytes]) -> None:
+    close = getattr(body_iter, "close", None)
+    if close is not None:
+        close()
 
 
 def init_app(app: Flask) -> None:

@@ -13,6 +13,7 @@ from portal.models import CacheGeneration, get_region_by_code
 from portal.pagecache import CACHE_HEADER, read_generation
 from publish.cases import CaseFields, correct_case, draft_case, publish_case, withdraw_case
 from publish.models import CaseStatus, TypicalCase
+from tests.conftest import test_config
 
 
 def _fields(db: Session, title: str) -> CaseFields:
@@ -183,3 +184,30 @@ def test_statistics_are_kept_for_the_configured_time(app: Flask, client: Any) ->
     client.get("/stats")
     client.get("/stats")
     assert _cache(app).hits == 1
+
+
+def test_a_conditional_first_read_answers_304_and_keeps_the_page(
+    app: Flask, make_app: Any, database_url: str, case: Any
+) -> None:
+    headers = {"Accept": "application/rss+xml"}
+    etag = app.test_client().get("/feeds/cases.rss", headers=headers).headers["ETag"]
+    cold = make_app(test_config(database_url, PAGE_CACHE_CHECK_SECONDS=0))
+    reader = cold.test_client()
+    answer = reader.get("/feeds/cases.rss", headers={**headers, "If-None-Match": etag})
+    reader.get("/feeds/cases.rss", headers=headers)
+    assert (answer.status_code, _cache(cold).hits) == (304, 1)
+
+
+def test_a_private_feed_still_answers_304_itself(
+    app: Flask, client: Any, db: Session, case: Any, make_staff: Any
+) -> None:
+    from portal.crypto import DataCipher
+    from publish.following import new_feed_token
+
+    supervisor = make_staff("social_supervisor")
+    token = new_feed_token(db, supervisor, DataCipher(app.config["DATA_KEY_BYTES"]))
+    db.commit()
+    headers = {"Accept": "application/rss+xml"}
+    etag = client.get(f"/feeds/private/{token}.rss", headers=headers).headers["ETag"]
+    again = client.get(f"/feeds/private/{token}.rss", headers={**headers, "If-None-Match": etag})
+    assert again.status_code == 304
