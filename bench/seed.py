@@ -461,9 +461,12 @@ def seed(app: Flask, *, reports: int, cases: int, seed_value: int = 20261122) ->
         ):
             _move_sequence(conn, table)
         conn.commit()
+        # A database in service is vacuumed and analysed by autovacuum; a freshly copied
+        # one is not yet, so do it now (the visibility map lets index-only scans work).
+        conn.autocommit = True
         with conn.cursor() as cur:
-            cur.execute("ANALYZE")
-        conn.commit()
+            cur.execute("VACUUM ANALYZE")
+        conn.autocommit = False
     finally:
         raw.close()
     with factory() as session:

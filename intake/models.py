@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
@@ -111,7 +112,7 @@ class Report(Base):
     feedback_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A duplicate of the same clue points at the report kept (the one reported first).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic locking: two officers acting at once cannot both succeed.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -133,6 +134,9 @@ class Report(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    # The work queue filters a jurisdiction by stage and deadline (overdue, due soon) and
+    # counts per stage: one index answers all of it (bench/results.md).
+    __table_args__ = (Index("ix_reports_region_stage_due", "region_id", "stage", "due_on"),)
 
     @property
     def violation_codes(self) -> list[str]:
@@ -179,7 +183,8 @@ class ReportEvent(Base):
     detail: Mapped[str] = mapped_column(String(40), default="")
     # The reason or note, encrypted: it may quote the report.
     note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Statistics count the decisions made in a period.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     report: Mapped[Report] = relationship(back_populates="events")
 

@@ -306,11 +306,18 @@ def _where(session: Session, filters: CaseFilters) -> list[Any]:
 
 
 def list_published(
-    session: Session, filters: CaseFilters, *, page: int = 1, per_page: int = 20
+    session: Session,
+    filters: CaseFilters,
+    *,
+    page: int = 1,
+    per_page: int = 20,
+    with_total: bool = True,
 ) -> tuple[list[TypicalCase], int]:
-    """Return one page of published cases, newest first, and the total."""
+    """Return one page of published cases, newest first, and the total (0 unless asked)."""
     where = _where(session, filters)
-    total = session.scalar(select(func.count()).select_from(TypicalCase).where(*where)) or 0
+    total = 0
+    if with_total:
+        total = session.scalar(select(func.count()).select_from(TypicalCase).where(*where)) or 0
     rows = session.scalars(
         select(TypicalCase)
         .where(*where)

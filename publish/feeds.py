@@ -101,7 +101,7 @@ def _respond(fg: FeedGenerator, fmt: str, newest: datetime) -> Response:
 def _case_feed(
     path: str, fmt: str, filters: CaseFilters, title: str, page_args: dict[str, str]
 ) -> Response:
-    cases, _ = list_published(db_session(), filters, page=1, per_page=ENTRIES)
+    cases, _ = list_published(db_session(), filters, per_page=ENTRIES, with_total=False)
     fg = _base(
         f"cases:{path}",
         title,

@@ -32,7 +32,7 @@ class HomeContent:
 
 def home_content(session: Session, year: int, threshold: int) -> HomeContent:
     """Return the five newest cases and disclosures and this year's headline figures."""
-    cases, _ = list_published(session, CaseFilters(), page=1, per_page=5)
+    cases, _ = list_published(session, CaseFilters(), per_page=5, with_total=False)
     disclosures = list(
         session.scalars(
             select(Disclosure)
