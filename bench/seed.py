@@ -61,6 +61,8 @@ class Fixtures:
     """What the load runs need to address: ids, codes and a signed-in staff cookie."""
 
     case_id: int
+    first_case_id: int
+    last_case_id: int
     disclosure_id: int
     case_region: str
     queue_city: str
@@ -487,6 +489,8 @@ def seed(app: Flask, *, reports: int, cases: int, seed_value: int = 20261122) ->
         assert session.get(StaffUser, staff_id) is not None
     return Fixtures(
         case_id=int(newest_case) - cases // 2,
+        first_case_id=int(newest_case) - cases + 1,
+        last_case_id=int(newest_case),
         disclosure_id=int(disclosure_id),
         case_region="640000",
         queue_city="640100",

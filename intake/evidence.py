@@ -18,9 +18,6 @@ from dataclasses import dataclass
 
 import filetype
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
-from pypdf.generic import NameObject
 
 from intake.models import Evidence
 from portal.crypto import DataCipher
@@ -151,6 +148,11 @@ def _clean_image(name: str, data: bytes, save_format: str) -> CleanFile:
 
 def _clean_pdf(name: str, data: bytes) -> bytes:
     """Return the PDF without its document information dictionary and XMP metadata."""
+    # Imported on first use: pypdf costs each worker about 17 MB (bench/results.md).
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PdfReadError
+    from pypdf.generic import NameObject
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:

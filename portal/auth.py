@@ -23,7 +23,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, g, redirect, request, url_for
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
-from zxcvbn import zxcvbn
 
 from portal import audit
 from portal.crypto import (
@@ -49,6 +48,9 @@ def password_problem(password: str, user_inputs: list[str]) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
         return "length"
     # zxcvbn knows the common-password lists and keyboard patterns; 3 is "safely unguessable".
+    # Imported on first use: its dictionaries cost each worker about 13 MB.
+    from zxcvbn import zxcvbn
+
     if zxcvbn(password[:100], user_inputs=[u for u in user_inputs if u])["score"] < 3:
         return "weak"
     return None

@@ -7,10 +7,9 @@ import secrets
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from alembic import command
-from alembic.config import Config
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
@@ -20,9 +19,15 @@ from portal.models import Region, StaffUser, get_region_by_code
 from portal.security import kdf_params, password_hasher
 from portal.staff import ROLES, StaffError, create_recovery_key, create_staff_user, make_custodian
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 
 def alembic_config(database_url: str) -> Config:
     """Return an Alembic configuration for our migrations and `database_url`."""
+    # Alembic (with Mako) is imported only by commands: app workers never need it.
+    from alembic.config import Config
+
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     cfg.attributes["database_url"] = database_url
@@ -31,6 +36,8 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade_database(app: Flask) -> None:
     """Apply every migration to the app's database."""
+    from alembic import command
+
     cfg = alembic_config(app.config["DATABASE_URL"])
     with get_engine(app).begin() as conn:
         cfg.attributes["connection"] = conn
