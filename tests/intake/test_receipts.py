@@ -111,3 +111,18 @@ def test_unknown_case_pays_the_same_argon2_verification_as_a_known_one():
     hasher.verify(None, None)
     assert len(counting.verified) == 3
     assert all(p == counting.verified[0] for p in counting.verified)
+
+
+def test_the_receipt_qr_code_holds_case_number_and_access_code_in_a_small_code() -> None:
+    import segno
+
+    from intake.submission import Receipt
+    from intake.views_public import receipt_qr_text
+
+    receipt = Receipt("JB2026-7K3M-Q9XD", "ABCDE-FGHJK-MNPQR-STVWX", None, None)  # type: ignore[arg-type]
+    qr = segno.make(receipt_qr_text(receipt), error="m")
+    assert (receipt_qr_text(receipt), qr.mode, qr.version) == (
+        "JB2026-7K3M-Q9XD ABCDE-FGHJK-MNPQR-STVWX",
+        "alphanumeric",
+        3,
+    )
