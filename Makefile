@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run serve test lint translations extract-messages system-deps clean
+.PHONY: run serve test bench lint translations extract-messages system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ test: $(VENV)/.test-installed translations system-deps
 
 system-deps:
 	bash scripts/ensure-system-deps.sh
+
+## Benchmarks (bench/README.md): 200,000 reports on PostgreSQL and Redis, gunicorn, wrk.
+## Writes bench/results.md. Not part of `make test`; needs the PostgreSQL and Redis servers.
+BENCH_ARGS ?=
+bench: $(VENV)/.run-installed translations
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

@@ -626,8 +626,13 @@ wrk, {threads} threads, {connections} connections, {duration} s per run, on loop
 |---|---|---|---|---|---|---|---|
 {rows}
 
-`home` and `stats` have no target; they are here because they are the busiest pages and
-the heaviest queries. Each run's wrk command and output are in `bench/out/` (not committed).
+`queue` runs with 2 connections, one per worker (staff are a handful of officers, not a
+crowd); `queue_c8` is the same page at the public pages' 8 connections, where each request
+also waits for the ones ahead of it. `case_pages_random` asks for a random case among all
+{cases:,} each time, so most answers are rendered rather than found in the page cache: it
+is what a page costs when nobody asked for it in the last minutes. `home` and `stats` have
+no target; they are the busiest page and the heaviest query. Each run's wrk command and
+output are in `bench/out/` (not committed).
 
 ## Set-up
 
