@@ -641,6 +641,10 @@ output are in `bench/out/` (not committed).
   (`PORTAL_ENV=production`), PostgreSQL for data and Redis for rate limits.
 - The per-client limit on report submissions is raised for the run, since the load tool
   is one client; every other limit is the production one.
+- Public pages come from each worker's page cache after their first request
+  (`portal/pagecache.py`; a publication reaches every host within a second), which is
+  why a cached page can beat the baseline: it skips Flask entirely. The staff queue,
+  submissions and `case_pages_random` show the cost of work that is not cached.
 - Data: {reports:,} reports over the jurisdiction tree ({overdue:,} of them overdue in the
   city the queue run filters), {cases:,} published typical cases, {disclosures:,} fund
   disclosures (country, provinces and cities, 2018–2025, year and quarters), seeded in
