@@ -9,19 +9,18 @@ other child the parent's own value is suppressed too (secondary suppression).
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from intake.models import Report, ReportEvent, Reward, RewardStatus
 from portal.models import Region
-from portal.timeutil import CHINA
+from portal.timeutil import CHINA, china_date, china_days_between
 
 COUNTS = ("received", "accepted", "declined", "transferred", "closed", "rewards_paid")
 # Values derived from a count: hidden whenever that count is hidden or small.
@@ -82,11 +81,11 @@ def compute(
         return out
 
     raw: dict[int, dict[str, Any]] = {rid: defaultdict(int) for rid in regions}
-    days: dict[int, list[int]] = defaultdict(list)
-    close_days: dict[int, list[int]] = defaultdict(list)
-    # Only what the period needs is read: counts of received reports are made in SQL;
-    # closed reports, decisions and paid rewards bring the few columns they use. (Reading
-    # every report took seconds and hundreds of MB at 200,000 reports: bench/results.md.)
+    days: dict[int, Counter[int]] = defaultdict(Counter)
+    close_days: dict[int, Counter[int]] = defaultdict(Counter)
+    # Counted in SQL per region (and per number of days, for the medians), then rolled up
+    # the tree: reading every report took seconds and hundreds of MB at 200,000 reports
+    # (bench/results.md). Days are counted between dates in China, as deadlines are.
     received = session.execute(
         select(Report.region_id, func.count())
         .where(Report.received_at >= start, Report.received_at < end)
@@ -95,48 +94,54 @@ def compute(
     for region_id, count in received:
         for rid in chain(region_id):
             raw[rid]["received"] += count
+    taken = china_days_between(Report.closed_at, Report.received_at)
     closed = session.execute(
-        select(Report.region_id, Report.received_at, Report.closed_at).where(
-            Report.closed_at >= start, Report.closed_at < end
-        )
+        select(Report.region_id, taken, func.count())
+        .where(Report.closed_at >= start, Report.closed_at < end)
+        .group_by(Report.region_id, taken)
     ).all()
-    for r in closed:
-        taken = (r.closed_at.astimezone(CHINA).date() - r.received_at.astimezone(CHINA).date()).days
-        for rid in chain(r.region_id):
-            raw[rid]["closed"] += 1
-            close_days[rid].append(taken)
-    events = session.execute(
-        select(
-            ReportEvent.kind,
-            ReportEvent.created_at,
-            Report.region_id,
-            Report.received_at,
-            Report.accept_due_on,
-            Report.recovered_amount,
-            Report.handle_due_on,
-        )
+    for region_id, n_days, count in closed:
+        for rid in chain(region_id):
+            raw[rid]["closed"] += count
+            close_days[rid][n_days] += count
+    in_period = (ReportEvent.created_at >= start, ReportEvent.created_at < end)
+    waited = china_days_between(ReportEvent.created_at, Report.received_at)
+    timely = case((china_date(ReportEvent.created_at) <= Report.accept_due_on, 1), else_=0)
+    decisions = session.execute(
+        select(ReportEvent.kind, Report.region_id, waited, func.count(), func.sum(timely))
+        .select_from(ReportEvent)
         .join(Report, Report.id == ReportEvent.report_id)
-        .where(
-            ReportEvent.kind.in_(("accepted", "declined", "transferred", "handling_decided")),
-            ReportEvent.created_at >= start,
-            ReportEvent.created_at < end,
-        )
+        .where(ReportEvent.kind.in_(("accepted", "declined", "transferred")), *in_period)
+        .group_by(ReportEvent.kind, Report.region_id, waited)
     ).all()
-    for e in events:
-        for rid in chain(e.region_id):
-            if e.kind == "handling_decided":
-                raw[rid]["handled"] += 1
-                raw[rid]["recovered_amount"] += e.recovered_amount or Decimal(0)
-                if e.handle_due_on is not None:
-                    raw[rid]["handled_on_time"] += (
-                        e.created_at.astimezone(CHINA).date() <= e.handle_due_on
-                    )
-                continue
-            raw[rid][e.kind] += 1
-            raw[rid]["decided"] += 1
-            decided_on = e.created_at.astimezone(CHINA).date()
-            raw[rid]["decided_on_time"] += decided_on <= e.accept_due_on
-            days[rid].append((decided_on - e.received_at.astimezone(CHINA).date()).days)
+    for kind, region_id, n_days, count, on_time in decisions:
+        for rid in chain(region_id):
+            raw[rid][kind] += count
+            raw[rid]["decided"] += count
+            raw[rid]["decided_on_time"] += int(on_time or 0)
+            days[rid][n_days] += count
+    handled_in_time = case(
+        (
+            and_(
+                Report.handle_due_on.is_not(None),
+                china_date(ReportEvent.created_at) <= Report.handle_due_on,
+            ),
+            1,
+        ),
+        else_=0,
+    )
+    # One row per handling decision: amounts are summed in Python, exactly, as Decimals.
+    handled = session.execute(
+        select(Report.region_id, Report.recovered_amount, handled_in_time)
+        .select_from(ReportEvent)
+        .join(Report, Report.id == ReportEvent.report_id)
+        .where(ReportEvent.kind == "handling_decided", *in_period)
+    ).all()
+    for region_id, recovered, on_time in handled:
+        for rid in chain(region_id):
+            raw[rid]["handled"] += 1
+            raw[rid]["recovered_amount"] += recovered or Decimal(0)
+            raw[rid]["handled_on_time"] += int(on_time)
     paid = session.execute(
         select(Report.region_id, Reward.amount)
         .join(Report, Report.id == Reward.report_id)
@@ -158,15 +163,11 @@ def compute(
         stats.values["accepted_on_time_rate"] = (
             round(100 * v["decided_on_time"] / v["decided"], 1) if v["decided"] else None
         )
-        stats.values["median_days_to_decision"] = (
-            statistics.median(days[rid]) if days[rid] else None
-        )
+        stats.values["median_days_to_decision"] = median_of_counts(days[rid])
         stats.values["handled_on_time_rate"] = (
             round(100 * v["handled_on_time"] / v["handled"], 1) if v["handled"] else None
         )
-        stats.values["median_days_to_close"] = (
-            statistics.median(close_days[rid]) if close_days[rid] else None
-        )
+        stats.values["median_days_to_close"] = median_of_counts(close_days[rid])
         stats.values["recovered_amount"] = Decimal(v["recovered_amount"]).quantize(Decimal("0.01"))
         stats.values["rewards_paid_amount"] = Decimal(v["rewards_paid_amount"]).quantize(
             Decimal("0.01")
@@ -174,6 +175,26 @@ def compute(
         result[rid] = stats
     suppress(result, parent, threshold)
     return result
+
+
+def median_of_counts(counts: Counter[int]) -> float | int | None:
+    """Return the median of values given as value → how many times (as statistics.median)."""
+    total = sum(counts.values())
+    if total == 0:
+        return None
+    ordered = sorted(counts.items())
+
+    def nth(index: int) -> int:
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if index < seen:
+                return value
+        raise IndexError(index)
+
+    if total % 2:
+        return nth(total // 2)
+    return (nth(total // 2 - 1) + nth(total // 2)) / 2
 
 
 def suppress(result: dict[int, RegionStats], parent: dict[int, int | None], threshold: int) -> None:

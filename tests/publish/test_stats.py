@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import statistics
 from collections import defaultdict
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from portal.timeutil import today_in_china
@@ -135,3 +138,53 @@ def test_the_home_headline_agrees_with_the_full_statistics(db: Session, make_rep
         == sum(p.shown("received") for p in provinces)
         == 11
     )
+
+
+@pytest.mark.parametrize(
+    ("received", "closed", "days"),
+    [
+        # 23:30 and 00:30 in Beijing: one day apart in China, the same day in UTC.
+        ("2026-03-01T15:30:00+00:00", "2026-03-01T16:30:00+00:00", 1),
+        # 00:30 and 23:30 in Beijing on 1 March: the same day in China, not in UTC.
+        ("2026-02-28T16:30:00+00:00", "2026-03-01T15:30:00+00:00", 0),
+    ],
+)
+def test_days_are_counted_between_dates_in_china(
+    db: Session, received: str, closed: str, days: int
+) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import bindparam, select
+
+    from portal.db import UTCDateTime
+    from portal.timeutil import china_days_between
+
+    later = bindparam("later", datetime.fromisoformat(closed), type_=UTCDateTime)
+    earlier = bindparam("earlier", datetime.fromisoformat(received), type_=UTCDateTime)
+    assert db.scalar(select(china_days_between(later, earlier))) == days
+
+
+@given(st.lists(st.integers(min_value=0, max_value=400), max_size=40))
+def test_the_median_of_counted_days_is_the_median_of_the_days(values: list[int]) -> None:
+    from collections import Counter
+
+    from publish.stats import median_of_counts
+
+    expected = statistics.median(values) if values else None
+    assert median_of_counts(Counter(values)) == expected
+
+
+def test_the_median_days_to_close_comes_from_each_reports_own_days(
+    db: Session, make_report: Any
+) -> None:
+    from datetime import timedelta
+
+    from portal.db import utcnow
+
+    now = utcnow()
+    for taken in (1, 3, 10, 10, 2):
+        report, _ = make_report(region_code="640104")
+        report.received_at = now - timedelta(days=taken)
+        report.closed_at = now
+    db.commit()
+    assert _by_code(db)["640104"].shown("median_days_to_close") == 3
