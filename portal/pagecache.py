@@ -231,6 +231,12 @@ class PageCache:
 
         return self.wsgi_app(environ, strip_start)
 
+    def _call(self, environ: dict[str, Any]) -> tuple[_Answer, Iterable[bytes]]:
+        """Run the app, holding its status and headers back until we know what to do."""
+        answer = _Answer()
+        body_iter = self.wsgi_app(environ, answer.start_response)
+        return answer, body_iter
+
     def _fill(
         self,
         key: tuple[str, ...],
@@ -239,75 +245,27 @@ class PageCache:
         environ: dict[str, Any],
         start_response: Callable[..., Any],
     ) -> Iterable[bytes]:
-        captured: dict[str, Any] = {}
-
-        def capture(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
-            captured["status"] = status
-            captured["ttl"] = next((v for k, v in headers if k == CACHE_HEADER), None)
-            captured["headers"] = [h for h in headers if h[0] != CACHE_HEADER]
-            captured["cookie"] = any(k.lower() == "set-cookie" for k, _ in headers)
-            captured["exc"] = exc
-            # The answer is passed on once we know whether it is kept (below).
-            return lambda _data: None
-
-        body_iter = self.wsgi_app(environ, capture)
-        ttl = captured.get("ttl")
-        keep = ttl is not None and not captured["cookie"] and generation >= 0
-        if keep and captured["status"].startswith("304"):
+        answer, body_iter = self._call(environ)
+        keep = answer.ttl is not None and not answer.sets_cookie and generation >= 0
+        if keep and answer.status.startswith("304"):
             # A reader's condition held, so there is no page to keep: fetch the whole
             # page once without the condition, keep it, and answer the condition from it.
             _close(body_iter)
             plain = {k: v for k, v in environ.items() if k != "HTTP_IF_NONE_MATCH"}
-            entry = self._render_entry(plain, generation, now)
-            if entry is not None:
+            answer, body_iter = self._call(plain)
+            if answer.keepable:
+                entry = answer.entry(body_iter, generation, now)
                 self._store(key, entry)
                 return self._serve(entry, environ, start_response)
-            body_iter = self.wsgi_app(environ, capture)
+            _close(body_iter)
+            answer, body_iter = self._call(environ)
             keep = False
-        if not keep or not captured["status"].startswith("200"):
-            start_response(captured["status"], captured["headers"], *captured["exc"])
+        if not keep or not answer.keepable:
+            start_response(answer.status, answer.headers, *answer.exc_info)
             return body_iter
-        entry = self._entry(captured, body_iter, generation, now)
+        entry = answer.entry(body_iter, generation, now)
         self._store(key, entry)
         return self._serve(entry, environ, start_response)
-
-    def _render_entry(self, environ: dict[str, Any], generation: int, now: float) -> _Entry | None:
-        captured: dict[str, Any] = {}
-
-        def capture(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
-            captured["status"] = status
-            captured["ttl"] = next((v for k, v in headers if k == CACHE_HEADER), None)
-            captured["headers"] = [h for h in headers if h[0] != CACHE_HEADER]
-            captured["cookie"] = any(k.lower() == "set-cookie" for k, _ in headers)
-            return lambda _data: None
-
-        body_iter = self.wsgi_app(environ, capture)
-        if (
-            captured.get("ttl") is None
-            or captured["cookie"]
-            or not captured["status"].startswith("200")
-        ):
-            _close(body_iter)
-            return None
-        return self._entry(captured, body_iter, generation, now)
-
-    @staticmethod
-    def _entry(
-        captured: dict[str, Any], body_iter: Iterable[bytes], generation: int, now: float
-    ) -> _Entry:
-        try:
-            body = b"".join(body_iter)
-        finally:
-            _close(body_iter)
-        etag = next((v for k, v in captured["headers"] if k.lower() == "etag"), None)
-        return _Entry(
-            captured["status"],
-            captured["headers"],
-            body,
-            etag,
-            now + int(captured["ttl"]),
-            generation,
-        )
 
     def _store(self, key: tuple[str, ...], entry: _Entry) -> None:
         with self.lock:
@@ -321,6 +279,37 @@ class PageCache:
             while self.size > self.max_bytes and self.entries:
                 _, evicted = self.entries.popitem(last=False)
                 self.size -= len(evicted.body)
+
+
+class _Answer:
+    """The status and headers an app passed to start_response, and whether to keep it."""
+
+    def __init__(self) -> None:
+        self.status = "500 INTERNAL SERVER ERROR"
+        self.headers: list[tuple[str, str]] = []
+        self.ttl: str | None = None
+        self.sets_cookie = False
+        self.exc_info: tuple[Any, ...] = ()
+
+    def start_response(self, status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+        self.status = status
+        self.ttl = next((v for k, v in headers if k == CACHE_HEADER), None)
+        self.headers = [h for h in headers if h[0] != CACHE_HEADER]
+        self.sets_cookie = any(k.lower() == "set-cookie" for k, _ in headers)
+        self.exc_info = exc
+        return lambda _data: None  # bodies come back as the returned iterable
+
+    @property
+    def keepable(self) -> bool:
+        return self.ttl is not None and not self.sets_cookie and self.status.startswith("200")
+
+    def entry(self, body_iter: Iterable[bytes], generation: int, now: float) -> _Entry:
+        try:
+            body = b"".join(body_iter)
+        finally:
+            _close(body_iter)
+        etag = next((v for k, v in self.headers if k.lower() == "etag"), None)
+        return _Entry(self.status, self.headers, body, etag, now + int(self.ttl or 0), generation)
 
 
 def _close(body_iter: Iterable[bytes]) -> None:
