@@ -167,3 +167,16 @@ def test_new_records_can_be_added_after_a_restore(
     _round_trip(app, tmp_path)
     report, _ = make_report()
     assert report.id > 2
+
+
+def test_a_backup_restores_into_a_freshly_migrated_database(
+    app: Flask, filled: dict[str, str], tmp_path: Path, make_app: Any
+) -> None:
+    from portal.cli import upgrade_database
+    from tests.conftest import test_config
+
+    path = _backup(app, tmp_path)
+    fresh = make_app(test_config(f"sqlite:///{tmp_path / 'migrated.sqlite3'}"))
+    upgrade_database(fresh)
+    restore_backup(fresh.extensions["db_engine"], path)
+    assert _fingerprint(fresh) == _fingerprint(app)
