@@ -31,10 +31,13 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, Response, current_app, make_response
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from werkzeug.http import parse_cookie
 
+from portal.i18n import LANG_COOKIE
 from portal.models import CacheGeneration
 
 # Set by views on cacheable responses; never leaves the app.
@@ -91,24 +94,28 @@ def read_generation(connection: Any) -> int:
 
 
 def _bump(session: Session) -> None:
+    # One statement, inserting the row the first time: two first publications at once
+    # cannot both insert it.
     connection = session.connection()
-    result = connection.execute(
-        update(CacheGeneration)
-        .where(CacheGeneration.name == PUBLISH)
-        .values(value=CacheGeneration.value + 1)
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    connection.execute(
+        insert(CacheGeneration)
+        .values(name=PUBLISH, value=1)
+        .on_conflict_do_update(
+            index_elements=[CacheGeneration.name], set_={"value": CacheGeneration.value + 1}
+        )
     )
-    if result.rowcount == 0:
-        connection.execute(CacheGeneration.__table__.insert().values(name=PUBLISH, value=1))
 
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context: Any) -> None:
-    changed = any(
-        type(obj) in _TRACKED
-        for obj in (*session.new, *session.deleted, *session.dirty)
-        if obj in session.deleted or obj in session.new or session.is_modified(obj)
-    )
-    if changed and not session.info.get("publish_changed"):
+    # The session's new/dirty/deleted still hold what this flush wrote.
+    if session.info.get("publish_changed"):
+        return
+    written = (*session.new, *session.deleted)
+    if any(type(obj) in _TRACKED for obj in written) or any(
+        type(obj) in _TRACKED and session.is_modified(obj) for obj in session.dirty
+    ):
         session.info["publish_changed"] = True
         _bump(session)
 
@@ -139,9 +146,10 @@ class PageCache:
         self.size = 0
         self.generation = -1
         self.checked_at = float("-inf")
+        # A request with the Flask session cookie may see its own flashed messages.
+        self.session_cookie = app.config["SESSION_COOKIE_NAME"]
         self.lock = threading.Lock()
         self.hits = 0
-        self.misses = 0
         with _caches_lock:
             _caches.add(self)
 
@@ -168,28 +176,20 @@ class PageCache:
             self.checked_at = now
         return generation
 
-    @staticmethod
-    def _key(environ: dict[str, Any]) -> tuple[str, ...] | None:
+    def _key(self, environ: dict[str, Any]) -> tuple[str, ...] | None:
         if environ.get("REQUEST_METHOD") != "GET":
             return None
         if "HTTP_RANGE" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
             return None
-        cookies = environ.get("HTTP_COOKIE", "")
-        english = ""
-        if cookies:
-            names = {}
-            for part in cookies.split(";"):
-                name, _, value = part.strip().partition("=")
-                names[name] = value
-            if "session" in names:
-                return None
-            english = names.get("lang", "")
+        cookies = parse_cookie(environ)
+        if self.session_cookie in cookies:
+            return None
         return (
             environ.get("wsgi.url_scheme", ""),
             environ.get("HTTP_HOST", ""),
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
-            english,
+            cookies.get(LANG_COOKIE, ""),
             environ.get("HTTP_ACCEPT", ""),
         )
 
@@ -205,7 +205,6 @@ class PageCache:
         if entry is not None and entry.generation == generation and entry.expires > now:
             self.hits += 1
             return self._serve(entry, environ, start_response)
-        self.misses += 1
         return self._fill(key, generation, now, environ, start_response)
 
     def _serve(
@@ -246,21 +245,15 @@ class PageCache:
         start_response: Callable[..., Any],
     ) -> Iterable[bytes]:
         answer, body_iter = self._call(environ)
-        keep = answer.ttl is not None and not answer.sets_cookie and generation >= 0
-        if keep and answer.status.startswith("304"):
+        if answer.ttl is not None and answer.status.startswith("304"):
             # A reader's condition held, so there is no page to keep: fetch the whole
-            # page once without the condition, keep it, and answer the condition from it.
+            # page once without the condition; it is kept and the condition answered from
+            # it below (a 200 would also be a right answer, should it not be kept).
             _close(body_iter)
-            plain = {k: v for k, v in environ.items() if k != "HTTP_IF_NONE_MATCH"}
-            answer, body_iter = self._call(plain)
-            if answer.keepable:
-                entry = answer.entry(body_iter, generation, now)
-                self._store(key, entry)
-                return self._serve(entry, environ, start_response)
-            _close(body_iter)
-            answer, body_iter = self._call(environ)
-            keep = False
-        if not keep or not answer.keepable:
+            answer, body_iter = self._call(
+                {k: v for k, v in environ.items() if k != "HTTP_IF_NONE_MATCH"}
+            )
+        if generation < 0 or not answer.keepable:
             start_response(answer.status, answer.headers, *answer.exc_info)
             return body_iter
         entry = answer.entry(body_iter, generation, now)

@@ -146,15 +146,20 @@ def test_a_browser_and_a_feed_reader_get_their_own_answers(client: Any, case: An
     assert page.mimetype == "text/html"
 
 
-def test_a_supervisors_private_feed_is_never_kept(
-    app: Flask, client: Any, db: Session, case: Any, make_staff: Any
-) -> None:
+@pytest.fixture
+def token(app: Flask, db: Session, case: Any, make_staff: Any) -> str:
+    """The secret of a social supervisor's private feed."""
     from portal.crypto import DataCipher
     from publish.following import new_feed_token
 
-    supervisor = make_staff("social_supervisor")
-    token = new_feed_token(db, supervisor, DataCipher(app.config["DATA_KEY_BYTES"]))
+    made = new_feed_token(
+        db, make_staff("social_supervisor"), DataCipher(app.config["DATA_KEY_BYTES"])
+    )
     db.commit()
+    return made
+
+
+def test_a_supervisors_private_feed_is_never_kept(app: Flask, client: Any, token: str) -> None:
     client.get(f"/feeds/private/{token}.rss")
     client.get(f"/feeds/private/{token}.rss")
     assert _cache(app).hits == 0
@@ -198,15 +203,7 @@ def test_a_conditional_first_read_answers_304_and_keeps_the_page(
     assert (answer.status_code, _cache(cold).hits) == (304, 1)
 
 
-def test_a_private_feed_still_answers_304_itself(
-    app: Flask, client: Any, db: Session, case: Any, make_staff: Any
-) -> None:
-    from portal.crypto import DataCipher
-    from publish.following import new_feed_token
-
-    supervisor = make_staff("social_supervisor")
-    token = new_feed_token(db, supervisor, DataCipher(app.config["DATA_KEY_BYTES"]))
-    db.commit()
+def test_a_private_feed_still_answers_304_itself(client: Any, token: str) -> None:
     headers = {"Accept": "application/rss+xml"}
     etag = client.get(f"/feeds/private/{token}.rss", headers=headers).headers["ETag"]
     again = client.get(f"/feeds/private/{token}.rss", headers={**headers, "If-None-Match": etag})
