@@ -86,12 +86,7 @@ def compute(
     # Counted in SQL per region (and per number of days, for the medians), then rolled up
     # the tree: reading every report took seconds and hundreds of MB at 200,000 reports
     # (bench/results.md). Days are counted between dates in China, as deadlines are.
-    received = session.execute(
-        select(Report.region_id, func.count())
-        .where(Report.received_at >= start, Report.received_at < end)
-        .group_by(Report.region_id)
-    ).all()
-    for region_id, count in received:
+    for region_id, count in count_by_region(session, Report.received_at, start, end):
         for rid in chain(region_id):
             raw[rid]["received"] += count
     taken = china_days_between(Report.closed_at, Report.received_at)
@@ -241,12 +236,24 @@ def rows_for(result: dict[int, RegionStats], region: Region | None) -> list[Regi
     return [result[region.id], *kids]
 
 
+def count_by_region(
+    session: Session, column: Any, start: datetime, end: datetime
+) -> list[tuple[int, int]]:
+    """Return (region id, reports) for reports whose `column` falls in [start, end)."""
+    rows = session.execute(
+        select(Report.region_id, func.count())
+        .where(column >= start, column < end)
+        .group_by(Report.region_id)
+    ).all()
+    return [(region_id, count) for region_id, count in rows]
+
+
 def headline_totals(session: Session, year: int, threshold: int) -> dict[str, int | None]:
     """Return the year's reports received and closed over all provinces, for the home page.
 
-    Counted in SQL per region (the home page is the busiest page; `compute` reads every
-    report). A total is published only when no province's count is hidden, since the
-    total minus the shown provinces would give a hidden one back.
+    Two counts instead of the whole of `compute` (the home page is the busiest page). A
+    total is published only when no province's count is hidden, since the total minus the
+    shown provinces would give a hidden one back.
     """
     start, end = period_bounds(year, None)
     parent = dict(session.execute(select(Region.id, Region.parent_id)).all())
@@ -259,12 +266,7 @@ def headline_totals(session: Session, year: int, threshold: int) -> dict[str, in
     totals: dict[str, int | None] = {}
     for metric, column in (("received", Report.received_at), ("closed", Report.closed_at)):
         per_province: dict[int, int] = defaultdict(int)
-        rows = session.execute(
-            select(Report.region_id, func.count())
-            .where(column >= start, column < end)
-            .group_by(Report.region_id)
-        ).all()
-        for region_id, count in rows:
+        for region_id, count in count_by_region(session, column, start, end):
             per_province[province(region_id)] += count
         hidden = any(0 < c < threshold for c in per_province.values())
         totals[metric] = None if hidden else sum(per_province.values())
