@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from intake.models import ActorKind, IdentityAccessRequest, IdentitySeal, Report, ReportEvent
-from intake.rewards_flow import lapse_unclaimed
+from intake.rewards_flow import add_months, lapse_unclaimed
 from intake.workflow import ACTIVE
 from portal import audit
 from portal.db import utcnow
@@ -38,12 +38,15 @@ def destroy_expired_identities(session: Session, today: date, retention_months: 
     The report, its history and any published case stay; only who reported is erased,
     and the audit chain records that it was (issue 5 §1).
     """
-    from intake.rewards_flow import add_months
-
     destroyed = 0
+    # Only reports closed before this moment can have expired: the rule's month ends make
+    # it up to three days uneven, so the bound is loose and the exact test follows. (Every
+    # closed report with a seal was read on each run before.)
+    bound = add_months(today, -retention_months) + timedelta(days=4)
     candidates = session.scalars(
         select(Report).where(
-            Report.closed_at.is_not(None), Report.id.in_(select(IdentitySeal.report_id))
+            Report.closed_at < datetime.combine(bound, time(), CHINA),
+            Report.id.in_(select(IdentitySeal.report_id)),
         )
     ).all()
     for report in candidates:

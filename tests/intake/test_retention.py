@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -76,3 +77,26 @@ def test_an_open_report_keeps_its_identity_however_old(
     report.received_at = utcnow() - timedelta(days=10 * 365)
     db.commit()
     assert run_deadlines(db, date.today(), retention_months=60).identities_destroyed == 0
+
+
+@pytest.mark.parametrize(
+    ("closed_in_china", "destroyed"),
+    [
+        # 31 August plus six months is 28 February (the month's end): due on that day.
+        ("2026-08-31T23:30:00+08:00", 1),
+        ("2026-09-01T00:30:00+08:00", 0),
+    ],
+)
+def test_a_period_ending_at_a_short_months_end_is_due_that_day(
+    db: Session,
+    make_report: Any,
+    identity: Any,
+    recovery_private_key: bytes,
+    closed_in_china: str,
+    destroyed: int,
+) -> None:
+    report, _ = make_report(identity=identity)
+    report.closed_at = datetime.fromisoformat(closed_in_china).astimezone(UTC)
+    db.commit()
+    run = run_deadlines(db, date(2027, 2, 28), retention_months=6)
+    assert run.identities_destroyed == destroyed
