@@ -65,6 +65,13 @@ def _login_failed(_response: Response) -> bool:
     return bool(g.get("login_failed"))
 
 
+# Failed sign-in steps count per client and per account; successes never count.
+_login_client_limit = configured_limit("RATELIMIT_LOGIN_CLIENT")
+_account_limit = limiter.limit(
+    configured_limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=_account_key, deduct_when=_login_failed
+)
+
+
 @bp.before_app_request
 def _load_staff_session() -> None:
     """Attach the staff session of the cookie, if any, to every /staff request."""
@@ -138,10 +145,8 @@ def login() -> str | Response:
 
 
 @bp.post("/login")
-@limiter.limit(configured_limit("RATELIMIT_LOGIN_CLIENT"), deduct_when=_login_failed)
-@limiter.limit(
-    configured_limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=_account_key, deduct_when=_login_failed
-)
+@limiter.limit(_login_client_limit, deduct_when=_login_failed)
+@_account_limit
 @anonymous_route
 def submit_login() -> tuple[str, int] | Response:
     """Check username and password; on success open a half session that awaits the code."""
@@ -202,10 +207,8 @@ def _complete_sign_in(next_url: str) -> Response:
 
 
 @bp.post("/login/code")
-@limiter.limit(configured_limit("RATELIMIT_LOGIN_CLIENT"), deduct_when=_login_failed)
-@limiter.limit(
-    configured_limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=_account_key, deduct_when=_login_failed
-)
+@limiter.limit(_login_client_limit, deduct_when=_login_failed)
+@_account_limit
 @password_step_route
 def submit_code() -> tuple[str, int] | Response:
     """Check the TOTP code; a code already used is refused."""
@@ -254,10 +257,8 @@ def show_enrol() -> tuple[str, int] | Response:
 
 
 @bp.post("/enrol")
-@limiter.limit(configured_limit("RATELIMIT_LOGIN_CLIENT"), deduct_when=_login_failed)
-@limiter.limit(
-    configured_limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=_account_key, deduct_when=_login_failed
-)
+@limiter.limit(_login_client_limit, deduct_when=_login_failed)
+@_account_limit
 @password_step_route
 def submit_enrol() -> tuple[str, int] | Response:
     """Confirm enrolment with a first code, then finish signing in."""
@@ -319,9 +320,7 @@ def show_password() -> str:
 
 
 @bp.post("/password")
-@limiter.limit(
-    configured_limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=_account_key, deduct_when=_login_failed
-)
+@_account_limit
 @staff_route()
 @private_page
 def submit_password() -> tuple[str, int] | Response:
