@@ -22,23 +22,25 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import func, select
 
 from intake.catalog import PARTY_KINDS, VIOLATION_CODES
 from intake.models import Report
 from intake.receipts import new_case_number
 from intake.submission import report_context
-from portal.auth import start_staff_session
+from intake.workflow import ACTIVE as WORKFLOW_ACTIVE
+from portal.auth import start_staff_session, subtree_ids
 from portal.crypto import DataCipher
-from portal.db import get_engine, utcnow
-from portal.models import Region, RegionLevel, StaffUser
+from portal.db import get_engine
+from portal.models import Region, RegionLevel
 from portal.security import password_hasher
 from portal.seed import seed_regions
 from portal.staff import create_staff_user
+from portal.timeutil import today_in_china
 from publish.catalog import DISCOVERY, SUBJECT_KINDS
-from publish.models import NATIONAL_CODE
+from publish.models import NATIONAL_CODE, Disclosure, TypicalCase
 
-ACTIVE = ("received", "checking", "handling", "feedback", "reward")
+ACTIVE = tuple(sorted(stage.value for stage in WORKFLOW_ACTIVE))
 BENCH_PASSWORD = "bench-only Qx7!long passphrase 2026"  # noqa: S105 (a throwaway bench database)
 FACTS = (
     "该院组织参保人挂床住院，实际不在院，按住院结算医保费用。",
@@ -178,7 +180,7 @@ def _report_rows(
                 False,
                 False,
                 overdue_since,
-                decline_ground(stage),
+                "no_party_or_facts" if stage == "declined" else None,
                 "police" if stage == "transferred" else None,
                 outcome,
                 "",
@@ -195,11 +197,6 @@ def _report_rows(
             events.append((event_id, rid, stage, stage, "staff", True, "", closed_at))
             event_id += 1
     return reports, violations, events
-
-
-def decline_ground(stage: str) -> str | None:
-    """Return a decline ground for declined synthetic reports."""
-    return "no_party_or_facts" if stage == "declined" else None
 
 
 REPORT_COLUMNS = [
@@ -404,7 +401,7 @@ def _seed_disclosures(conn: Any, rng: random.Random, regions: list[Region]) -> i
 def seed(app: Flask, *, reports: int, cases: int, seed_value: int = 20261122) -> Fixtures:
     """Fill the (empty, migrated) database of `app` and return what the load runs need."""
     rng = random.Random(seed_value)
-    today = utcnow().date()
+    today = today_in_china()
     factory = app.extensions["db_sessionmaker"]
     with factory() as session:
         if session.scalar(select(Report.id).limit(1)) is not None:
@@ -424,7 +421,6 @@ def seed(app: Flask, *, reports: int, cases: int, seed_value: int = 20261122) ->
         # Signed in past both factors: the load tool cannot type a TOTP code.
         token = start_staff_session(session, user, second_factor_done=True)
         session.commit()
-        staff_id = user.id
     access_hash = password_hasher(app).hash(secrets.token_hex(10))
     cipher = DataCipher(app.config["DATA_KEY_BYTES"])
     engine = get_engine(app)
@@ -472,21 +468,24 @@ def seed(app: Flask, *, reports: int, cases: int, seed_value: int = 20261122) ->
     finally:
         raw.close()
     with factory() as session:
-        city_ids = [r.id for r in regions if r.code.startswith("6401")]
-        overdue = session.execute(
-            text(
-                "SELECT count(*) FROM reports WHERE region_id = ANY(:ids) "
-                "AND stage IN ('received','checking','handling','feedback','reward') AND due_on < :today"
-            ),
-            {"ids": city_ids, "today": today},
-        ).scalar_one()
-        newest_case = session.execute(text("SELECT max(id) FROM typical_cases")).scalar_one()
-        disclosure_id = session.execute(
-            text(
-                "SELECT id FROM disclosures WHERE region_key = '640000' AND year = 2025 AND period = 'Q4'"
+        # Counted as the queue counts: the city's subtree, active stages, China's today.
+        overdue = session.scalar(
+            select(func.count())
+            .select_from(Report)
+            .where(
+                Report.region_id.in_(subtree_ids(session, city.id)),
+                Report.stage.in_(WORKFLOW_ACTIVE),
+                Report.due_on < today,
             )
-        ).scalar_one()
-        assert session.get(StaffUser, staff_id) is not None
+        )
+        newest_case = session.scalar(select(func.max(TypicalCase.id)))
+        disclosure_id = session.scalar(
+            select(Disclosure.id).where(
+                Disclosure.region_key == "640000",
+                Disclosure.year == 2025,
+                Disclosure.period == "Q4",
+            )
+        )
     return Fixtures(
         case_id=int(newest_case) - cases // 2,
         first_case_id=int(newest_case) - cases + 1,
