@@ -186,3 +186,52 @@ def test_a_supervisor_follows_a_region_and_sees_a_new_case(
 
     supervisor.reload()
     expect(supervisor.locator("#followed-items")).to_contain_text("兴庆区某诊所虚构诊疗案")
+
+
+def test_a_reader_sees_a_withdrawal_on_a_page_already_served_from_memory(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    base, app = live_site
+    secrets_ = {name: make_staff(app, name, "publisher") for name in ("drafter", "second")}
+    with app.app_context():
+        from sqlalchemy import select
+
+        from portal.models import get_region_by_code
+        from publish.cases import CaseFields, draft_case, publish_case
+
+        session = db_session()
+        staff = {u.username: u for u in session.scalars(select(StaffUser))}
+        case = draft_case(
+            session,
+            CaseFields(
+                title="某某诊所虚构诊疗项目案",
+                region=get_region_by_code(session, "640104"),
+                subject_kind="institution",
+                subject_name="某某诊所",
+                discovery="big_data",
+                violation_codes=["fake_visits"],
+            ),
+            actor=staff["drafter"],
+        )
+        publish_case(session, case, actor=staff["second"])
+        session.commit()
+        case_id = case.id
+
+    reader = browser.new_page()
+    for _ in range(2):  # the second visit is answered from the page cache
+        reader.goto(f"{base}/cases/{case_id}")
+        expect(reader.locator("h1")).to_contain_text("某某诊所虚构诊疗项目案")
+    assert app.extensions["page_cache"].hits >= 1
+
+    publisher = sign_in(browser, base, "second", secrets_["second"])
+    publisher.goto(f"{base}/staff/publish/cases/{case_id}")
+    publisher.get_by_text("撤回本案例").click()
+    publisher.locator("details textarea").fill("当事人行政复议撤销原处罚决定")
+    publisher.locator("details").get_by_role("button", name="撤回").click()
+    expect(publisher.locator("#case-status")).to_have_attribute("data-status", "withdrawn")
+
+    answer = reader.goto(f"{base}/cases/{case_id}")
+    assert answer is not None and answer.status == 410
+    expect(reader.locator("#withdrawn")).to_contain_text("当事人行政复议撤销原处罚决定")
+    reader.goto(f"{base}/cases")
+    expect(reader.locator("main")).not_to_contain_text("某某诊所虚构诊疗项目案")
