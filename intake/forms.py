@@ -30,6 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from intake.catalog import PARTY_KINDS, VIOLATION_GROUPS
 from intake.evidence import CleanFile, EvidenceRejected, clean_upload
+from intake.evidence.pdf_render import MAX_PAGES as MAX_PAGES_AS_PICTURES
 from intake.identity import normalize_phone, real_name_problem, resident_id_is_valid
 from intake.receipts import normalize_access_code, normalize_case_number
 from portal.models import Region, RegionLevel
@@ -42,8 +43,9 @@ EVIDENCE_MESSAGES = {
     "empty": _l("“%(name)s” is empty."),
     "too_large": _l("“%(name)s” is larger than %(limit)s MB."),
     "type": _l(
-        "“%(name)s” is not a supported type. Use photos (JPEG, PNG, WebP), PDF, Word/Excel/PowerPoint "
-        "(.docx, .xlsx, .pptx), audio or video."
+        "“%(name)s” is not a supported type. Use pictures (JPEG, PNG, GIF, WebP, BMP, TIFF), PDF, "
+        "Word/Excel/PowerPoint (.docx, .xlsx, .pptx), audio (MP3, M4A, AAC, WAV, AMR, OGG, FLAC) "
+        "or video (MP4, MOV, 3GP, M4V, WebM)."
     ),
     "legacy_office": _l(
         "“%(name)s” is an old Office format whose author data cannot be removed. Save it as .docx/.xlsx/.pptx or PDF."
@@ -51,6 +53,26 @@ EVIDENCE_MESSAGES = {
     "damaged": _l("“%(name)s” could not be read; it may be damaged or incomplete."),
     "image_too_big": _l("“%(name)s” has too many pixels; send a smaller picture."),
     "pdf_encrypted": _l("“%(name)s” is password-protected. Send it without a password."),
+    "pdf_too_many_pages": _l(
+        "“%(name)s” could not be cleaned of hidden data, and it has more than %(pages)d pages to "
+        "keep as pictures. Split it into smaller files."
+    ),
+    "active_content": _l(
+        "“%(name)s” contains macros or ActiveX controls, which can run programs. Save it without "
+        "them (as .docx, .xlsx or .pptx) or as PDF."
+    ),
+    "embedded_object": _l(
+        "“%(name)s” contains an embedded object or file we cannot clean. Remove it, or save the "
+        "document as PDF."
+    ),
+    "too_complex": _l(
+        "“%(name)s” is too large or too complex to check safely. Send a smaller file, or split it "
+        "into several."
+    ),
+    "media_unreadable": _l(
+        "“%(name)s” could not be read as audio or video: it may be damaged, or be another kind of "
+        "file."
+    ),
 }
 
 
@@ -128,7 +150,11 @@ def clean_files(
             errors.append(
                 str(
                     EVIDENCE_MESSAGES[exc.reason]
-                    % {"name": exc.filename, "limit": max_file // (1024 * 1024)}
+                    % {
+                        "name": exc.filename,
+                        "limit": max_file // (1024 * 1024),
+                        "pages": MAX_PAGES_AS_PICTURES,
+                    }
                 )
             )
     if total > max_total:

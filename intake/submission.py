@@ -58,6 +58,8 @@ class Receipt:
     access_code: str
     accept_due: Deadline
     received_at: datetime
+    # Names of PDFs kept as pictures of their pages, which the reporter must be told.
+    converted_files: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"<Receipt {self.case_number}>"
@@ -153,4 +155,5 @@ def submit_report(
         session.flush()
     # Only the case number is logged: never identity, access code or address (house style).
     log.info("report %s received with %d evidence files", case_number, len(draft.files))
-    return Receipt(case_number, access_code, due, now)
+    converted = tuple(f.original_name for f in draft.files if f.pages_as_images)
+    return Receipt(case_number, access_code, due, now, converted)

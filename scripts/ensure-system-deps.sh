@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Install what the browser tests need and a fresh Debian machine lacks:
-# Debian's Chromium (Playwright cannot download its own here) and a CJK font.
+# Install what the tests need and a fresh Debian machine lacks: Debian's Chromium
+# (Playwright cannot download its own here), a CJK font, and exiftool, which the evidence
+# tests run on every cleaned file to prove no metadata survives.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "wenquanyi zen hei" || need+=(fonts-wqy-zenhei)
+command -v exiftool >/dev/null || need+=(libimage-exiftool-perl)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

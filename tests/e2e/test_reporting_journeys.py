@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -106,6 +107,27 @@ def test_form_with_mistakes_keeps_what_was_typed(page: Page, live_server: str) -
     page.check('[name="declaration"]')
     page.get_by_role("button", name="提交举报").click()
     read_receipt(page)
+
+
+def test_a_report_over_the_body_limit_keeps_the_typed_text_after_back(
+    page: Page, live_site: tuple[str, Any]
+) -> None:
+    base, app = live_site
+    app.config["MAX_CONTENT_LENGTH"] = 256 * 1024
+    page.goto(f"{base}/report")
+    fill_common(page, facts="我写了很久的举报内容，文件太大也不能丢。")
+    page.set_input_files(
+        '[name="evidence"]',
+        [{"name": "大文件.png", "mimeType": "image/png", "buffer": b"x" * (1024 * 1024)}],
+    )
+    page.check('[name="declaration"]')
+    page.get_by_role("button", name="提交举报").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("文件过大")
+    expect(page.locator("main")).to_contain_text("减少文件数量或选择较小的文件")
+    page.go_back()
+    expect(page.locator('[name="facts"]')).to_have_value("我写了很久的举报内容，文件太大也不能丢。")
+    expect(page.locator('[name="party_name"]')).to_have_value("银川某某医院")
 
 
 def test_reporter_can_add_information_on_track(page: Page, live_server: str) -> None:
