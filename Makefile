@@ -28,7 +28,7 @@ translations: $(VENV)/.run-installed
 run: $(VENV)/.run-installed translations
 	$(BIN)/flask --app portal db-upgrade
 	$(BIN)/flask --app portal seed-demo --if-empty
-	$(BIN)/flask --app portal run --host $(HOST) --port $(PORT)
+	$(BIN)/python -m portal.devserver --host $(HOST) --port $(PORT)
 
 ## Production: gunicorn against PostgreSQL and Redis from PORTAL_* settings (README "Production").
 serve: $(VENV)/.run-installed translations

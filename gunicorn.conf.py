@@ -17,6 +17,9 @@ graceful_timeout = 30
 # (bench/results.md).
 max_requests = 200_000
 max_requests_jitter = 20_000
+# No response names a software version (docs/security.md, "Web"): gunicorn sends
+# "Server: gunicorn" without its version and has no setting for that header, and its own
+# error pages (malformed requests) send none; tests/portal/test_serving.py checks both.
 accesslog = "-"
 errorlog = "-"
 # No client address in the access log, ever (domain.md §7): the format leaves out %(h)s.

@@ -115,6 +115,8 @@ def portal_env(args: argparse.Namespace) -> dict[str, str]:
         "PORTAL_DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "PORTAL_DATABASE_URL": args.database_url,
         "PORTAL_RATELIMIT_STORAGE_URI": args.redis_url,
+        # Production refuses to start without the public address (absolute URLs).
+        "PORTAL_PUBLIC_URL": "https://bench.example",
         # The load tool is one client on one address; the per-client limit on reports
         # would stop it after 20. Everything else keeps its production limit.
         "PORTAL_RATELIMIT_REPORT": "1000000 per hour",

@@ -13,10 +13,11 @@ the worker that made the change drops them at once on commit. So a change shows 
 host within a second. Pages that count reports (statistics, the home page's headline)
 are cached for `STATS_CACHE_SECONDS` only, as reports change all the time.
 
-What a cached response may depend on is exactly the key: host, scheme, path, query
-string, the `lang` cookie and the Accept header. A request that carries the Flask session
-cookie (it may hold flashed messages) bypasses the cache, and so does every method other
-than GET and any request with a Range or If-Modified-Since header.
+What a cached response may depend on is exactly the key: host (unless PUBLIC_URL is
+set), scheme, path, query string, the `lang` cookie and the Accept header. A request
+that carries the Flask session cookie (it may hold flashed messages) bypasses the cache,
+and so does every method other than GET and any request with a Range or
+If-Modified-Since header.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
-from werkzeug.http import parse_cookie
+from werkzeug.sansio.http import parse_cookie
 
 from portal.i18n import LANG_COOKIE
 from portal.models import CacheGeneration
@@ -148,6 +149,7 @@ class PageCache:
         self.checked_at = float("-inf")
         # A request with the Flask session cookie may see its own flashed messages.
         self.session_cookie = app.config["SESSION_COOKIE_NAME"]
+        self.public_url = app.config["PUBLIC_URL"]
         self.lock = threading.Lock()
         self.hits = 0
         with _caches_lock:
@@ -181,12 +183,16 @@ class PageCache:
             return None
         if "HTTP_RANGE" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
             return None
-        cookies = parse_cookie(environ)
+        # Parsed as Flask's request.cookies parses them (no UTF-8 decoding), so a cookie
+        # header that is not UTF-8 is read the same way here and in the app, never a 500.
+        cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
         if self.session_cookie in cookies:
             return None
         return (
             environ.get("wsgi.url_scheme", ""),
-            environ.get("HTTP_HOST", ""),
+            # With PUBLIC_URL set no answer depends on the Host header (portal/web.py
+            # external_url), so forged hosts share the real host's pages.
+            "" if self.public_url else environ.get("HTTP_HOST", ""),
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             cookies.get(LANG_COOKIE, ""),

@@ -11,13 +11,14 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, current_app, make_response, request, url_for
+from flask import Blueprint, Response, current_app, make_response, request
 from werkzeug.datastructures import MultiDict
 
 from portal.db import db_session
 from portal.models import get_region_by_code
 from portal.pagecache import cache_page
 from portal.timeutil import today_in_china
+from portal.web import external_url
 from publish.cases import CaseFilters, case_summary, list_published
 from publish.catalog import FUND_CODES
 from publish.disclosures import DisclosureFilters, list_disclosures, revision_rows
@@ -91,7 +92,7 @@ def list_cases() -> Response:
     return _json(
         {
             "items": [
-                {**case_summary(c), "url": url_for("cases.show_case", case_id=c.id, _external=True)}
+                {**case_summary(c), "url": external_url("cases.show_case", case_id=c.id)}
                 for c in cases
             ],
             "page": page,
@@ -114,7 +115,7 @@ def get_case(case_id: int) -> Response:
         {
             **case_summary(case),
             "body": case.body,
-            "url": url_for("cases.show_case", case_id=case.id, _external=True),
+            "url": external_url("cases.show_case", case_id=case.id),
         }
     )
 
@@ -138,7 +139,7 @@ def _disclosure_body(d: Disclosure) -> dict[str, Any]:
             }
             for row in revision_rows(d, revision)
         ],
-        "url": url_for("publish.show_disclosure", disclosure_id=d.id, _external=True),
+        "url": external_url("publish.show_disclosure", disclosure_id=d.id),
     }
 
 
@@ -226,7 +227,5 @@ def openapi() -> Response:
 
     codes = [r.code for r in list_regions(db_session())]
     return _json(
-        document(
-            url_for("api.list_cases", _external=True).rsplit("/cases", 1)[0], codes, NATIONAL_CODE
-        )
+        document(external_url("api.list_cases").rsplit("/cases", 1)[0], codes, NATIONAL_CODE)
     )

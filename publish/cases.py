@@ -171,10 +171,13 @@ def fields_from_report(report: Report) -> CaseFields:
 def draft_from_report(session: Session, report: Report, *, actor: StaffUser) -> TypicalCase:
     """Draft a case from a closed, founded report of the publisher's jurisdiction."""
     _require(actor, "publisher")
-    if report.stage is not Stage.CLOSED or report.outcome != "founded" or report.merged_into_id:
-        raise CaseError("not_closed")
+    # Jurisdiction before stage: a report elsewhere answers exactly like a case number
+    # that does not exist, or the message would confirm it exists (docs/security.md,
+    # "Access control").
     if not in_jurisdiction(actor, report.region):
         raise CaseError("not_found")
+    if report.stage is not Stage.CLOSED or report.outcome != "founded" or report.merged_into_id:
+        raise CaseError("not_closed")
     case = TypicalCase(status=CaseStatus.DRAFT, drafted_by_id=actor.id, from_report_id=report.id)
     _apply(case, fields_from_report(report))
     session.add(case)

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal import audit
+from portal.csvfiles import csv_bytes, restore_cell
 from portal.db import utcnow
 from portal.models import Region, get_region_by_code
 from publish.catalog import FUND_CODES, UNIT_ALIASES, valid_period
@@ -130,7 +131,12 @@ def _normalise(header: list[str], rows: list[dict[str, Any]]) -> list[dict[str, 
         raise ImportRefused([Problem(0, "", "too_many_rows", {"max": str(MAX_ROWS)})])
     if not rows:
         raise ImportRefused([Problem(0, "", "empty")])
-    return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in rows]
+    # A file downloaded here carries a quote before text that looks like a formula
+    # (portal/csvfiles.py); it is taken off, so the download imports back unchanged.
+    return [
+        {k.strip(): restore_cell((v or "").strip()).strip() for k, v in row.items() if k}
+        for row in rows
+    ]
 
 
 def _money(text: str) -> Decimal | None:
@@ -404,13 +410,8 @@ def template_csv() -> bytes:
 
 
 def to_csv(rows: list[dict[str, Any]]) -> bytes:
-    """Return rows as CSV in UTF-8 with a BOM, so spreadsheet programs read Chinese correctly."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMN_NAMES), lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in COLUMN_NAMES})
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """Return rows in the import format as CSV, UTF-8 with a BOM, safe in spreadsheets."""
+    return csv_bytes(COLUMN_NAMES, rows)
 
 
 def revision_rows(disclosure: Disclosure, revision: DisclosureRevision) -> list[dict[str, Any]]:

@@ -2,7 +2,8 @@
 
 The bytes of a feed depend only on its entries (never on the time of the request), so
 the SHA-256 of the body is a stable ETag and a 304 is answered when nothing changed.
-Entry ids are tag URIs that never change, whatever the host name (notes.md on feedgen).
+Entry ids are tag URIs that never change, whatever the host name (notes.md on feedgen);
+links are absolute URLs under PUBLIC_URL, never the request's Host header (portal/web.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from intake.catalog import VIOLATION_CODES, violation_label
 from portal.db import db_session
 from portal.models import get_region_by_code
 from portal.pagecache import cache_page
+from portal.web import external_url
 from publish.cases import CaseFilters, list_published
 from publish.models import Disclosure, DisclosureRevision
 
@@ -68,7 +70,7 @@ def _html_page(fg: FeedGenerator, fmt: str) -> Response:
         render_template(
             "publish/feed_page.html",
             title=fg.title(),
-            feed_url=request.base_url,
+            feed_url=next(ln["href"] for ln in fg.link() if ln.get("rel") == "self"),
             fmt=fmt,
             entries=entries,
         )
@@ -106,8 +108,8 @@ def _case_feed(
         f"cases:{path}",
         title,
         "医疗保障基金违法违规典型案例",
-        url_for("cases.list_cases", _external=True, **page_args),
-        url_for("feeds.show_feed", path=path, fmt=fmt, _external=True),
+        external_url("cases.list_cases", **page_args),
+        external_url("feeds.show_feed", path=path, fmt=fmt),
         fmt,
     )
     newest = EPOCH
@@ -116,9 +118,7 @@ def _case_feed(
         entry = fg.add_entry(order="append")
         entry.id(f"{TAG}:case:{case.id}")
         entry.title(case.title)
-        entry.link(
-            href=url_for("cases.show_case", case_id=case.id, _external=True), rel="alternate"
-        )
+        entry.link(href=external_url("cases.show_case", case_id=case.id), rel="alternate")
         entry.published(case.published_at)
         entry.updated(case.updated_at)
         summary = f"{case.region.name_zh} · {case.subject_name}"
@@ -147,8 +147,8 @@ def _disclosure_feed(fmt: str) -> Response:
         "disclosures",
         "医保基金收支信息披露",
         "医疗保障基金收入、支出、结余信息",
-        url_for("publish.list_disclosures_view", _external=True),
-        url_for("feeds.show_feed", path="disclosures", fmt=fmt, _external=True),
+        external_url("publish.list_disclosures_view"),
+        external_url("feeds.show_feed", path="disclosures", fmt=fmt),
         fmt,
     )
     newest = EPOCH
@@ -163,7 +163,7 @@ def _disclosure_feed(fmt: str) -> Response:
             + (f"（第{revision.number}次更正）" if revision.number > 1 else "")
         )
         entry.link(
-            href=url_for("publish.show_disclosure", disclosure_id=d.id, _external=True),
+            href=external_url("publish.show_disclosure", disclosure_id=d.id),
             rel="alternate",
         )
         entry.published(revision.created_at)
@@ -186,8 +186,8 @@ def _private_feed(token: str, fmt: str) -> Response:
         f"private:{user.id}",
         "我关注的医保基金典型案例与信息披露",
         "社会监督员关注的地区与违法违规类型",
-        url_for("following.show_following", _external=True),
-        url_for("feeds.show_feed", path=path, fmt=fmt, _external=True),
+        external_url("following.show_following"),
+        external_url("feeds.show_feed", path=path, fmt=fmt),
         fmt,
     )
     newest = EPOCH
@@ -199,7 +199,7 @@ def _private_feed(token: str, fmt: str) -> Response:
             entry.id(f"{TAG}:disclosure:{item.id}:r{item.current.number}")
             entry.title(f"{item.region_label('zh')} {item.year}年{item.period}医保基金收支")
             entry.link(
-                href=url_for("publish.show_disclosure", disclosure_id=item.id, _external=True),
+                href=external_url("publish.show_disclosure", disclosure_id=item.id),
                 rel="alternate",
             )
             entry.published(item.current.created_at)
@@ -208,9 +208,7 @@ def _private_feed(token: str, fmt: str) -> Response:
         else:
             entry.id(f"{TAG}:case:{item.id}")
             entry.title(item.title)
-            entry.link(
-                href=url_for("cases.show_case", case_id=item.id, _external=True), rel="alternate"
-            )
+            entry.link(href=external_url("cases.show_case", case_id=item.id), rel="alternate")
             entry.published(item.published_at)
             entry.updated(item.updated_at)
             newest = max(newest, item.updated_at)

@@ -15,6 +15,7 @@ from portal.db import db_session
 from portal.forms import ActionForm
 from portal.models import StaffUser, get_region_by_code, list_regions
 from portal.security import data_cipher, limiter, staff_post_limit
+from portal.web import external_url
 from publish.following import (
     FollowError,
     current_feed_token,
@@ -71,7 +72,7 @@ def _render(form: FollowForm, status: int = 200) -> tuple[str, int]:
         feed_urls=None
         if token is None
         else {
-            fmt: url_for("feeds.show_feed", path=f"private/{token}", fmt=fmt, _external=True)
+            fmt: external_url("feeds.show_feed", path=f"private/{token}", fmt=fmt)
             for fmt in ("rss", "atom")
         },
         action=ActionForm(),

@@ -16,6 +16,7 @@ from wtforms.validators import NumberRange, Optional
 from portal.db import db_session
 from portal.models import list_regions
 from portal.pagecache import cache_page
+from portal.web import external_url
 from publish.catalog import FUNDS, UNITS
 from publish.charts import Point, balance_chart, income_expenditure_chart
 from publish.disclosures import (
@@ -237,7 +238,7 @@ def download_disclosure_json(disclosure_id: int) -> Response:
             }
             for row in revision_rows(disclosure, revision)
         ],
-        "columns": url_for("publish.show_columns", _external=True),
+        "columns": external_url("publish.show_columns"),
     }
     response = make_response(json.dumps(body, ensure_ascii=False, indent=2))
     response.headers["Content-Type"] = "application/json; charset=utf-8"

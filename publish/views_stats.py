@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from decimal import Decimal
 from typing import Any
@@ -15,6 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
+from portal.csvfiles import csv_bytes
 from portal.db import db_session
 from portal.models import Region, get_region_by_code, list_regions
 from portal.pagecache import cache_page
@@ -128,15 +127,10 @@ def _records(rows: list[RegionStats], year: int, quarter: int | None) -> list[di
 def download_stats_csv() -> Response:
     """The statistics shown, as CSV (UTF-8 with BOM); suppressed cells are empty."""
     _, year, quarter, _, rows, status = _rows()
-    out = io.StringIO()
-    writer = csv.DictWriter(
-        out,
-        fieldnames=["region_code", "region", "year", "quarter", *METRICS],
-        lineterminator="\r\n",
+    body = csv_bytes(
+        ["region_code", "region", "year", "quarter", *METRICS], _records(rows, year, quarter)
     )
-    writer.writeheader()
-    writer.writerows(_records(rows, year, quarter))
-    response = make_response(("\ufeff" + out.getvalue()).encode("utf-8"), status)
+    response = make_response(body, status)
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (
         f'attachment; filename="stats-{year}{"Q" + str(quarter) if quarter else ""}.csv"'

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.db import Base, db_session, make_engine
+from portal.devserver import make_dev_server
 from portal.seed import seed_regions
 from portal.staff import create_recovery_key
 from tests.conftest import test_config
@@ -61,7 +61,7 @@ def live_site(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
         seed_regions(db_session())
         create_recovery_key(db_session())
         db_session().commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_dev_server(app, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -58,6 +58,7 @@ def test_seed_demo_refuses_a_production_configuration(database_url, make_app):
             SECRET_KEY="p" * 40,
             RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
             ARGON2_PROFILE="default",
+            PUBLIC_URL="https://ybjg.example.gov.cn",
         )
     )
     result = app.test_cli_runner().invoke(args=["seed-demo"])

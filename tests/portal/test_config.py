@@ -12,6 +12,7 @@ GOOD_PRODUCTION = {
     "DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
     "DATABASE_URL": "sqlite://",
+    "PUBLIC_URL": "https://ybjg.example.gov.cn",
 }
 
 
@@ -29,6 +30,15 @@ def test_safe_production_configuration_starts():
         ("RATELIMIT_STORAGE_URI", "memory://"),
         ("DEBUG", True),
         ("ARGON2_PROFILE", "cheapest"),
+        ("PUBLIC_URL", ""),
+        ("PUBLIC_URL", "http://ybjg.example.gov.cn"),
+        ("PUBLIC_URL", "ybjg.example.gov.cn"),
+        ("PUBLIC_URL", "https://"),
+        ("PUBLIC_URL", "https://ybjg.example.gov.cn/portal"),
+        ("PUBLIC_URL", "https://ybjg.example.gov.cn?next=/"),
+        ("PUBLIC_URL", "https://user@ybjg.example.gov.cn"),
+        ("PUBLIC_URL", "https://ybjg.example.gov.cn:port"),
+        ("PUBLIC_URL", "https://ybjg.example.gov.cn\r\nX: 1"),
     ],
 )
 def test_production_refuses_an_unsafe_setting(setting, value):
@@ -56,3 +66,14 @@ def test_unknown_environment_name_is_refused():
 def test_csrf_time_limit_outlasts_a_long_writing_session():
     app = create_app({"ENV": "testing", "DATABASE_URL": "sqlite://"})
     assert app.config["WTF_CSRF_TIME_LIMIT"] >= 8 * 3600
+
+
+def test_the_public_url_comes_from_the_environment_without_a_trailing_slash(monkeypatch):
+    monkeypatch.setenv("PORTAL_PUBLIC_URL", "https://ybjg.example.gov.cn/")
+    app = create_app({"ENV": "testing", "DATABASE_URL": "sqlite://"})
+    assert app.config["PUBLIC_URL"] == "https://ybjg.example.gov.cn"
+
+
+def test_a_malformed_public_url_is_refused_in_development_too():
+    with pytest.raises(ConfigError):
+        create_app({"ENV": "development", "DATABASE_URL": "sqlite://", "PUBLIC_URL": "ftp://x"})

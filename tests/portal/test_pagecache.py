@@ -208,3 +208,20 @@ def test_a_private_feed_still_answers_304_itself(client: Any, token: str) -> Non
     etag = client.get(f"/feeds/private/{token}.rss", headers=headers).headers["ETag"]
     again = client.get(f"/feeds/private/{token}.rss", headers={**headers, "If-None-Match": etag})
     assert again.status_code == 304
+
+
+def test_without_a_public_url_each_host_gets_its_own_feed(client: Any, case: Any) -> None:
+    # The links in the feed name the request's host (development only), so the host is
+    # part of the key: one host's links are never served to another.
+    client.get("/feeds/cases.atom", base_url="http://one.example")
+    other = client.get("/feeds/cases.atom", base_url="http://two.example")
+    assert b"one.example" not in other.data and b"two.example" in other.data
+
+
+@pytest.mark.parametrize("app_config", [{"PUBLIC_URL": "https://ybjg.example.gov.cn"}])
+def test_with_a_public_url_forged_hosts_share_the_real_hosts_page(
+    app: Flask, client: Any, case: Any
+) -> None:
+    for host in ("ybjg.example.gov.cn", "evil.example", "other.example"):
+        client.get("/feeds/cases.atom", environ_overrides={"HTTP_HOST": host})
+    assert (_cache(app).hits, len(_cache(app).entries)) == (2, 1)

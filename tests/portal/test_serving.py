@@ -1,18 +1,24 @@
-"""The production server: gunicorn with our settings serves the app and logs no client address."""
+"""The servers, gunicorn with our settings and the development one: no address logged, no version sent."""
 
 from __future__ import annotations
 
 import base64
 import os
+import re
 import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+
+from portal.devserver import make_dev_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,8 +66,14 @@ def gunicorn(tmp_path: Path):  # type: ignore[no-untyped-def]
             time.sleep(0.1)
     yield base, proc
     if proc.poll() is None:
-        proc.kill()
-        proc.communicate(timeout=10)
+        # A graceful stop ends the workers too; killing only the master would leave them
+        # holding the output pipe open.
+        proc.terminate()
+        try:
+            proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate(timeout=10)
 
 
 def test_gunicorn_serves_the_portal_and_logs_no_client_address(gunicorn) -> None:  # type: ignore[no-untyped-def]
@@ -72,3 +84,54 @@ def test_gunicorn_serves_the_portal_and_logs_no_client_address(gunicorn) -> None
     output = proc.communicate(timeout=10)[0].decode()
     access = [line for line in output.splitlines() if "GET /about/privacy" in line]
     assert len(access) == 1 and "127.0.0.1" not in access[0]
+
+
+# A page, and a request with too many header lines, which the server refuses itself.
+RAW_REQUESTS = {
+    "page": b"GET /about/privacy HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    "refused": b"GET / HTTP/1.1\r\n" + b"X-Filler: 1\r\n" * 200 + b"\r\n",
+}
+
+
+def _status_and_server_headers(host: str, port: int, raw: bytes) -> tuple[str, list[str]]:
+    """Send `raw` and return the status line and every Server header of the answer."""
+    with socket.create_connection((host, port), timeout=5) as sock:
+        sock.sendall(raw)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    status, *lines = data.split(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+    fields = [line.split(":", 1) for line in lines if ":" in line]
+    return status, [value.strip() for name, value in fields if name.lower() == "server"]
+
+
+def _names_a_version(servers: list[str]) -> bool:
+    return any(re.search(r"[0-9/]|python", server, re.IGNORECASE) for server in servers)
+
+
+@pytest.fixture
+def dev_server(app: Flask) -> Iterator[tuple[str, int]]:
+    """The app served by the development server of `make run`, on a free loopback port."""
+    server = make_dev_server(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield "127.0.0.1", server.server_port
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("kind", RAW_REQUESTS)
+def test_the_development_server_names_no_version(dev_server: tuple[str, int], kind: str) -> None:
+    status, servers = _status_and_server_headers(*dev_server, RAW_REQUESTS[kind])
+    assert status.startswith("HTTP/") and not _names_a_version(servers), (status, servers)
+
+
+@pytest.mark.parametrize("kind", RAW_REQUESTS)
+def test_gunicorn_names_no_version(gunicorn, kind: str) -> None:  # type: ignore[no-untyped-def]
+    base, _ = gunicorn
+    port = int(base.rsplit(":", 1)[1])
+    status, servers = _status_and_server_headers("127.0.0.1", port, RAW_REQUESTS[kind])
+    assert status.startswith("HTTP/") and not _names_a_version(servers), (status, servers)

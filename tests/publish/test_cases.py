@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from intake.receipts import new_case_number
+from portal.db import utcnow
 from portal.models import get_region_by_code
 from publish.cases import (
     CaseError,
@@ -236,3 +238,31 @@ def test_the_case_form_keeps_what_was_typed_on_an_error(publishers: Any, login_a
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "某某诊所" in page
+
+
+@pytest.fixture
+def publisher_elsewhere(make_staff: Any) -> Any:
+    return make_staff("publisher", region_code="110000")
+
+
+def test_a_report_outside_the_jurisdiction_is_not_found_whatever_its_stage(
+    db: Session, make_report: Any, publisher_elsewhere: Any
+) -> None:
+    report, _ = make_report(region_code="640104")
+    with pytest.raises(CaseError, match="not_found"):
+        draft_from_report(db, report, actor=publisher_elsewhere)
+
+
+def _flashes_after_drafting_from(client: Any, case_number: str) -> Any:
+    response = client.post("/staff/publish/cases/from-report", data={"case_number": case_number})
+    with client.session_transaction() as session:
+        return response.status_code, response.headers["Location"], session.get("_flashes")
+
+
+def test_a_report_elsewhere_answers_exactly_like_a_missing_one(
+    make_report: Any, publisher_elsewhere: Any, login_as: Any
+) -> None:
+    report, _ = make_report(region_code="640104")
+    elsewhere = _flashes_after_drafting_from(login_as(publisher_elsewhere), report.case_number)
+    missing = _flashes_after_drafting_from(login_as(publisher_elsewhere), new_case_number(utcnow()))
+    assert elsewhere == missing

@@ -1,0 +1,44 @@
+"""The development server (`make run`): Werkzeug's, naming no software version in any response.
+
+Werkzeug's request handler sends `Server: Werkzeug/<version> Python/<version>` on every
+answer, its own error pages included; the version tells an attacker which published
+flaws to try. Production runs gunicorn (gunicorn.conf.py), which names no version.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server, run_simple
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's request handler with a Server header that names no version."""
+
+    def version_string(self) -> str:
+        """Return the Server header: the product alone (docs/security.md, "Web")."""
+        return "Werkzeug"
+
+
+def make_dev_server(app: Flask, host: str, port: int) -> BaseWSGIServer:
+    """Return a threaded development server of `app` on `host`:`port` (0: any free port)."""
+    return make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Serve the portal configured from `PORTAL_*` variables until interrupted."""
+    from portal import create_app
+
+    parser = argparse.ArgumentParser(prog="python -m portal.devserver", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    args = parser.parse_args(argv)
+    run_simple(
+        args.host, args.port, create_app(), threaded=True, request_handler=QuietRequestHandler
+    )
+
+
+if __name__ == "__main__":
+    main()

