@@ -144,16 +144,6 @@ MEASURES: tuple[Choice, ...] = (
     Choice("to_discipline", _l("Transfer to discipline inspection")),
 )
 
-ROLE_LABELS: tuple[Choice, ...] = (
-    Choice("intake_officer", _l("Intake officer")),
-    Choice("investigator", _l("Investigator")),
-    Choice("approver", _l("Approver")),
-    Choice("reward_officer", _l("Reward officer")),
-    Choice("publisher", _l("Publisher")),
-    Choice("social_supervisor", _l("Social supervisor")),
-    Choice("administrator", _l("Administrator")),
-)
-
 
 def label_of(choices: tuple[Choice, ...], code: str) -> object:
     """Return the label of `code` in `choices`, or the code itself when it is unknown."""

@@ -11,7 +11,6 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
-    PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -154,12 +153,6 @@ class AccessRequestForm(FlaskForm):
         _l("Why do you need the reporter's identity?"),
         validators=[DataRequired(_REASON_REQUIRED), Length(max=2000, message=_MAX)],
     )
-
-
-class PasswordConfirmForm(FlaskForm):
-    """Re-enter one's password to use a private key."""
-
-    password = PasswordField(_l("Your password"), validators=[DataRequired()])
 
 
 class ProposeRewardForm(FlaskForm):

@@ -55,12 +55,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from portal import config
 
     config.load_config(app, overrides)
-    # Flask 3.1 reads these three limits from config: bodies over 50 MB of evidence plus the
-    # form itself are refused before parsing (413), and a long account of facts fits.
-    app.config.setdefault(
-        "MAX_CONTENT_LENGTH", app.config["EVIDENCE_MAX_TOTAL_BYTES"] + 2 * 1024 * 1024
-    )
-    app.config.setdefault("MAX_FORM_MEMORY_SIZE", 2 * 1024 * 1024)
 
     # Ids are 32-bit integers in PostgreSQL: a larger number in a URL is simply not found,
     # instead of an overflow in the database driver.
@@ -78,10 +72,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
 
     import publish.models  # noqa: F401  (registers tables)
-    from portal import audit, db, i18n, security, settings, views  # noqa: F401  (audit/settings register tables)
+    from portal import audit, db, i18n, security, settings, views, web  # noqa: F401  (audit/settings register tables)
     from portal.cli import register_cli
 
     db.init_app(app)
+    # First of the request hooks: an oversized body is refused before the rate limiter,
+    # the staff session or any view looks at the request.
+    web.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     views.init_app(app)
@@ -90,6 +87,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from intake.views_office import bp as office_bp
     from intake.views_public import bp as intake_bp
     from intake.views_supervise import bp as supervise_bp
+    from portal.views_access import bp as access_bp
     from portal.views_admin import bp as admin_bp
     from portal.views_staff import bp as staff_bp
 
@@ -98,6 +96,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(office_bp)
     app.register_blueprint(supervise_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(access_bp)
 
     from publish.api import bp as api_bp
     from publish.feeds import bp as feeds_bp

@@ -93,6 +93,8 @@ def register_cli(app: Flask) -> None:
                 region=region,
                 roles=list(roles),
                 hasher=password_hasher(),
+                # The operator chose this password: the user replaces it at first sign-in.
+                must_change_password=True,
             )
         except StaffError as exc:
             raise click.UsageError(str(exc)) from exc
@@ -100,6 +102,35 @@ def register_cli(app: Flask) -> None:
             make_custodian(session, user, password, kdf_params())
         session.commit()
         click.echo(f"staff user {username} created")
+
+    @app.cli.command("add-region")
+    @click.option("--code", required=True, help="6-digit division code, e.g. 650000")
+    @click.option("--name-zh", required=True)
+    @click.option("--name-en", required=True)
+    @click.option(
+        "--parent", "parent_code", default="", help="code of the node above; none for a province"
+    )
+    def add_region_cmd(code: str, name_zh: str, name_en: str, parent_code: str) -> None:
+        """Add a province, or a node under any region (administrators add only below their own)."""
+        from portal.jurisdictions import JurisdictionError, add_region
+
+        session = db_session()
+        parent = get_region_by_code(session, parent_code) if parent_code else None
+        if parent_code and parent is None:
+            raise click.UsageError(f"no region with code {parent_code}")
+        try:
+            add_region(
+                session, code=code, name_zh=name_zh, name_en=name_en, parent=parent, actor="cli"
+            )
+        except JurisdictionError as exc:
+            why = {
+                "code": "the code must have 6 digits",
+                "taken": "the code is already in the tree",
+                "depth": "a county cannot have nodes below it",
+            }
+            raise click.UsageError(why.get(str(exc), str(exc))) from exc
+        session.commit()
+        click.echo(f"region {code} added")
 
     @app.cli.command("deadline")
     @click.option(

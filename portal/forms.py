@@ -66,5 +66,11 @@ class PasswordChangeForm(FlaskForm):
             )
 
 
+class PasswordConfirmForm(FlaskForm):
+    """Re-enter one's password to use a private key."""
+
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+
+
 class ActionForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change state."""

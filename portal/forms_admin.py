@@ -23,9 +23,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from intake.catalog import ROLE_LABELS
 from intake.forms import MultiCheckboxField
 from portal.auth import MIN_PASSWORD_LENGTH, password_problem
+from portal.staff import ROLE_LABELS
 
 
 class StaffUserForm(FlaskForm):
@@ -36,7 +36,7 @@ class StaffUserForm(FlaskForm):
     )
     region = SelectField(_l("Home jurisdiction"), validators=[DataRequired()], validate_choice=True)
     roles = MultiCheckboxField(
-        _l("Roles"), choices=[SelectChoice(r.code, r.label) for r in ROLE_LABELS]
+        _l("Roles"), choices=[SelectChoice(code, label) for code, label in ROLE_LABELS.items()]
     )
     wants_custodian = BooleanField(
         _l("Identity custodian for this jurisdiction (separate from the roles)")

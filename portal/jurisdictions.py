@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit
+from portal.auth import subtree_ids
 from portal.models import Region, RegionLevel, get_region_by_code
 
 _CODE = re.compile(r"^\d{6}$")
@@ -44,3 +46,9 @@ def add_region(
         details={"parent": parent.code if parent else None, "level": level.value},
     )
     return region
+
+
+def regions_within(session: Session, root: Region) -> list[Region]:
+    """Return `root` and every region below it, ordered by code (subtrees stay together)."""
+    ids = subtree_ids(session, root.id)
+    return list(session.scalars(select(Region).where(Region.id.in_(ids)).order_by(Region.code)))

@@ -5,7 +5,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, LargeBinary, String, select
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    false,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
@@ -95,6 +105,13 @@ class StaffUser(Base):
     # Social supervisors serve a term (domain.md §1); outside it they cannot sign in.
     term_start: Mapped[date | None] = mapped_column(Date)
     term_end: Mapped[date | None] = mapped_column(Date)
+    # A password chosen by someone else (an administrator, an operator) opens nothing but
+    # the page that replaces it: the user sets their own before TOTP or any other page.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    # When this custodian last acknowledged the changes of access rights in their region.
+    access_changes_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     region: Mapped[Region] = relationship()
     roles: Mapped[list[StaffRole]] = relationship(cascade="all, delete-orphan")
@@ -120,6 +137,62 @@ class StaffUser(Base):
 
     def __repr__(self) -> str:
         return f"<StaffUser {self.id}>"
+
+
+class GrantStatus(enum.StrEnum):
+    """Where a request for rights that open case files or identities stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    # Replaced by a later change of the same account before anyone decided.
+    CANCELLED = "cancelled"
+
+
+class StaffGrantRequest(Base):
+    """Rights an administrator asked for an account, awaiting a custodian's approval.
+
+    Roles that open case files or identities, the custodian right, and moving an account
+    that holds them to another region all widen what a person can read about reporters;
+    an administrator alone cannot give them (docs/domain.md §1). The request holds the
+    state the account is to have once approved: its region, those roles and the right.
+    """
+
+    __tablename__ = "staff_grant_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    # Space-separated role codes, sorted: the case-file roles the account is to hold.
+    roles: Mapped[str] = mapped_column(String(200), default="")
+    custodian: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[GrantStatus] = mapped_column(
+        Enum(
+            GrantStatus,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=GrantStatus.PENDING,
+        index=True,
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[StaffUser] = relationship(foreign_keys=[user_id])
+    requested_by: Mapped[StaffUser] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[StaffUser | None] = relationship(foreign_keys=[decided_by_id])
+    region: Mapped[Region] = relationship()
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        """Return the requested roles as a set."""
+        return frozenset(self.roles.split())
+
+    def __repr__(self) -> str:
+        return f"<StaffGrantRequest {self.id} user={self.user_id} {self.status.value}>"
 
 
 class StaffRole(Base):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from intake.catalog import ROLE_LABELS
 from intake.models import CalendarOverride
 from intake.rewards import (
     RewardSchedule,
@@ -19,7 +19,13 @@ from intake.rewards import (
     set_reward_schedule,
 )
 from portal import audit
-from portal.auth import current_staff, staff_route
+from portal.auth import (
+    MIN_PASSWORD_LENGTH,
+    current_staff,
+    in_jurisdiction,
+    staff_route,
+    subtree_ids,
+)
 from portal.db import db_session
 from portal.forms import ActionForm, as_choices
 from portal.forms_admin import (
@@ -29,17 +35,19 @@ from portal.forms_admin import (
     RewardScheduleForm,
     StaffUserForm,
 )
-from portal.jurisdictions import JurisdictionError, add_region
-from portal.models import StaffUser, get_region_by_code, list_regions
+from portal.grants import pending_grant
+from portal.jurisdictions import JurisdictionError, add_region, regions_within
+from portal.models import GrantStatus, StaffGrantRequest, StaffUser, get_region_by_code
 from portal.security import limiter, password_hasher, staff_post_limit
-from portal.staff import StaffError, create_staff_user, update_staff_user
+from portal.staff import (
+    CASE_FILE_ROLES,
+    ROLE_LABELS,
+    StaffError,
+    administer_new_user,
+    update_staff_user,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
-
-
-def _region_choices() -> list[tuple[str, str]]:
-    english = str(get_locale() or "").startswith("en")
-    return [(r.code, r.label("en" if english else "zh")) for r in list_regions(db_session())]
 
 
 def _me() -> StaffUser:
@@ -48,15 +56,69 @@ def _me() -> StaffUser:
     return user
 
 
+def _region_choices() -> list[tuple[str, str]]:
+    """The administrator's own region and those below it: the only ones they act on."""
+    english = str(get_locale() or "").startswith("en")
+    regions = regions_within(db_session(), _me().region)
+    return [(r.code, r.label("en" if english else "zh")) for r in regions]
+
+
+def staff_error_message(exc: StaffError) -> str:
+    """Return the translated words for a refused account change."""
+    messages = {
+        "username_taken": _("This username is taken."),
+        "unknown_role": _("Choose roles from the list."),
+        "outside_jurisdiction": _(
+            "You administer only accounts and regions of your own jurisdiction and below."
+        ),
+        "self_change": _(
+            "You cannot change your own roles, jurisdiction, rights, term or state; another administrator must."
+        ),
+        "password_length": _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+        "password_weak": _(
+            "This password is too common or easy to guess. Try a longer phrase of unrelated words."
+        ),
+    }
+    return messages.get(exc.code, _("This is not possible."))
+
+
+def _error_field(form: StaffUserForm, exc: StaffError) -> Any:
+    fields = {
+        "username_taken": "username",
+        "password_length": "password",
+        "password_weak": "password",
+        "outside_jurisdiction": "region",
+        "unknown_role": "roles",
+        "self_change": "roles",
+    }
+    return getattr(form, fields.get(exc.code, "roles"), form.roles)
+
+
+def _granted_message(grant: StaffGrantRequest | None) -> str:
+    if grant is None:
+        return ""
+    return _(
+        "The roles that open case files and the custodian right take effect when a custodian of the region approves."
+    )
+
+
 @bp.get("/users")
 @staff_route("administrator")
 def list_users() -> str:
-    """Every staff account with its roles and jurisdiction."""
-    users = db_session().scalars(select(StaffUser).order_by(StaffUser.username))
+    """The accounts of the administrator's jurisdiction with their roles and state."""
+    session = db_session()
+    ids = subtree_ids(session, _me().region_id)
+    users = session.scalars(
+        select(StaffUser).where(StaffUser.region_id.in_(ids)).order_by(StaffUser.username)
+    )
+    pending = {
+        g.user_id: g
+        for g in session.scalars(
+            select(StaffGrantRequest).where(StaffGrantRequest.status == GrantStatus.PENDING)
+        )
+    }
     return render_template(
-        "admin/users.html",
-        users=list(users),
-        role_labels=dict((c.code, c.label) for c in ROLE_LABELS),
+        "admin/users.html", users=list(users), role_labels=ROLE_LABELS, pending=pending
     )
 
 
@@ -66,56 +128,85 @@ def _new_form() -> NewStaffUserForm:
     return form
 
 
+def _render_user_form(
+    form: StaffUserForm, user: StaffUser | None, status: int = 200
+) -> tuple[str, int]:
+    grant = pending_grant(db_session(), user) if user is not None else None
+    return render_template(
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        grant=grant,
+        role_labels=ROLE_LABELS,
+        case_file_roles=CASE_FILE_ROLES,
+        english=str(get_locale() or "").startswith("en"),
+    ), status
+
+
 @bp.get("/users/new")
 @staff_route("administrator")
-def new_user() -> str:
+def new_user() -> tuple[str, int]:
     """The form for a new account."""
-    return render_template("admin/user_form.html", form=_new_form(), user=None)
+    return _render_user_form(_new_form(), None)
 
 
 @bp.post("/users/new")
 @limiter.limit(staff_post_limit)
 @staff_route("administrator")
 def create_user() -> tuple[str, int] | Response:
-    """Create an account; the custodian key is made at the user's first sign-in."""
+    """Create an account with a one-time password; case-file rights wait for a custodian."""
     form = _new_form()
     if not form.validate_on_submit():
-        return render_template("admin/user_form.html", form=form, user=None), 422
+        return _render_user_form(form, None, 422)
     region = get_region_by_code(db_session(), form.region.data)
-    assert region is not None
+    assert region is not None  # validate_choice: only regions of the subtree are offered
     try:
-        user = create_staff_user(
+        user, grant = administer_new_user(
             db_session(),
+            actor=_me(),
             username=form.username.data,
             display_name=form.display_name.data.strip(),
             password=form.password.data,
             region=region,
             roles=list(form.roles.data or []),
-            hasher=password_hasher(),
-            actor=f"staff:{_me().id}",
             wants_custodian=bool(form.wants_custodian.data),
             term_start=form.term_start.data,
             term_end=form.term_end.data,
+            hasher=password_hasher(),
         )
-    except StaffError:
+    except StaffError as exc:
         db_session().rollback()
-        form.username.errors = [_("This username is taken.")]
-        return render_template("admin/user_form.html", form=form, user=None), 409
+        _error_field(form, exc).errors = [staff_error_message(exc)]
+        return _render_user_form(form, None, 409)
     db_session().commit()
-    flash(_("Account %(name)s created.", name=user.username), "success")
+    flash(
+        " ".join(
+            m
+            for m in (
+                _(
+                    "Account %(name)s created. Its first password works once: the user sets their own at first sign-in.",
+                    name=user.username,
+                ),
+                _granted_message(grant),
+            )
+            if m
+        ),
+        "success",
+    )
     return redirect(url_for("admin.list_users"), code=303)
 
 
 def _load_user(user_id: int) -> StaffUser:
+    """Return an account of the administrator's jurisdiction, else answer 404."""
     user = db_session().get(StaffUser, user_id)
-    if user is None:
+    if user is None or not in_jurisdiction(_me(), user.region):
         abort(404)
     return user
 
 
 @bp.get("/users/<int:user_id>")
 @staff_route("administrator")
-def edit_user(user_id: int) -> str:
+def edit_user(user_id: int) -> tuple[str, int]:
     """The form for an existing account."""
     user = _load_user(user_id)
     form = StaffUserForm(
@@ -128,23 +219,23 @@ def edit_user(user_id: int) -> str:
         term_end=user.term_end,
     )
     form.region.choices = as_choices(_region_choices())
-    return render_template("admin/user_form.html", form=form, user=user)
+    return _render_user_form(form, user)
 
 
 @bp.post("/users/<int:user_id>")
 @limiter.limit(staff_post_limit)
 @staff_route("administrator")
 def update_user(user_id: int) -> tuple[str, int] | Response:
-    """Change an account's roles, jurisdiction, rights or state."""
+    """Change an account; widening its reach waits for a custodian's approval."""
     user = _load_user(user_id)
     form = StaffUserForm()
     form.region.choices = as_choices(_region_choices())
     if not form.validate_on_submit():
-        return render_template("admin/user_form.html", form=form, user=user), 422
+        return _render_user_form(form, user, 422)
     region = get_region_by_code(db_session(), form.region.data)
     assert region is not None
     try:
-        update_staff_user(
+        grant = update_staff_user(
             db_session(),
             user,
             actor=_me(),
@@ -158,15 +249,17 @@ def update_user(user_id: int) -> tuple[str, int] | Response:
         )
     except StaffError as exc:
         db_session().rollback()
-        if str(exc) == "self_custodian":
-            form.wants_custodian.errors = [
-                _("You cannot grant yourself the custodian right; another administrator must.")
-            ]
-        else:
-            form.roles.errors = [_("You cannot remove your own administrator role.")]
-        return render_template("admin/user_form.html", form=form, user=user), 409
+        _error_field(form, exc).errors = [staff_error_message(exc)]
+        return _render_user_form(form, user, 409)
     db_session().commit()
-    flash(_("Account %(name)s saved.", name=user.username), "success")
+    flash(
+        " ".join(
+            m
+            for m in (_("Account %(name)s saved.", name=user.username), _granted_message(grant))
+            if m
+        ),
+        "success",
+    )
     return redirect(url_for("admin.list_users"), code=303)
 
 
@@ -282,14 +375,16 @@ def update_reward_schedule() -> tuple[str, int] | Response:
 
 
 def _region_form() -> RegionForm:
+    # Nodes are added below the administrator's own; provinces come from the operator
+    # (`flask --app portal add-region`), since no administrator's jurisdiction holds them.
     form = RegionForm()
-    form.parent.choices = as_choices([("", _("(a new province)")), *_region_choices()])
+    form.parent.choices = as_choices(_region_choices())
     return form
 
 
 def _render_regions(form: RegionForm, status: int = 200) -> tuple[str, int]:
     return render_template(
-        "admin/regions.html", regions=list_regions(db_session()), form=form
+        "admin/regions.html", regions=regions_within(db_session(), _me().region), form=form
     ), status
 
 
@@ -309,7 +404,8 @@ def add_jurisdiction() -> tuple[str, int] | Response:
     if not form.validate_on_submit():
         return _render_regions(form, 422)
     session = db_session()
-    parent = get_region_by_code(session, form.parent.data) if form.parent.data else None
+    parent = get_region_by_code(session, form.parent.data)
+    assert parent is not None  # validate_choice: only regions of the subtree are offered
     try:
         add_region(
             session,

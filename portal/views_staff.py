@@ -20,7 +20,11 @@ from flask import (
 from flask_babel import gettext as _
 
 from portal import audit
+from portal.attempts import PerSubject, attempt_failed, guard_guesses
 from portal.auth import (
+    CLIENT_GUESSES,
+    CODE_GUESSES,
+    PASSWORD_GUESSES,
     accept_totp,
     anonymous_route,
     authenticate,
@@ -37,8 +41,8 @@ from portal.auth import (
 )
 from portal.db import db_session
 from portal.forms import ActionForm, CodeForm, LoginForm, PasswordChangeForm
+from portal.grants import has_unseen_access_changes
 from portal.security import (
-    configured_limit,
     data_cipher,
     kdf_params,
     keyed_digest,
@@ -48,27 +52,22 @@ from portal.security import (
     staff_post_limit,
 )
 from portal.timeutil import today_in_china
+from portal.web import safe_next
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 log = logging.getLogger(__name__)
 STAFF_COOKIE = "portal_staff"
 
 
-def _account_key() -> str:
-    """Key failed sign-ins on the account: the username from the form, or the half-open session."""
-    row = g.get("staff_session")
-    name = row.user.username if row is not None else request.form.get("username", "").strip()
-    return "acct:" + keyed_digest("login-account", name.lower())
+def _typed_account() -> str:
+    """The account whose password is tried at sign-in: the username typed, never a cookie's."""
+    return keyed_digest("login-account", request.form.get("username", "").strip().lower())
 
 
-def _login_failed(_response: Response) -> bool:
-    return bool(g.get("login_failed"))
-
-
-# Failed sign-in steps count per client and per account; successes never count.
-_login_client_limit = configured_limit("RATELIMIT_LOGIN_CLIENT")
-_account_limit = limiter.limit(
-    configured_limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=_account_key, deduct_when=_login_failed
+# Passwords and TOTP codes are counted apart: knowing the password must not reset the
+# count of wrong codes, nor the other way round.
+_SIGN_IN_GUESSES = guard_guesses(
+    CLIENT_GUESSES, PerSubject("password", "RATELIMIT_LOGIN_ACCOUNT_TRIES", _typed_account)
 )
 
 
@@ -112,12 +111,6 @@ def _set_cookie(response: Response, token: str) -> Response:
     return response
 
 
-def _safe_next(value: str | None) -> str:
-    if value and value.startswith("/staff/") and not value.startswith("//"):
-        return value
-    return url_for("staff.home")
-
-
 @bp.get("/home")
 @staff_route()
 def home() -> Response:
@@ -145,8 +138,7 @@ def login() -> str | Response:
 
 
 @bp.post("/login")
-@limiter.limit(_login_client_limit, deduct_when=_login_failed)
-@_account_limit
+@_SIGN_IN_GUESSES
 @anonymous_route
 def submit_login() -> tuple[str, int] | Response:
     """Check username and password; on success open a half session that awaits the code."""
@@ -158,7 +150,7 @@ def submit_login() -> tuple[str, int] | Response:
         session, form.username.data, form.password.data, password_hasher(), today_in_china()
     )
     if user is None:
-        g.login_failed = True
+        attempt_failed()
         audit.record(
             session,
             "staff.login_failed",
@@ -171,13 +163,25 @@ def submit_login() -> tuple[str, int] | Response:
         ]
         form.password.data = ""
         return render_template("staff/login.html", form=form), 401
-    ensure_keys(session, user, form.password.data, kdf_params())
     end_staff_session(session, request.cookies.get(STAFF_COOKIE))
+    if not user.must_change_password:
+        # Keys are locked by the user's own password, never by one someone else chose.
+        ensure_keys(session, user, form.password.data, kdf_params())
     token = start_staff_session(session, user, second_factor_done=False)
     audit.record(session, "staff.password_ok", actor=f"staff:{user.id}", subject=f"staff:{user.id}")
     session.commit()
-    target = "staff.show_code" if user.totp_secret_enc else "staff.show_enrol"
-    response = redirect(url_for(target, next=_safe_next(form.next.data)), code=303)
+    if user.must_change_password:
+        target = "staff.show_first_password"
+    elif user.totp_secret_enc:
+        target = "staff.show_code"
+    else:
+        target = "staff.show_enrol"
+    response = redirect(
+        url_for(
+            target, next=safe_next(form.next.data, within="/staff/", default=url_for("staff.home"))
+        ),
+        code=303,
+    )
     return _set_cookie(response, token)
 
 
@@ -189,6 +193,8 @@ def _render_code(form: CodeForm, status: int = 200) -> tuple[str, int]:
 @password_step_route
 def show_code() -> tuple[str, int] | Response:
     """Ask for the code from the authenticator app."""
+    if g.staff_session.user.must_change_password:
+        return redirect(url_for("staff.show_first_password"))
     if g.staff_session.user.totp_secret_enc is None:
         return redirect(url_for("staff.show_enrol"))
     return _render_code(CodeForm())
@@ -201,19 +207,24 @@ def _complete_sign_in(next_url: str) -> Response:
     session.delete(g.staff_session)
     token = start_staff_session(session, user, second_factor_done=True)
     audit.record(session, "staff.login", actor=f"staff:{user.id}", subject=f"staff:{user.id}")
+    target = safe_next(next_url, within="/staff/", default=url_for("staff.home"))
+    if has_unseen_access_changes(session, user):
+        # Every custodian of a region sees who was given access there (docs/domain.md §1).
+        target = url_for("access.list_access_changes", next=target)
     session.commit()
     log.info("staff user %s signed in", user.id)
-    return _set_cookie(redirect(_safe_next(next_url), code=303), token)
+    return _set_cookie(redirect(target, code=303), token)
 
 
 @bp.post("/login/code")
-@limiter.limit(_login_client_limit, deduct_when=_login_failed)
-@_account_limit
+@CODE_GUESSES
 @password_step_route
 def submit_code() -> tuple[str, int] | Response:
     """Check the TOTP code; a code already used is refused."""
     form = CodeForm()
     user = g.staff_session.user
+    if user.must_change_password:
+        return redirect(url_for("staff.show_first_password"))
     if user.totp_secret_enc is None:
         return redirect(url_for("staff.show_enrol"))
     if not form.validate_on_submit():
@@ -221,7 +232,7 @@ def submit_code() -> tuple[str, int] | Response:
     secret = data_cipher().decrypt_text(user.totp_secret_enc, f"staff:{user.id}:totp")
     step = accept_totp(secret, form.code.data, user.totp_last_step)
     if step is None:
-        g.login_failed = True
+        attempt_failed()
         audit.record(
             db_session(), "staff.code_failed", actor=f"staff:{user.id}", subject=f"staff:{user.id}"
         )
@@ -246,6 +257,9 @@ def _enrol_page(form: CodeForm, secret: str, status: int = 200) -> tuple[str, in
 def show_enrol() -> tuple[str, int] | Response:
     """Offer a new TOTP secret as a QR code; it is kept server-side until confirmed."""
     row = g.staff_session
+    if row.user.must_change_password:
+        # Two-factor is enrolled only once the user holds a password nobody else knows.
+        return redirect(url_for("staff.show_first_password"))
     if row.user.totp_secret_enc is not None:
         return redirect(url_for("staff.show_code"))
     cipher = data_cipher()
@@ -257,13 +271,14 @@ def show_enrol() -> tuple[str, int] | Response:
 
 
 @bp.post("/enrol")
-@limiter.limit(_login_client_limit, deduct_when=_login_failed)
-@_account_limit
+@CODE_GUESSES
 @password_step_route
 def submit_enrol() -> tuple[str, int] | Response:
     """Confirm enrolment with a first code, then finish signing in."""
     row = g.staff_session
     user = row.user
+    if user.must_change_password:
+        return redirect(url_for("staff.show_first_password"))
     if user.totp_secret_enc is not None or row.pending_totp_enc is None:
         return redirect(url_for("staff.show_code"))
     cipher = data_cipher()
@@ -271,7 +286,8 @@ def submit_enrol() -> tuple[str, int] | Response:
     form = CodeForm()
     step = accept_totp(secret, form.code.data or "", 0) if form.validate_on_submit() else None
     if step is None:
-        g.login_failed = bool(form.code.data)
+        if form.code.data:
+            attempt_failed()
         if not form.code.errors:
             form.code.errors = [
                 _("That code is wrong or expired. Check the app's clock and try again.")
@@ -286,22 +302,83 @@ def submit_enrol() -> tuple[str, int] | Response:
     return _complete_sign_in(request.args.get("next", ""))
 
 
+@bp.get("/logout")
+@password_step_route
+def confirm_logout() -> str:
+    """Offer the sign-out button: a GET never ends a session (links and prefetches use GET)."""
+    return render_template("staff/logout.html")
+
+
 @bp.post("/logout")
 @limiter.limit(staff_post_limit)
 @password_step_route
 def logout() -> Response:
-    """Sign out: the session row is deleted and the cookie forgotten."""
-    form = ActionForm()
-    if form.validate_on_submit():
-        user = g.staff_session.user
-        end_staff_session(db_session(), request.cookies.get(STAFF_COOKIE))
-        audit.record(
-            db_session(), "staff.logout", actor=f"staff:{user.id}", subject=f"staff:{user.id}"
-        )
-        db_session().commit()
+    """Sign out: the session row is deleted and the cookie forgotten, whatever the token.
+
+    Signing out only takes rights away, and the staff cookie is SameSite=Strict, so no
+    other site can post here with it. An expired form token must never leave someone
+    believing they signed out while their session stays usable on a shared computer.
+    """
+    user = g.staff_session.user
+    end_staff_session(db_session(), request.cookies.get(STAFF_COOKIE))
+    audit.record(db_session(), "staff.logout", actor=f"staff:{user.id}", subject=f"staff:{user.id}")
+    db_session().commit()
     response = make_response(redirect(url_for("staff.login"), code=303))
     response.delete_cookie(STAFF_COOKIE, path="/staff")
     flash(_("You have signed out."), "info")
+    return response
+
+
+def _first_password_form() -> PasswordChangeForm:
+    user = g.staff_session.user
+    form = PasswordChangeForm(user_inputs=[user.username, user.display_name])
+    form.current.label.text = _("Password you were given")
+    return form
+
+
+@bp.get("/login/new-password")
+@password_step_route
+@private_page
+def show_first_password() -> str | Response:
+    """Ask a user whose password someone else chose to set their own."""
+    if not g.staff_session.user.must_change_password:
+        return redirect(url_for("staff.show_code"))
+    return render_template("staff/first_password.html", form=_first_password_form())
+
+
+@bp.post("/login/new-password")
+@PASSWORD_GUESSES
+@password_step_route
+@private_page
+def submit_first_password() -> tuple[str, int] | Response:
+    """Replace the one-time password; every session ends and the user signs in again."""
+    user = g.staff_session.user
+    if not user.must_change_password:
+        return redirect(url_for("staff.show_code"))
+    form = _first_password_form()
+    if not form.validate_on_submit():
+        return render_template("staff/first_password.html", form=form), 422
+    hasher = password_hasher()
+    if (
+        authenticate(db_session(), user.username, form.current.data, hasher, today_in_china())
+        is None
+    ):
+        attempt_failed()
+        form.current.errors = [_("The password you were given is wrong.")]
+        return render_template("staff/first_password.html", form=form), 401
+    if form.new.data == form.current.data:
+        form.new.errors = [_("Choose a password of your own, not the one you were given.")]
+        return render_template("staff/first_password.html", form=form), 422
+    change_password(
+        db_session(), user, form.current.data, form.new.data, hasher=hasher, kdf=kdf_params()
+    )
+    db_session().commit()
+    response = make_response(redirect(url_for("staff.login"), code=303))
+    response.delete_cookie(STAFF_COOKIE, path="/staff")
+    flash(
+        _("Your own password is set. Sign in with it; then you will set up two-factor sign-in."),
+        "success",
+    )
     return response
 
 
@@ -320,7 +397,7 @@ def show_password() -> str:
 
 
 @bp.post("/password")
-@_account_limit
+@PASSWORD_GUESSES
 @staff_route()
 @private_page
 def submit_password() -> tuple[str, int] | Response:
@@ -335,7 +412,7 @@ def submit_password() -> tuple[str, int] | Response:
         authenticate(db_session(), user.username, form.current.data, hasher, today_in_china())
         is None
     ):
-        g.login_failed = True
+        attempt_failed()
         form.current.errors = [_("The current password is wrong.")]
         return render_template("staff/password.html", form=form), 401
     change_password(

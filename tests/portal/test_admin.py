@@ -105,6 +105,6 @@ def test_a_taken_code_is_refused(login_as: Any, make_staff: Any) -> None:
     client = login_as(make_staff("administrator"))
     response = client.post(
         "/staff/admin/regions",
-        data={"parent": "", "code": "640000", "name_zh": "重复", "name_en": "Dup"},
+        data={"parent": "640100", "code": "640104", "name_zh": "重复", "name_en": "Dup"},
     )
     assert response.status_code == 409

@@ -67,6 +67,19 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
     ("POST", "/staff/admin/users/new", {}, {"administrator"}, "any"),
     ("GET", "/staff/admin/users/{user_id}", {"user_id": "999999"}, {"administrator"}, "missing"),
     ("POST", "/staff/admin/users/{user_id}", {"user_id": "999999"}, {"administrator"}, "missing"),
+    # An account of the report's county: administrators of other provinces get 404.
+    ("GET", "/staff/admin/users/{staff_id}", {}, {"administrator"}, "jurisdiction"),
+    ("POST", "/staff/admin/users/{staff_id}", {}, {"administrator"}, "jurisdiction"),
+    ("GET", "/staff/access-changes/", {}, ANY_STAFF, "any"),
+    ("POST", "/staff/access-changes/seen", {}, ANY_STAFF, "any"),
+    # Only a custodian over the request's region decides it; everyone else gets 404.
+    (
+        "POST",
+        "/staff/access-changes/{grant_id}/{decision}",
+        {"decision": "refuse"},
+        ANY_STAFF,
+        "missing",
+    ),
     ("GET", "/staff/admin/calendar", {}, {"administrator"}, "any"),
     ("POST", "/staff/admin/calendar", {}, {"administrator"}, "any"),
     ("POST", "/staff/admin/calendar/{day}/delete", {"day": "2031-01-01"}, {"administrator"}, "any"),
@@ -122,7 +135,13 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
     ("GET", "/staff/publish/disclosures/edit", {}, {"publisher"}, "any"),
     ("POST", "/staff/publish/disclosures/edit", {}, {"publisher"}, "any"),
 ]
-SIGN_IN = {"/staff/login", "/staff/login/code", "/staff/enrol", "/staff/logout"}
+SIGN_IN = {
+    "/staff/login",
+    "/staff/login/code",
+    "/staff/login/new-password",
+    "/staff/enrol",
+    "/staff/logout",
+}
 
 
 def test_every_staff_route_declares_a_policy(app: Flask) -> None:
@@ -149,12 +168,35 @@ def test_every_staff_route_and_method_is_in_the_matrix(app: Flask) -> None:
 @pytest.fixture
 def target(make_report: Any, db: Any) -> dict[str, str]:
     from intake.evidence import clean_upload
+    from portal.grants import request_grant
+    from portal.models import get_region_by_code
+    from portal.security import password_hasher
+    from portal.staff import create_staff_user
     from tests.conftest import png_bytes
 
     report, _ = make_report(
         region_code="640104", files=[clean_upload("photo.png", png_bytes(), 10**6)]
     )
-    return {"case_number": report.case_number, "evidence_id": str(report.evidence[0].id)}
+    county = get_region_by_code(db, "640104")
+    colleague = create_staff_user(
+        db,
+        username="county.publisher",
+        display_name="县发布员",
+        password="violet quartz lantern harbour",
+        region=county,
+        roles=["publisher"],
+        hasher=password_hasher(),
+    )
+    grant = request_grant(
+        db, colleague, actor=colleague, region=county, roles={"investigator"}, custodian=False
+    )
+    db.commit()
+    return {
+        "case_number": report.case_number,
+        "evidence_id": str(report.evidence[0].id),
+        "staff_id": str(colleague.id),
+        "grant_id": str(grant.id),
+    }
 
 
 # Access decisions are made in Python, not by the database: one backend is enough.
