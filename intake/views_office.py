@@ -35,7 +35,7 @@ from intake.catalog import (
     party_kind_label,
     violation_label,
 )
-from intake.evidence import read_evidence
+from intake.evidence import extension_for, page_image_evidence, read_evidence
 from intake.forms_office import (
     AccessRequestForm,
     AssignForm,
@@ -46,7 +46,6 @@ from intake.forms_office import (
     MessageForm,
     MoveForm,
     OptionalReasonForm,
-    PasswordConfirmForm,
     PaymentForm,
     ProposeRewardForm,
     QueueFilterForm,
@@ -109,9 +108,10 @@ from intake.workflow import (
     transfer_report,
 )
 from portal import audit
-from portal.auth import current_staff, in_jurisdiction, staff_route, subtree_ids
+from portal.attempts import attempt_failed
+from portal.auth import PASSWORD_GUESSES, current_staff, in_jurisdiction, staff_route, subtree_ids
 from portal.db import db_session
-from portal.forms import ActionForm, as_choices
+from portal.forms import ActionForm, PasswordConfirmForm, as_choices
 from portal.models import Region, StaffUser, get_region_by_code, list_regions
 from portal.security import data_cipher, limiter, staff_post_limit
 from portal.timeutil import today_in_china
@@ -286,6 +286,9 @@ def _render_report(
         how_known=how_known if sees_case_file else "",
         party_details=party_details if sees_case_file else "",
         sees_case_file=sees_case_file,
+        page_images=page_image_evidence(cipher, case, report.evidence)
+        if sees_case_file
+        else frozenset(),
         messages=messages if sees_case_file else [],
         events=events,
         operations=allowed_operations(report, user),
@@ -324,7 +327,7 @@ def download_evidence(case_number: str, evidence_id: int) -> Response:
     evidence = db_session().get(Evidence, evidence_id)
     if evidence is None or evidence.report_id != report.id:
         abort(404)
-    meta, content = read_evidence(data_cipher(), report.case_number, evidence)
+    _meta, content = read_evidence(data_cipher(), report.case_number, evidence)
     audit.record(
         db_session(),
         "evidence.downloaded",
@@ -333,18 +336,26 @@ def download_evidence(case_number: str, evidence_id: int) -> Response:
         details={"evidence": evidence.id},
     )
     db_session().commit()
+    return evidence_download(content, evidence.mime_type, f"{report.case_number}-{evidence.id}")
+
+
+def evidence_download(content: bytes, mime_type: str, stem: str) -> Response:
+    """Answer a file as an attachment that no browser renders or runs.
+
+    The stored type, checked when the file arrived, names the extension and the
+    Content-Type; the reporter's file name never does, so a file cannot reach a staff
+    member's browser as HTML or a program. nosniff stops type guessing, and the CSP
+    sandbox disables script and plugins should a browser open it inline anyway.
+    """
     response = make_response(content)
-    response.headers["Content-Type"] = evidence.mime_type
-    name = f"{report.case_number}-{evidence.id}{_suffix(meta.get('name', ''))}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Type"] = mime_type
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{stem}{extension_for(mime_type)}"'
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _suffix(name: str) -> str:
-    dot = name.rfind(".")
-    ext = name[dot:].lower() if dot > 0 else ""
-    return ext if ext[1:].isalnum() and len(ext) <= 6 else ""
 
 
 def workflow_message(code: str) -> str:
@@ -586,6 +597,7 @@ def _password_form(request_id: int) -> PasswordConfirmForm:
 
 @bp.post("/identity-requests/<int:request_id>/<decision>")
 @limiter.limit(staff_post_limit)
+@PASSWORD_GUESSES
 @staff_route()
 def decide_identity_request(request_id: int, decision: str) -> tuple[str, int] | Response:
     """A custodian approves (re-entering their password) or refuses a request."""
@@ -604,6 +616,8 @@ def decide_identity_request(request_id: int, decision: str) -> tuple[str, int] |
             refuse_access(db_session(), req, custodian=_me())
     except WorkflowError as exc:
         db_session().rollback()
+        if exc.code == "password":
+            attempt_failed()
         flash(workflow_message(exc.code), "error")
         return redirect(url_for("office.list_identity_requests"), code=303)
     db_session().commit()
@@ -613,6 +627,7 @@ def decide_identity_request(request_id: int, decision: str) -> tuple[str, int] |
 
 @bp.post("/identity-requests/<int:request_id>/read")
 @limiter.limit(staff_post_limit)
+@PASSWORD_GUESSES
 @staff_route(*sorted(CASE_STAFF | {"reward_officer"}))
 def read_identity_view(request_id: int) -> tuple[str, int] | Response:
     """Show an approved identity to the officer who asked, after they re-enter their password."""
@@ -624,6 +639,8 @@ def read_identity_view(request_id: int) -> tuple[str, int] | Response:
         identity = read_identity(db_session(), req, actor=_me(), password=form.password.data)
     except WorkflowError as exc:
         db_session().rollback()
+        if exc.code == "password":
+            attempt_failed()
         flash(workflow_message(exc.code), "error")
         return redirect(url_for("office.list_identity_requests"), code=303)
     db_session().commit()

@@ -11,7 +11,6 @@ from flask import (
     Response,
     current_app,
     flash,
-    g,
     make_response,
     redirect,
     render_template,
@@ -44,9 +43,17 @@ from intake.tracking import (
     start_reporter_session,
 )
 from intake.workflow import WorkflowError
+from portal.attempts import PerClient, PerSubject, attempt_failed, guard_guesses
 from portal.db import db_session
 from portal.models import get_region_by_code, list_regions
-from portal.security import configured_limit, data_cipher, keyed_digest, limiter, private_page
+from portal.security import (
+    client_key,
+    configured_limit,
+    data_cipher,
+    keyed_digest,
+    limiter,
+    private_page,
+)
 from portal.timeutil import today_in_china
 
 bp = Blueprint("intake", __name__)
@@ -77,12 +84,14 @@ def event_detail(kind: str, detail: str) -> object:
 def _track_case_key() -> str:
     """Key wrong-code attempts on the case number typed, digested so no number is stored."""
     number = normalize_case_number(request.form.get("case_number", "")) or "malformed"
-    return "case:" + keyed_digest("track-case", number)
+    return keyed_digest("track-case", number)
 
 
-def _track_failed(_response: Response) -> bool:
-    # Only wrong receipts count, so the real reporter's successful visits never lock them out.
-    return bool(g.get("track_failed"))
+# Only wrong receipts count, so the real reporter's successful visits never use up tries.
+_RECEIPT_GUESSES = guard_guesses(
+    PerClient("track-client", "RATELIMIT_TRACK_CLIENT", client_key),
+    PerSubject("track-case", "RATELIMIT_TRACK_CASE_TRIES", _track_case_key),
+)
 
 
 def _new_report_form() -> ReportForm:
@@ -238,23 +247,21 @@ def show_track() -> tuple[str, int]:
 
 
 @bp.post("/track")
-@limiter.limit(configured_limit("RATELIMIT_TRACK_CLIENT"), deduct_when=_track_failed)
-@limiter.limit(
-    configured_limit("RATELIMIT_TRACK_CASE"), key_func=_track_case_key, deduct_when=_track_failed
-)
+@_RECEIPT_GUESSES
 @private_page
 def open_track() -> tuple[str, int] | Response:
     """Check a receipt and open a tracking session for its report."""
     form = TrackForm()
     if not form.validate_on_submit():
-        g.track_failed = bool(form.case_number.data or form.access_code.data)
+        if form.case_number.data or form.access_code.data:
+            attempt_failed()
         return render_template("intake/track_login.html", form=form, expired=False), 422
     session = db_session()
     report = open_receipt(
         session, form.case_number.data, form.access_code.data, access_code_hasher()
     )
     if report is None:
-        g.track_failed = True
+        attempt_failed()
         form.access_code.errors = [
             _("The case number and access code do not match. Check both and try again.")
         ]
@@ -333,15 +340,25 @@ def claim_reward_view() -> tuple[str, int] | Response:
     return redirect(url_for("intake.show_track"), code=303)
 
 
+@bp.get("/track/logout")
+@private_page
+def confirm_logout_track() -> str:
+    """Offer the sign-out button: a GET never ends a session (links and prefetches use GET)."""
+    return render_template("intake/track_logout.html", form=LogoutForm())
+
+
 @bp.post("/track/logout")
 @limiter.limit(configured_limit("RATELIMIT_REPLY"))
 @private_page
 def logout_track() -> Response:
-    """End the tracking session and forget its cookie."""
-    form = LogoutForm()
-    if form.validate_on_submit():
-        end_reporter_session(db_session(), request.cookies.get(TRACK_COOKIE))
-        db_session().commit()
+    """End the tracking session and forget its cookie, whatever the form's token.
+
+    Signing out only takes access away and the cookie is SameSite=Strict; an expired
+    token must never leave a reporter's page open on a shared computer after they
+    were told they signed out.
+    """
+    end_reporter_session(db_session(), request.cookies.get(TRACK_COOKIE))
+    db_session().commit()
     response = make_response(redirect(url_for("intake.show_track"), code=303))
     response.delete_cookie(TRACK_COOKIE, path="/track")
     flash(_("You have signed out. Keep your receipt safe to come back."), "info")

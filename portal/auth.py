@@ -25,6 +25,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal import audit
+from portal.attempts import PerClient, PerSubject, guard_guesses
 from portal.crypto import (
     KdfParams,
     LockedPrivateKey,
@@ -34,6 +35,7 @@ from portal.crypto import (
 )
 from portal.db import utcnow
 from portal.models import CustodianKey, Region, StaffKey, StaffSession, StaffUser
+from portal.security import client_key, keyed_digest
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +234,7 @@ def change_password(
                 setattr(key, name, value)
     user.password_hash = hasher.hash(new)
     user.password_changed_at = utcnow()
+    user.must_change_password = False
     end_all_sessions(session, user)
     audit.record(
         session, "staff.password_changed", actor=f"staff:{user.id}", subject=f"staff:{user.id}"
@@ -326,3 +329,22 @@ def staff_route(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any
         return _declare(wrapper, policy)
 
     return decorate
+
+
+# --- guessing limits on staff secrets (portal/attempts.py) ----------------------------
+
+
+def session_account() -> str:
+    """The account of this (half or fully) signed-in browser, as a key that reveals nothing."""
+    row = g.get("staff_session")
+    return keyed_digest("login-account", row.user.username.lower() if row is not None else "")
+
+
+CLIENT_GUESSES = PerClient("login-client", "RATELIMIT_LOGIN_CLIENT", client_key)
+CODE_GUESSES = guard_guesses(
+    CLIENT_GUESSES, PerSubject("code", "RATELIMIT_LOGIN_ACCOUNT_TRIES", session_account)
+)
+# Re-entering one's password (to change it, open a key, approve) counts like signing in.
+PASSWORD_GUESSES = guard_guesses(
+    CLIENT_GUESSES, PerSubject("password", "RATELIMIT_LOGIN_ACCOUNT_TRIES", session_account)
+)

@@ -13,6 +13,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 # The value a fresh checkout would run with; production refuses to start on it.
 INSECURE_SECRET_KEY = "dev-insecure-secret-key"  # noqa: S105 (the sentinel we refuse)
@@ -34,12 +35,18 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_REPORT": "20 per hour",
-    "RATELIMIT_TRACK_CLIENT": "30 per hour",
-    "RATELIMIT_TRACK_CASE": "10 per hour",
     "RATELIMIT_REPLY": "30 per hour",
-    # Failed staff sign-ins, per client and per account (successes do not count).
+    # Guessing secrets (portal/attempts.py): strict limits per client; per case number or
+    # account a few quick tries, then one try per delay doubling from the first to the
+    # maximum, so an attacker cannot lock the rightful owner out for long. Failures are
+    # forgotten after GUESS_FORGET_SECONDS.
+    "RATELIMIT_TRACK_CLIENT": "30 per hour",
+    "RATELIMIT_TRACK_CASE_TRIES": 5,
     "RATELIMIT_LOGIN_CLIENT": "30 per hour",
-    "RATELIMIT_LOGIN_ACCOUNT": "10 per hour",
+    "RATELIMIT_LOGIN_ACCOUNT_TRIES": 5,
+    "GUESS_DELAY_FIRST_SECONDS": 30,
+    "GUESS_DELAY_MAX_SECONDS": 15 * 60,
+    "GUESS_FORGET_SECONDS": 24 * 3600,
     "RATELIMIT_STAFF_POST": "600 per hour",
     # Staff sessions: 30 minutes idle, 8 hours at most (issue 3 §1).
     "STAFF_IDLE_SECONDS": 30 * 60,
@@ -73,6 +80,13 @@ DEFAULTS: dict[str, Any] = {
     "EVIDENCE_MAX_FILES": 10,
     "EVIDENCE_MAX_FILE_BYTES": 20 * 1024 * 1024,
     "EVIDENCE_MAX_TOTAL_BYTES": 50 * 1024 * 1024,
+    # Hard limit of a request body (Flask's key): None means the evidence total plus
+    # FORM_MARGIN_BYTES for the form's text; anything larger is a 413 before it is read.
+    "MAX_CONTENT_LENGTH": None,
+    # Memory one text field, or a whole form without files, may take while parsed.
+    # Flask's own default, written here because the body limit above relies on it:
+    # 10,000 Chinese characters percent-encoded are about 90 KB.
+    "MAX_FORM_MEMORY_SIZE": 500_000,
     "FACTS_MAX_CHARS": 10000,
     # Reporter tracking sessions end after this many idle seconds.
     "TRACK_IDLE_SECONDS": 30 * 60,
@@ -86,7 +100,15 @@ DEFAULTS: dict[str, Any] = {
     "HOTLINE_TEXT": "全国医保服务热线 12393",
     # Postal or visiting address for reports, shown on the home page; empty hides it.
     "REPORT_ADDRESS_TEXT": "",
+    # The address the public reaches the portal at, scheme and host only, e.g.
+    # https://ybjg.example.gov.cn. Every absolute URL (feeds, API, OpenAPI, private feed
+    # addresses) is built on it, never on the request's Host header; production requires
+    # it. Empty in development and tests: the request's host is used there.
+    "PUBLIC_URL": "",
 }
+# Room for the text of a form next to the largest evidence allowed (multipart framing,
+# the facts, the identity fields).
+FORM_MARGIN_BYTES = 2 * 1024 * 1024
 
 
 def load_config(app: Any, overrides: dict[str, Any] | None) -> None:
@@ -99,6 +121,10 @@ def load_config(app: Any, overrides: dict[str, Any] | None) -> None:
     if env not in {"development", "testing", "production"}:
         raise ConfigError(f"PORTAL_ENV must be development, testing or production, not {env!r}")
     app.config["TESTING"] = env == "testing" or app.config.get("TESTING", False)
+    if app.config["MAX_CONTENT_LENGTH"] is None:
+        app.config["MAX_CONTENT_LENGTH"] = (
+            int(app.config["EVIDENCE_MAX_TOTAL_BYTES"]) + FORM_MARGIN_BYTES
+        )
 
     instance = Path(app.instance_path)
     if not app.config["DATABASE_URL"]:
@@ -108,6 +134,10 @@ def load_config(app: Any, overrides: dict[str, Any] | None) -> None:
     if env == "production":
         check_production(app.config)
     else:
+        if app.config["PUBLIC_URL"]:
+            problem = public_url_problem(app.config["PUBLIC_URL"], https_only=False)
+            if problem:
+                raise ConfigError(problem)
         # A development checkout gets per-install secrets kept in instance/, never in git.
         if app.config["SECRET_KEY"] == INSECURE_SECRET_KEY:
             app.config["SECRET_KEY"] = _instance_secret(instance / "secret.key", 32).hex()
@@ -116,6 +146,7 @@ def load_config(app: Any, overrides: dict[str, Any] | None) -> None:
                 _instance_secret(instance / "data.key", 32)
             ).decode()
     app.config["DATA_KEY_BYTES"] = decode_data_key(app.config["DATA_KEY"])
+    app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"] or "").rstrip("/")
 
 
 def decode_data_key(value: str) -> bytes:
@@ -127,6 +158,36 @@ def decode_data_key(value: str) -> bytes:
     if len(key) != 32:
         raise ConfigError("PORTAL_DATA_KEY must encode exactly 32 bytes")
     return key
+
+
+def public_url_problem(value: Any, *, https_only: bool) -> str | None:
+    """Return what is wrong with `value` as PUBLIC_URL, or None when it is usable."""
+    schemes = ("https",) if https_only else ("https", "http")
+    wanted = (
+        "PORTAL_PUBLIC_URL must be the portal's public address, scheme and host only, "
+        f"such as https://ybjg.example.gov.cn ({' or '.join(schemes)})"
+    )
+    if not isinstance(value, str) or not value:
+        return wanted
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        return wanted
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 (raises on a malformed port)
+    except ValueError:
+        return wanted
+    if (
+        parts.scheme not in schemes
+        or not parts.hostname
+        or "@" in parts.netloc
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or value.endswith("?")
+        or value.endswith("#")
+    ):
+        return wanted
+    return None
 
 
 def check_production(config: Any) -> None:
@@ -145,6 +206,11 @@ def check_production(config: Any) -> None:
         problems.append("debug must be off in production")
     if config["ARGON2_PROFILE"] != "default":
         problems.append("PORTAL_ARGON2_PROFILE must be 'default' in production")
+    # Absolute URLs in feeds and the API (publicly cached) must not come from the Host
+    # header a client chose (docs/security.md, "Web").
+    public_url = public_url_problem(config.get("PUBLIC_URL", ""), https_only=True)
+    if public_url:
+        problems.append(public_url)
     if problems:
         raise ConfigError("unsafe production configuration: " + "; ".join(problems))
     config["SESSION_COOKIE_SECURE"] = True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request
 from sqlalchemy import text
@@ -15,6 +14,7 @@ from portal.db import get_engine
 from portal.i18n import CHINESE, ENGLISH, LANG_COOKIE
 from portal.pagecache import cache_page
 from portal.security import limiter
+from portal.web import safe_next
 
 bp = Blueprint("portal", __name__)
 log = logging.getLogger(__name__)
@@ -42,22 +42,6 @@ def show_privacy() -> str:
     return render_template("portal/privacy.html")
 
 
-def _safe_next(target: str | None) -> str:
-    """Return `target` if it is a path on this site, else the home page (no open redirect)."""
-    if not target:
-        return "/"
-    parts = urlsplit(target)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or target.startswith("//")
-        or "\\" in target
-    ):
-        return "/"
-    return target
-
-
 @bp.get("/robots.txt")
 def robots_txt() -> Response:
     """Ask crawlers to keep out of the intake and tracking pages (they are noindex too)."""
@@ -68,7 +52,7 @@ def robots_txt() -> Response:
 @bp.get("/lang/<code>")
 def set_language(code: str) -> Response:
     """Switch the interface language and return to the page the reader was on."""
-    response = redirect(_safe_next(request.args.get("next")), code=303)
+    response = redirect(safe_next(request.args.get("next")), code=303)
     if code not in (CHINESE, ENGLISH):
         return response
     response.set_cookie(
@@ -98,13 +82,17 @@ def healthz() -> tuple[Response, int]:
 
 def _render_error(error: HTTPException) -> Any:
     code = error.code or 500
+    # Keep what the error says beyond its page, such as Retry-After on a 429.
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     if request.path.startswith("/api/"):
         # API clients get JSON errors, as the OpenAPI document says, even for unknown URLs.
-        return jsonify({"error": error.name.lower().replace(" ", "_")}), code
+        return jsonify({"error": error.name.lower().replace(" ", "_")}), code, headers
     template = (
         f"errors/{code}.html" if code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
     )
-    return render_template(template, code=code), code
+    retry_after = getattr(error, "retry_after", None)
+    minutes = max(1, round(int(retry_after) / 60)) if isinstance(retry_after, int) else None
+    return render_template(template, code=code, retry_minutes=minutes), code, headers
 
 
 def init_app(app: Flask) -> None:

@@ -55,7 +55,7 @@ def app_config() -> dict[str, Any]:
     return {
         "RATELIMIT_REPORT": "100000 per hour",
         "RATELIMIT_TRACK_CLIENT": "100000 per hour",
-        "RATELIMIT_TRACK_CASE": "100000 per hour",
+        "RATELIMIT_TRACK_CASE_TRIES": 100000,
     }
 
 

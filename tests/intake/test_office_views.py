@@ -208,6 +208,33 @@ def test_evidence_downloads_decrypted_and_audited(
     assert db.scalar(select(AuditEntry).where(AuditEntry.action == "evidence.downloaded"))
 
 
+def _download_of(make_report: Any, make_staff: Any, login_as: Any, name: str) -> Any:
+    from intake.evidence import clean_upload
+    from tests.conftest import png_bytes
+
+    report, _ = make_report(files=[clean_upload(name, png_bytes(), 10**6)])
+    return login_as(make_staff("investigator")).get(
+        f"/staff/reports/{report.case_number}/evidence/{report.evidence[0].id}"
+    )
+
+
+def test_a_download_is_named_by_its_stored_type_not_the_reporters_name(
+    make_report: Any, make_staff: Any, login_as: Any
+) -> None:
+    response = _download_of(make_report, make_staff, login_as, "证据.html")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and disposition.endswith('.png"')
+    assert response.headers["Content-Type"] == "image/png"
+
+
+def test_a_download_cannot_be_sniffed_or_run_by_the_browser(
+    make_report: Any, make_staff: Any, login_as: Any
+) -> None:
+    response = _download_of(make_report, make_staff, login_as, "证据.hta")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"].startswith("sandbox")
+
+
 def test_a_supervisor_files_a_clue_and_sees_only_their_own(
     db: Session, make_report: Any, make_staff: Any, login_as: Any
 ) -> None:
@@ -257,15 +284,13 @@ def test_an_administrator_creates_an_account(login_as: Any, make_staff: Any, db:
             "username": "new.officer",
             "display_name": "新同事",
             "region": "640100",
-            "roles": ["investigator"],
+            "roles": ["publisher"],
             "password": "copper meadow violin sparrow",
             "is_active": "y",
         },
     )
     assert response.status_code == 303
-    assert db.query(StaffUser).filter_by(username="new.officer").one().role_names == {
-        "investigator"
-    }
+    assert db.query(StaffUser).filter_by(username="new.officer").one().role_names == {"publisher"}
 
 
 def test_an_administrator_cannot_make_themselves_custodian(login_as: Any, make_staff: Any) -> None:

@@ -188,7 +188,7 @@ def test_reply_without_a_session_asks_for_the_receipt(client):
 
 
 @pytest.mark.parametrize(
-    "app_config", [{"RATELIMIT_TRACK_CASE": "3 per hour", "RATELIMIT_TRACK_CLIENT": "100 per hour"}]
+    "app_config", [{"RATELIMIT_TRACK_CASE_TRIES": 3, "RATELIMIT_TRACK_CLIENT": "100 per hour"}]
 )
 def test_wrong_codes_are_limited_per_case_number_across_clients(app, make_report, app_config):
     _, receipt = make_report()
@@ -201,7 +201,7 @@ def test_wrong_codes_are_limited_per_case_number_across_clients(app, make_report
 
 
 @pytest.mark.parametrize(
-    "app_config", [{"RATELIMIT_TRACK_CASE": "100 per hour", "RATELIMIT_TRACK_CLIENT": "3 per hour"}]
+    "app_config", [{"RATELIMIT_TRACK_CASE_TRIES": 100, "RATELIMIT_TRACK_CLIENT": "3 per hour"}]
 )
 def test_wrong_codes_are_limited_per_client_across_case_numbers(client, make_report, app_config):
     receipts = [make_report()[1] for _ in range(4)]
@@ -209,14 +209,14 @@ def test_wrong_codes_are_limited_per_client_across_case_numbers(client, make_rep
     assert codes == [401, 401, 401, 429]
 
 
-@pytest.mark.parametrize("app_config", [{"RATELIMIT_TRACK_CASE": "2 per hour"}])
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_TRACK_CASE_TRIES": 2}])
 def test_successful_sign_ins_do_not_count_towards_the_limit(client, make_report, app_config):
     _, receipt = make_report()
     codes = [sign_in(client, receipt).status_code for _ in range(5)]
     assert codes == [303] * 5
 
 
-@pytest.mark.parametrize("app_config", [{"RATELIMIT_TRACK_CASE": "2 per hour"}])
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_TRACK_CASE_TRIES": 2}])
 def test_limit_page_is_clear_and_translated(client, make_report, app_config):
     client.set_cookie("lang", "en")
     _, receipt = make_report()

@@ -39,7 +39,7 @@ def test_wrong_codes_on_one_host_count_on_another(database_url, make_report, mak
         database_url,
         RATELIMIT_STORAGE_URI=REDIS,
         RATELIMIT_KEY_PREFIX=PREFIX,
-        RATELIMIT_TRACK_CASE="2 per hour",
+        RATELIMIT_TRACK_CASE_TRIES=2,
     )
     _, receipt = make_report()
     host_a, host_b = make_app(dict(settings)), make_app(dict(settings))

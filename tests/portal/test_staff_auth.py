@@ -240,7 +240,7 @@ def test_failed_sign_ins_are_throttled_per_account(
     app = make_app(
         test_config(
             database_url,
-            RATELIMIT_LOGIN_ACCOUNT="3 per hour",
+            RATELIMIT_LOGIN_ACCOUNT_TRIES=3,
             RATELIMIT_LOGIN_CLIENT="100 per hour",
         )
     )
