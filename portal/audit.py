@@ -70,9 +70,15 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append an audit entry chained to the latest one and flush it."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Serialise appenders so they queue instead of failing on the unique prev_hash.
+    # Serialise appenders so they queue instead of failing on the unique sequence: a lost
+    # entry would leave an audited action (a failed sign-in, a read) without its record.
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(7240311)"))
+    elif dialect == "sqlite":
+        # A write statement takes SQLite's single write lock (waiting on busy_timeout) even
+        # when it matches no row, so the chain's end read next cannot move under us.
+        session.execute(text("UPDATE audit_log SET sequence = sequence WHERE 0"))
     last = session.scalar(select(AuditEntry).order_by(AuditEntry.sequence.desc()).limit(1))
     prev_hash, sequence = (last.entry_hash, last.sequence + 1) if last else (GENESIS, 1)
     created_at = utcnow().replace(microsecond=0)
