@@ -18,6 +18,7 @@ from intake.rewards import FEN, get_reward_schedule, quote_reward
 from intake.submission import report_context
 from intake.workflow import WorkflowError, _event, reward_possible
 from portal import audit
+from portal.auth import in_jurisdiction
 from portal.crypto import DataCipher
 from portal.db import utcnow
 from portal.models import StaffUser
@@ -70,6 +71,7 @@ def propose_reward(
     cipher: DataCipher,
 ) -> Reward:
     """Propose a reward: from the case value by the schedule, or a fixed sum in its range."""
+    _require_jurisdiction(report, actor)
     if not actor.has_role("reward_officer"):
         raise WorkflowError("role")
     if report.stage is not Stage.REWARD or not reward_possible(report):
@@ -127,7 +129,14 @@ def refuse_reward(
     return reward
 
 
+def _require_jurisdiction(report: Report, actor: StaffUser) -> None:
+    # Jurisdiction first: a report of another office must look exactly like a missing one.
+    if not in_jurisdiction(actor, report.region):
+        raise WorkflowError("not_found")
+
+
 def _pending(session: Session, report: Report, actor: StaffUser) -> Reward:
+    _require_jurisdiction(report, actor)
     if not actor.has_role("approver"):
         raise WorkflowError("role")
     reward = get_reward(session, report)
@@ -184,6 +193,7 @@ def record_payment(
     session: Session, report: Report, *, actor: StaffUser, reference: str, cipher: DataCipher
 ) -> Reward:
     """Record the non-cash payment of a claimed reward."""
+    _require_jurisdiction(report, actor)
     if not actor.has_role("reward_officer"):
         raise WorkflowError("role")
     reward = get_reward(session, report)

@@ -124,6 +124,9 @@ def _precondition(name: str, report: Report) -> str | None:
 def check(name: str, report: Report, actor: StaffUser, expected_version: int | None = None) -> None:
     """Raise WorkflowError unless `actor` may perform operation `name` on `report` now."""
     transition = TRANSITIONS[name]
+    # Jurisdiction first: a report of another office must look exactly like a missing one.
+    if not in_jurisdiction(actor, report.region):
+        raise WorkflowError("not_found")
     if expected_version is not None and report.version != expected_version:
         raise WorkflowError("stale")
     if not actor.has_role(*transition.roles):
@@ -525,11 +528,11 @@ def merge_reports(
     if one.id == other.id:
         raise WorkflowError("same_report")
     first, duplicate = sorted((one, other), key=lambda r: (r.received_at, r.id))
+    if not in_jurisdiction(actor, first.region):
+        raise WorkflowError("not_found")
     check("merge", duplicate, actor)
     if first.stage not in ACTIVE or first.merged_into_id is not None:
         raise WorkflowError("stage")
-    if not in_jurisdiction(actor, first.region):
-        raise WorkflowError("region")
     duplicate.merged_into = first
     duplicate.stage = Stage.CLOSED
     duplicate.closed_at = utcnow()

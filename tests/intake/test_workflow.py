@@ -375,3 +375,42 @@ def test_two_officers_accepting_at_once_leave_exactly_one_winner(
         )
     ).all()
     assert len(accepted) == 1
+
+
+def test_an_operation_on_a_report_of_another_office_looks_like_a_missing_report(
+    db: Session, make_report: Any, make_staff: Any
+) -> None:
+    report, _ = make_report(region_code="640104")
+    elsewhere = make_staff("intake_officer", region_code="110000")
+    with pytest.raises(wf.WorkflowError, match="not_found"):
+        wf.accept_report(db, report, actor=elsewhere, reason="", cipher=data_cipher())
+
+
+def test_merging_into_a_report_of_another_office_looks_like_a_missing_report(
+    db: Session, make_report: Any, make_staff: Any
+) -> None:
+    theirs, _ = make_report(region_code="110101")
+    ours, _ = make_report(region_code="640104")
+    officer = make_staff("intake_officer", region_code="640100")
+    with pytest.raises(wf.WorkflowError, match="not_found"):
+        wf.merge_reports(db, ours, theirs, actor=officer, reason="同一线索", cipher=data_cipher())
+
+
+def test_a_reward_on_a_report_of_another_office_looks_like_a_missing_report(
+    db: Session, make_report: Any, make_staff: Any
+) -> None:
+    from intake.rewards_flow import Exclusions, propose_reward
+
+    report, _ = make_report(region_code="640104")
+    elsewhere = make_staff("reward_officer", region_code="110000")
+    with pytest.raises(wf.WorkflowError, match="not_found"):
+        propose_reward(
+            db,
+            report,
+            actor=elsewhere,
+            case_value=Decimal("1000"),
+            fixed_amount=None,
+            exclusions=Exclusions(False, False, False),
+            note="",
+            cipher=data_cipher(),
+        )
