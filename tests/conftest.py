@@ -110,7 +110,8 @@ def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
 test_config.__test__ = False  # a helper, not a test, wherever it is imported
 
 
-def _wipe(app: Flask) -> None:
+def wipe(app: Flask) -> None:
+    """Empty every table of the app's database and close its connections."""
     engine = app.extensions["db_engine"]
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
@@ -132,7 +133,7 @@ def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
         seed_regions(db_session())
         db_session().commit()
     yield application
-    _wipe(application)
+    wipe(application)
 
 
 @pytest.fixture

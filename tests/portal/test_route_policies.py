@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from portal.staff import ROLES
+from intake.evidence import clean_upload
+from intake.models import Report
+from intake.receipts import access_code_hasher
+from intake.submission import ReportDraft, submit_report
+from portal import create_app
+from portal.auth import ensure_keys, start_staff_session
+from portal.db import db_session
+from portal.grants import request_grant
+from portal.models import get_region_by_code
+from portal.security import data_cipher, kdf_params, password_hasher
+from portal.seed import seed_regions
+from portal.staff import ROLES, create_staff_user
+from portal.views_staff import STAFF_COOKIE
+from tests.conftest import STAFF_PASSWORD, png_bytes, test_config, wipe
 
 ANY_STAFF = set(ROLES)
 QUEUE = {"intake_officer", "investigator", "approver", "reward_officer"}
@@ -165,24 +183,14 @@ def test_every_staff_route_and_method_is_in_the_matrix(app: Flask) -> None:
     assert sorted(declared - in_matrix) == []
 
 
-@pytest.fixture
-def target(make_report: Any, db: Any) -> dict[str, str]:
-    from intake.evidence import clean_upload
-    from portal.grants import request_grant
-    from portal.models import get_region_by_code
-    from portal.security import password_hasher
-    from portal.staff import create_staff_user
-    from tests.conftest import png_bytes
-
-    report, _ = make_report(
-        region_code="640104", files=[clean_upload("photo.png", png_bytes(), 10**6)]
-    )
+def _make_target(db: Session, report: Any) -> dict[str, str]:
+    """A county colleague with a pending grant beside `report`: the ids routes are probed with."""
     county = get_region_by_code(db, "640104")
     colleague = create_staff_user(
         db,
-        username="county.publisher",
+        username=f"county.publisher.{secrets.token_hex(3)}",
         display_name="县发布员",
-        password="violet quartz lantern harbour",
+        password=STAFF_PASSWORD,
         region=county,
         roles=["publisher"],
         hasher=password_hasher(),
@@ -199,9 +207,82 @@ def target(make_report: Any, db: Any) -> dict[str, str]:
     }
 
 
+def _evidence() -> list[Any]:
+    return [clean_upload("photo.png", png_bytes(), 10**6)]
+
+
+@pytest.fixture
+def target(make_report: Any, db: Session) -> dict[str, str]:
+    """A report with evidence in 兴庆区 (640104) and the ids of its neighbours."""
+    report, _ = make_report(region_code="640104", files=_evidence())
+    return _make_target(db, report)
+
+
+HOMES = {"in-jurisdiction": "640100", "elsewhere": "110000"}
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """One app, one report and one signed-in user per role and home, for the whole matrix."""
+
+    app: Flask
+    target: dict[str, str]
+    tokens: dict[tuple[str, str], str]
+
+
+@pytest.fixture(scope="module")
+def matrix(database_url: str) -> Iterator[Matrix]:
+    """Build the matrix's site once: each probe only reads what it finds.
+
+    The probes post empty forms, so none changes what another probe sees; sharing the app
+    and its users turns some 800 app builds into one.
+    """
+    app = create_app(test_config(database_url))
+    with app.app_context():
+        db = db_session()
+        seed_regions(db)
+        draft = ReportDraft(
+            region=get_region_by_code(db, "640104"),
+            party_kind="hospital",
+            party_name="某某医院",
+            facts="该院让病人挂床住院，伪造住院记录。",
+            violation_codes=["nominal_bed"],
+            submission_key=secrets.token_urlsafe(16),
+            files=_evidence(),
+        )
+        receipt = submit_report(db, draft, cipher=data_cipher(), hasher=access_code_hasher())
+        db.commit()
+        report = db.scalar(select(Report).where(Report.case_number == receipt.case_number))
+        target = _make_target(db, report)
+        tokens = {}
+        for role in ROLES:
+            for home in HOMES.values():
+                term = (
+                    (date(2020, 1, 1), date(2099, 1, 1))
+                    if role == "social_supervisor"
+                    else (None, None)
+                )
+                user = create_staff_user(
+                    db,
+                    username=f"{role}.{home}",
+                    display_name=role,
+                    password=STAFF_PASSWORD,
+                    region=get_region_by_code(db, home),
+                    roles=[role],
+                    hasher=password_hasher(),
+                    term_start=term[0],
+                    term_end=term[1],
+                )
+                ensure_keys(db, user, STAFF_PASSWORD, kdf_params())
+                tokens[(role, home)] = start_staff_session(db, user, second_factor_done=True)
+        db.commit()
+    yield Matrix(app, target, tokens)
+    wipe(app)
+
+
 # Access decisions are made in Python, not by the database: one backend is enough.
 @pytest.mark.one_backend
-@pytest.mark.parametrize("home", ["640100", "110000"], ids=["in-jurisdiction", "elsewhere"])
+@pytest.mark.parametrize("home", list(HOMES.values()), ids=list(HOMES))
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
     ("method", "route", "params", "allowed", "scope"),
@@ -216,17 +297,11 @@ def test_role_and_jurisdiction_decide_access(
     scope: str,
     role: str,
     home: str,
-    target: dict[str, str],
-    make_staff: Any,
-    login_as: Any,
+    matrix: Matrix,
 ) -> None:
-    extra = (
-        {"term_start": date(2020, 1, 1), "term_end": date(2099, 1, 1)}
-        if role == "social_supervisor"
-        else {}
-    )
-    client = login_as(make_staff(role, region_code=home, **extra))
-    response = client.open(route.format(**target, **params), method=method, data={})
+    client = matrix.app.test_client()
+    client.set_cookie(STAFF_COOKIE, matrix.tokens[(role, home)], path="/staff")
+    response = client.open(route.format(**matrix.target, **params), method=method, data={})
     if role not in allowed:
         assert response.status_code == 403
     elif scope == "missing" or (scope == "jurisdiction" and home != "640100"):
