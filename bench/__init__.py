@@ -1,1 +1,1 @@
-"""Benchmarks of issue 5 §2: `make bench` runs bench/run.py."""
+"""Benchmarks (bench/README.md): `make bench` runs bench/run.py."""

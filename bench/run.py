@@ -1,5 +1,5 @@
 """`make bench`: seed a large data set, serve it with gunicorn on PostgreSQL and Redis, load
-it with wrk and write bench/results.md (issue 5 §2).
+it with wrk and write bench/results.md (bench/README.md).
 
 Every figure is a ratio to a baseline measured in the same run: a minimal Flask app that
 answers a constant (bench/baseline.py) under the same gunicorn settings. The baseline is
@@ -56,7 +56,7 @@ class Run:
 
 @dataclass
 class Target:
-    """One target of issue 5 §2 and whether this run met it."""
+    """One target of the benchmarks (bench/README.md) and whether this run met it."""
 
     label: str
     figure: str
@@ -578,7 +578,7 @@ RESULTS_TEMPLATE = """# Benchmark results
 Measured {when} with `{command}`.
 The file is written by the bench; rerun it to refresh every figure.
 
-## Targets (issue 5 §2): {met} of {total} met
+## Targets: {met} of {total} met
 
 | Target | This run | Goal | |
 |---|---|---|---|

@@ -1,4 +1,4 @@
-"""Seed a large synthetic data set into an empty PostgreSQL database, fast (issue 5 §2).
+"""Seed a large synthetic data set into an empty PostgreSQL database, fast (bench/README.md).
 
 What is synthetic, and what the fast path skips (bench/results.md repeats this):
 - every report is anonymous, so no identity is sealed (sealing is per report X25519 work);
@@ -25,20 +25,21 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from intake.catalog import PARTY_KINDS, VIOLATION_CODES
-from intake.models import Report
-from intake.receipts import new_case_number
-from intake.submission import report_context
-from intake.workflow import ACTIVE as WORKFLOW_ACTIVE
-from portal.auth import start_staff_session, subtree_ids
+from intake.filing.receipts import new_case_number
+from intake.models import Report, report_context
+from intake.office.workflow import ACTIVE as WORKFLOW_ACTIVE
+from portal.accounts.operations import create_staff_user
+from portal.accounts.sessions import start_staff_session
 from portal.crypto import DataCipher
 from portal.db import get_engine
-from portal.models import Region, RegionLevel
+from portal.jurisdictions.models import Region, RegionLevel
+from portal.jurisdictions.seed import seed_regions
+from portal.jurisdictions.tree import subtree_ids
 from portal.security import password_hasher
-from portal.seed import seed_regions
-from portal.staff import create_staff_user
 from portal.timeutil import today_in_china
+from publish.cases.models import TypicalCase
 from publish.catalog import DISCOVERY, SUBJECT_KINDS
-from publish.models import NATIONAL_CODE, Disclosure, TypicalCase
+from publish.disclosures.models import NATIONAL_CODE, Disclosure
 
 ACTIVE = tuple(sorted(stage.value for stage in WORKFLOW_ACTIVE))
 BENCH_PASSWORD = "bench-only Qx7!long passphrase 2026"  # noqa: S105 (a throwaway bench database)

@@ -1,4 +1,4 @@
-"""Closed lists used by forms, cases and statistics (domain.md §2 and §6).
+"""Closed lists used by forms, cases and statistics (docs/domain.md §2 and §6).
 
 Codes are stable identifiers stored in the database and posted by partner systems;
 labels are translated with lazy_gettext so they follow the reader's language.
@@ -112,7 +112,7 @@ def party_kind_label(code: str) -> object:
     raise KeyError(code)
 
 
-# Grounds for declining a report (不予受理), domain.md §3: declining needs one of these.
+# Grounds for declining a report (不予受理), docs/domain.md §3: declining needs one of these.
 DECLINE_GROUNDS: tuple[Choice, ...] = (
     Choice("not_reportable", _l("Not a reportable matter")),
     Choice("no_party_or_facts", _l("No clear reported party or no facts")),
@@ -124,7 +124,7 @@ DECLINE_GROUNDS: tuple[Choice, ...] = (
     ),
 )
 
-# Competent bodies a report outside our remit is transferred to (移送), domain.md §3.
+# Competent bodies a report outside our remit is transferred to (移送), docs/domain.md §3.
 TRANSFER_BODIES: tuple[Choice, ...] = (
     Choice("health_commission", _l("Health commission")),
     Choice("market_regulation", _l("Market regulation administration")),
@@ -132,7 +132,7 @@ TRANSFER_BODIES: tuple[Choice, ...] = (
     Choice("discipline", _l("Discipline inspection and supervision")),
 )
 
-# Handling measures (domain.md §4 and §5).
+# Handling measures (docs/domain.md §4 and §5).
 MEASURES: tuple[Choice, ...] = (
     Choice("recover", _l("Recover the fund loss")),
     Choice("fine", _l("Fine")),

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from intake.identity import ReporterIdentity
-from intake.receipts import access_code_hasher
-from intake.submission import ReportDraft, submit_report
-from portal.models import Region
+from intake.filing.operations import ReportDraft, submit_report
+from intake.filing.receipts import access_code_hasher
+from intake.identity.person import ReporterIdentity
+from portal.jurisdictions.models import Region
 from portal.security import data_cipher
 
 

@@ -2,7 +2,7 @@
 
 Free text and files are stored only as ciphertext under the data key (see
 portal/crypto.py); the reporter's identity is stored only as a sealed envelope, in its
-own tables, never beside the report's plain columns (domain.md §7).
+own tables, never beside the report's plain columns (docs/domain.md §7).
 """
 
 from __future__ import annotations
@@ -14,27 +14,22 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     Numeric,
     String,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from portal.db import Base, UTCDateTime, utcnow
-from portal.models import Region, StaffUser
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+from portal.accounts.models import StaffUser
+from portal.db import Base, UTCDateTime, enum_column, utcnow
+from portal.jurisdictions.models import Region
 
 
 class Stage(enum.StrEnum):
-    """Where a report stands in the lifecycle of domain.md §3."""
+    """Where a report stands in the lifecycle of docs/domain.md §3."""
 
     RECEIVED = "received"
     CHECKING = "checking"
@@ -47,7 +42,7 @@ class Stage(enum.StrEnum):
 
 
 class IdentityMode(enum.StrEnum):
-    """Anonymous or real-name reporting (domain.md §2)."""
+    """Anonymous or real-name reporting (docs/domain.md §2)."""
 
     ANONYMOUS = "anonymous"
     REAL_NAME = "real_name"
@@ -73,14 +68,14 @@ class Report(Base):
     facts_enc: Mapped[bytes] = mapped_column(LargeBinary)
     how_known_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
-    identity_mode: Mapped[IdentityMode] = mapped_column(_enum(IdentityMode))
+    identity_mode: Mapped[IdentityMode] = mapped_column(enum_column(IdentityMode))
     wants_reward: Mapped[bool] = mapped_column(Boolean, default=False)
     is_insider: Mapped[bool] = mapped_column(Boolean, default=False)
     # "web" for the public form; hotline, partner systems and supervisors come later.
     source: Mapped[str] = mapped_column(String(24), default="web")
-    stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.RECEIVED, index=True)
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage), default=Stage.RECEIVED, index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    # Decide on acceptance: 15 working days from receipt (domain.md §3).
+    # Decide on acceptance: 15 working days from receipt (docs/domain.md §3).
     accept_due_on: Mapped[date] = mapped_column(Date)
     # True when the calendar fell back to Monday–Friday for a year it does not know.
     accept_due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -89,7 +84,7 @@ class Report(Base):
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     accept_extended: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Finish handling 90 calendar days after the case is opened (domain.md §3).
+    # Finish handling 90 calendar days after the case is opened (docs/domain.md §3).
     handle_due_on: Mapped[date | None] = mapped_column(Date)
     handle_extended: Mapped[bool] = mapped_column(Boolean, default=False)
     # A real-name reporter is owed the accept/decline decision within 5 working days.
@@ -139,6 +134,11 @@ class Report(Base):
     __table_args__ = (Index("ix_reports_region_stage_due", "region_id", "stage", "due_on"),)
 
     @property
+    def measure_codes(self) -> list[str]:
+        """Return the codes of the measures taken (catalog.MEASURES), in the catalogue's order."""
+        return [code for code in self.measures.split(",") if code]
+
+    @property
     def violation_codes(self) -> list[str]:
         """Return the codes of the violation types reported."""
         return [v.code for v in self.violations]
@@ -174,8 +174,8 @@ class ReportEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
-    stage_after: Mapped[Stage] = mapped_column(_enum(Stage))
-    actor_kind: Mapped[ActorKind] = mapped_column(_enum(ActorKind))
+    stage_after: Mapped[Stage] = mapped_column(enum_column(Stage))
+    actor_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind))
     actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     # A code the reporter may see with a public event: a decline ground, the body a report
@@ -206,7 +206,7 @@ class Message(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    direction: Mapped[MessageDirection] = mapped_column(_enum(MessageDirection))
+    direction: Mapped[MessageDirection] = mapped_column(enum_column(MessageDirection))
     author_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     body_enc: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -246,147 +246,6 @@ class Evidence(Base):
         return f"<Evidence {self.id} {self.kind}>"
 
 
-class IdentitySeal(Base):
-    """A reporter identity, encrypted under a one-off envelope key (domain.md §7).
-
-    Kept apart from `reports` so that queries, exports and statistics over reports
-    never touch it.
-    """
-
-    __tablename__ = "identity_seals"
-    __table_args__ = (UniqueConstraint("report_id", "purpose"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    # "report" at submission; "reward" when an anonymous reporter claims a reward later.
-    purpose: Mapped[str] = mapped_column(String(16), default="report")
-    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    grants: Mapped[list[IdentityGrant]] = relationship(cascade="all, delete-orphan")
-
-    def __repr__(self) -> str:
-        return f"<IdentitySeal {self.id}>"
-
-
-class IdentityGrant(Base):
-    """The envelope key of one seal, sealed for one custodian key or the recovery key."""
-
-    __tablename__ = "identity_grants"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    seal_id: Mapped[int] = mapped_column(
-        ForeignKey("identity_seals.id", ondelete="CASCADE"), index=True
-    )
-    custodian_key_id: Mapped[int | None] = mapped_column(
-        ForeignKey("custodian_keys.id"), index=True
-    )
-    # Set when an approved access request re-sealed the envelope key for one officer.
-    staff_key_id: Mapped[int | None] = mapped_column(ForeignKey("staff_keys.id"), index=True)
-    access_request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("identity_access_requests.id", ondelete="CASCADE"), index=True
-    )
-    recovery_key_id: Mapped[int | None] = mapped_column(ForeignKey("recovery_keys.id"))
-    sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class ReporterSession(Base):
-    """A reporter signed in on /track. The cookie holds a random token; only its hash is here."""
-
-    __tablename__ = "reporter_sessions"
-
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-
-
-class CalendarOverride(Base):
-    """An administrator-kept day for years the calendar package does not know (domain.md §3)."""
-
-    __tablename__ = "calendar_overrides"
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    is_workday: Mapped[bool] = mapped_column(Boolean)
-    note: Mapped[str] = mapped_column(String(80), default="")
-
-
-class AccessRequestStatus(enum.StrEnum):
-    """Where a request to open a sealed identity stands."""
-
-    PENDING = "pending"
-    APPROVED = "approved"
-    REFUSED = "refused"
-
-
-class IdentityAccessRequest(Base):
-    """An officer's request to read one sealed identity, and a custodian's decision (§7)."""
-
-    __tablename__ = "identity_access_requests"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    seal_id: Mapped[int] = mapped_column(ForeignKey("identity_seals.id", ondelete="CASCADE"))
-    requester_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
-    reason_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    status: Mapped[AccessRequestStatus] = mapped_column(
-        _enum(AccessRequestStatus), default=AccessRequestStatus.PENDING, index=True
-    )
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    read_count: Mapped[int] = mapped_column(Integer, default=0)
-
-    report: Mapped[Report] = relationship()
-    seal: Mapped[IdentitySeal] = relationship()
-    requester: Mapped[StaffUser] = relationship(foreign_keys=[requester_id])
-
-    def __repr__(self) -> str:
-        return f"<IdentityAccessRequest {self.id} {self.status.value}>"
-
-
-class RewardStatus(enum.StrEnum):
-    """The life of a reward (domain.md §4)."""
-
-    PROPOSED = "proposed"
-    APPROVED = "approved"
-    REFUSED = "refused"
-    CLAIMED = "claimed"
-    PAID = "paid"
-    LAPSED = "lapsed"
-
-
-class Reward(Base):
-    """A reward proposed for a report, approved by someone else, claimed, paid or lapsed."""
-
-    __tablename__ = "rewards"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        ForeignKey("reports.id", ondelete="CASCADE"), unique=True
-    )
-    case_value: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
-    insider: Mapped[bool] = mapped_column(Boolean, default=False)
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
-    status: Mapped[RewardStatus] = mapped_column(
-        _enum(RewardStatus), default=RewardStatus.PROPOSED, index=True
-    )
-    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
-    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
-    # The reporter is notified on approval and must claim within 2 months (domain.md §4).
-    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    claim_due_on: Mapped[date | None] = mapped_column(Date, index=True)
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # A non-cash payment reference (bank transfer number), encrypted.
-    payment_ref_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    report: Mapped[Report] = relationship()
-
-    __mapper_args__ = {"version_id_col": version}
-
-    def __repr__(self) -> str:
-        return f"<Reward {self.id} {self.status.value}>"
+def report_context(case_number: str, field_name: str) -> str:
+    """Return the associated data binding an encrypted report field to its report."""
+    return f"report:{case_number}:{field_name}"

@@ -13,9 +13,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from intake.models import ActorKind, IdentityAccessRequest, IdentitySeal, Report, ReportEvent
-from intake.rewards_flow import add_months, lapse_unclaimed
-from intake.workflow import ACTIVE
+from intake.identity.models import IdentityAccessRequest, IdentitySeal
+from intake.models import ActorKind, Report, ReportEvent
+from intake.office.workflow import ACTIVE
+from intake.rewards.lifecycle import add_months, lapse_unclaimed
 from portal import audit
 from portal.db import utcnow
 from portal.timeutil import CHINA
@@ -36,7 +37,7 @@ def destroy_expired_identities(session: Session, today: date, retention_months: 
     """Destroy the sealed identities of reports closed longer ago than the retention period.
 
     The report, its history and any published case stay; only who reported is erased,
-    and the audit chain records that it was (issue 5 §1).
+    and the audit chain records that it was (docs/domain.md §7).
     """
     destroyed = 0
     # Only reports closed before this moment can have expired: the rule's month ends make

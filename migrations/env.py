@@ -5,11 +5,14 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import intake.models  # noqa: F401  (registers the tables)
+# Importing the feature packages and the shell's table modules registers every table.
+import intake  # noqa: F401
+import portal.accounts.models  # noqa: F401
 import portal.audit  # noqa: F401
-import portal.models  # noqa: F401
+import portal.jurisdictions.models  # noqa: F401
+import portal.pagecache  # noqa: F401
 import portal.settings  # noqa: F401
-import publish.models  # noqa: F401
+import publish  # noqa: F401
 from portal.db import Base, make_engine
 
 config = context.config
@@ -30,7 +33,7 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
         connection=connection,
         url=url,
         target_metadata=target_metadata,
-        # SQLite cannot ALTER most things in place; batch mode copies the table (notes.md).
+        # SQLite cannot ALTER most things in place; batch mode copies the table.
         render_as_batch=True,
         compare_type=True,
         literal_binds=connection is None,

@@ -30,7 +30,11 @@ from limits import RateLimitItem, parse
 from limits.storage import Storage
 from werkzeug.exceptions import TooManyRequests
 
+from portal.errors import OperationError
 from portal.security import limiter
+
+# Refusal codes that mean the secret typed was wrong (portal/errors.py).
+WRONG_SECRET = frozenset({"password"})
 
 
 def attempt_failed() -> None:
@@ -40,7 +44,7 @@ def attempt_failed() -> None:
 
 def guess_delay(step: int, first: float, maximum: float) -> float:
     """Return the wait after the `step`-th try beyond the quick ones (1, 2, …): doubling, capped."""
-    return min(maximum, first * 2 ** min(step - 1, 40))
+    return float(min(maximum, first * 2.0 ** min(step - 1, 40)))
 
 
 @dataclass
@@ -123,8 +127,9 @@ Guard = PerClient | PerSubject
 def guard_guesses(*guards: Guard) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Reserve a place in every guard before the view checks a secret; refund non-guesses.
 
-    The view calls `attempt_failed()` when the secret was wrong. Any other outcome —
-    success, an incomplete form, an error — gives every place back.
+    The view calls `attempt_failed()` when the secret was wrong, or an operation refuses
+    with a wrong-secret code. Any other outcome — success, an incomplete form, another
+    error — gives every place back.
     """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -141,6 +146,12 @@ def guard_guesses(*guards: Guard) -> Callable[[Callable[..., Any]], Callable[...
             g.attempt_failed = False
             try:
                 response = view(*args, **kwargs)
+            except OperationError as refusal:
+                # A refusal for a wrong secret is a guess; any other refusal is not.
+                if refusal.code not in WRONG_SECRET:
+                    for reservation in taken:
+                        reservation.give_back()
+                raise
             except BaseException:
                 for reservation in taken:
                     reservation.give_back()

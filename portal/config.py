@@ -30,7 +30,7 @@ DEFAULTS: dict[str, Any] = {
     # Empty means SQLite in the instance folder.
     "DATABASE_URL": "",
     # Base64 of 32 random bytes. Encrypts facts, messages and evidence at rest
-    # (domain.md §7); kept out of the database so a dump alone reveals nothing.
+    # (docs/domain.md §7); kept out of the database so a dump alone reveals nothing.
     "DATA_KEY": "",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
@@ -48,15 +48,15 @@ DEFAULTS: dict[str, Any] = {
     "GUESS_DELAY_MAX_SECONDS": 15 * 60,
     "GUESS_FORGET_SECONDS": 24 * 3600,
     "RATELIMIT_STAFF_POST": "600 per hour",
-    # Staff sessions: 30 minutes idle, 8 hours at most (issue 3 §1).
+    # Staff sessions: 30 minutes idle, 8 hours at most (docs/security.md, "Staff sign-in").
     "STAFF_IDLE_SECONDS": 30 * 60,
     "STAFF_ABSOLUTE_SECONDS": 8 * 3600,
-    # Finish handling within 90 calendar days of opening a case; one extension (domain.md §3).
+    # Finish handling within 90 calendar days of opening a case; one extension (docs/domain.md §3).
     "HANDLE_CALENDAR_DAYS": 90,
     "HANDLE_EXTENSION_DAYS": 30,
-    # A reward lapses when not claimed within this many months of the notice (§3).
+    # A reward lapses when not claimed within this many months of the notice (docs/domain.md §3).
     "REWARD_CLAIM_MONTHS": 2,
-    # The identity of a closed report is destroyed after this many months (issue 5 §1).
+    # The identity of a closed report is destroyed after this many months (docs/domain.md §7).
     "IDENTITY_RETENTION_MONTHS": 60,
     # Work queue: reports due within this many days count as due soon.
     "DUE_SOON_DAYS": 3,
@@ -68,7 +68,7 @@ DEFAULTS: dict[str, Any] = {
     "STATS_CACHE_SECONDS": 60,
     "PAGE_CACHE_CHECK_SECONDS": 1.0,
     "PAGE_CACHE_MAX_BYTES": 32 * 1024 * 1024,
-    # Public statistics hide counts below this, so nobody can be picked out (issue 4 §4).
+    # Public statistics hide counts below this, so nobody can be picked out (docs/domain.md §5).
     "STATS_MIN_COUNT": 5,
     # A reporter may take hours to write; the default one hour would lose their work.
     "WTF_CSRF_TIME_LIMIT": 24 * 3600,
@@ -76,7 +76,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
     "PREFERRED_URL_SCHEME": "http",
-    # Evidence limits (issue 2 §2), configurable per deployment.
+    # Evidence limits (docs/domain.md §7), configurable per deployment.
     "EVIDENCE_MAX_FILES": 10,
     "EVIDENCE_MAX_FILE_BYTES": 20 * 1024 * 1024,
     "EVIDENCE_MAX_TOTAL_BYTES": 50 * 1024 * 1024,

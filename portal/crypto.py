@@ -9,7 +9,7 @@ Two kinds of protection (docs/architecture.md, "Key model"):
 * **Sealed identities** use an envelope: the identity is encrypted under a fresh random
   key, and that key is sealed (X25519 sealed box) for each recipient's public key. The
   server holds only public keys and password-locked private keys, so it cannot open an
-  identity by itself (domain.md §7).
+  identity by itself (docs/domain.md §7).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class KdfParams:
 KDF_DEFAULT = KdfParams(
     nacl.pwhash.argon2id.OPSLIMIT_MODERATE, nacl.pwhash.argon2id.MEMLIMIT_MODERATE
 )
-# The smallest cost libsodium allows; for tests only (DEVELOPERS.md).
+# The smallest cost libsodium allows; for tests only.
 KDF_CHEAPEST = KdfParams(nacl.pwhash.argon2id.OPSLIMIT_MIN, nacl.pwhash.argon2id.MEMLIMIT_MIN)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -47,6 +48,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def enum_column(cls: type[enum.Enum], length: int = 24) -> Enum:
+    """Return a column type storing an enum by its values as plain strings (no native enum)."""
+    return Enum(
+        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
 def utcnow() -> datetime:
     """Return the current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
@@ -63,13 +71,26 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
-            # Foreign keys are off by default in SQLite (notes.md).
+            # Foreign keys are off by default in SQLite.
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
     return engine
+
+
+def commit_unit_of_work() -> None:
+    """Commit what this request changed: the one commit of a request, once its view answered.
+
+    Views and operations never commit: operations flush, and this runs when the view has
+    returned without an exception (`portal.PortalFlask`). A failure here (a version
+    conflict, a constraint) reaches the request's error handlers like any other; any
+    exception before it leaves the session to be rolled back at teardown.
+    """
+    session: Session | None = g.get("db_session")
+    if session is not None and session.in_transaction():
+        session.commit()
 
 
 def init_app(app: Flask) -> None:
@@ -89,11 +110,13 @@ def init_app(app: Flask) -> None:
 
 def get_engine(app: Flask | None = None) -> Engine:
     """Return the engine of `app` (default: the current app)."""
-    return (app or current_app).extensions["db_engine"]
+    engine: Engine = (app or current_app).extensions["db_engine"]
+    return engine
 
 
 def db_session() -> Session:
     """Return the session of the current request or CLI command, opening it on first use."""
     if "db_session" not in g:
         g.db_session = current_app.extensions["db_sessionmaker"]()
-    return g.db_session
+    session: Session = g.db_session
+    return session

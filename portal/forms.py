@@ -1,13 +1,19 @@
-"""Forms of the staff shell: sign-in, second factor, password change."""
+"""Form pieces every feature uses: choices, checkbox lists, money amounts, bare action buttons."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectChoice, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import PasswordField, SelectChoice, SelectMultipleField, StringField
+from wtforms.validators import DataRequired
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.auth import MIN_PASSWORD_LENGTH, password_problem
+# The message of every Length(max=…) validator: one wording, one translation.
+AT_MOST = _l("At most %(max)d characters.")
 
 
 def as_choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -15,55 +21,48 @@ def as_choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class LoginForm(FlaskForm):
-    """Username and password, the first step of signing in."""
-
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
-    next = HiddenField()
+MAX_AMOUNT = Decimal("1000000000000")
 
 
-class CodeForm(FlaskForm):
-    """A six-digit code from the authenticator app."""
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes, usable without JavaScript."""
 
-    code = StringField(
-        _l("Six-digit code"),
-        validators=[DataRequired(), Length(min=6, max=12)],
-        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
-    )
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
-
-class PasswordChangeForm(FlaskForm):
-    """Change one's own password (all other sessions end)."""
-
-    current = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), Length(max=200)],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("New password again"),
-        validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
-
-    def __init__(
-        self, *args: object, user_inputs: list[str] | None = None, **kwargs: object
-    ) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # WTForms' own wording for this is untranslated in Chinese: say it in ours.
+        kwargs.setdefault("invalid_choice_message", _l("Choose only from the options shown."))
         super().__init__(*args, **kwargs)
-        self._user_inputs = user_inputs or []
 
-    def validate_new(self, field: PasswordField) -> None:
-        problem = password_problem(field.data or "", self._user_inputs)
-        if problem == "length":
-            raise ValidationError(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
-        if problem == "weak":
-            raise ValidationError(
-                _l(
-                    "This password is too common or easy to guess. Try a longer phrase of unrelated words."
-                )
-            )
+
+class AmountField(StringField):
+    """A money amount in yuan, tolerant of thousands separators and a trailing 元."""
+
+    data: Decimal | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw = valuelist[0] if valuelist else ""
+        text = re.sub(r"[\s,，元¥￥]", "", self.raw or "")
+        self.data = None
+        if not text:
+            return
+        try:
+            value = Decimal(text)
+        except InvalidOperation as exc:
+            raise ValueError(_l("Enter an amount in yuan, such as 12500 or 12500.50.")) from exc
+        if not value.is_finite() or value < 0 or value >= MAX_AMOUNT:
+            raise ValueError(_l("Enter an amount in yuan between 0 and 999,999,999,999.99."))
+        if value != value.quantize(Decimal("0.01")):
+            raise ValueError(_l("Amounts are in yuan with at most two decimals (fen)."))
+        self.data = value.quantize(Decimal("0.01"))
+
+    def _value(self) -> str:
+        return (
+            self.raw
+            if getattr(self, "raw", None) is not None
+            else ("" if self.data is None else str(self.data))
+        )
 
 
 class PasswordConfirmForm(FlaskForm):
@@ -74,3 +73,9 @@ class PasswordConfirmForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change state."""
+
+
+def refused(form: FlaskForm, message: str) -> FlaskForm:
+    """Return `form` carrying an operation's refusal, shown above its fields."""
+    form.form_errors.append(message)
+    return form

@@ -6,10 +6,12 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
-from flask_babel import Babel, format_datetime, get_locale
+from flask_babel import Babel, format_datetime
+
+from portal.web import is_english
 
 LANG_COOKIE = "lang"
-# Babel normalises zh_CN to zh_Hans_CN; the catalogue lives under that name (notes.md).
+# Babel normalises zh_CN to zh_Hans_CN; the catalogue lives under that name.
 CHINESE = "zh_Hans_CN"
 ENGLISH = "en"
 
@@ -32,8 +34,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _language_helpers() -> dict[str, object]:
-        current = str(get_locale() or CHINESE)
-        english = current.startswith("en")
+        english = is_english()
         return {
             "is_english": english,
             "html_lang": "en" if english else "zh-CN",
@@ -45,4 +46,4 @@ def init_app(app: Flask) -> None:
         """Show a stored UTC time in Asia/Shanghai (BABEL_DEFAULT_TIMEZONE)."""
         if value is None:
             return ""
-        return format_datetime(value, fmt)
+        return str(format_datetime(value, fmt))

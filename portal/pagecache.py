@@ -32,14 +32,14 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, Response, current_app, make_response
-from sqlalchemy import event, select
+from sqlalchemy import Integer, String, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.sansio.http import parse_cookie
 
+from portal.db import Base
 from portal.i18n import LANG_COOKIE
-from portal.models import CacheGeneration
 
 # Set by views on cacheable responses; never leaves the app.
 CACHE_HEADER = "X-Portal-Cache"
@@ -47,6 +47,19 @@ PUBLISH = "publish"
 _TRACKED: set[type] = set()
 _caches: weakref.WeakSet[PageCache] = weakref.WeakSet()
 _caches_lock = threading.Lock()
+
+
+class CacheGeneration(Base):
+    """A counter that moves whenever published content changes (portal/pagecache.py).
+
+    App workers compare it with the generation of their cached public pages, so a change
+    made on one host reaches every host's cache within a second.
+    """
+
+    __tablename__ = "cache_generations"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
 
 
 def track_changes(*classes: type) -> None:

@@ -29,7 +29,7 @@ def client_key() -> str:
     """Return an HMAC of the client address under a secret that changes every UTC day.
 
     Rate limits need to tell clients apart, but reporters' network addresses must never
-    be stored (domain.md §7): only this keyed digest reaches the limiter's storage.
+    be stored (docs/domain.md §7): only this keyed digest reaches the limiter's storage.
     """
     day = datetime.now(UTC).strftime("%Y-%m-%d")
     secret = current_app.config["SECRET_KEY"].encode()
@@ -116,7 +116,7 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
-        # no-referrer would make Flask-WTF reject HTTPS posts (notes.md).
+        # no-referrer would make Flask-WTF reject HTTPS posts.
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"

@@ -1,4 +1,4 @@
-"""Administrator-changeable rules (domain.md: *configurable* values), stored as JSON rows."""
+"""Administrator-changeable rules (the *configurable* values of docs/domain.md), stored as JSON rows."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Time in the portal: stored in UTC, shown and counted in China's time zone (notes.md)."""
+"""Time in the portal: stored in UTC, shown and counted in China's time zone."""
 
 from __future__ import annotations
 

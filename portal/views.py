@@ -1,4 +1,4 @@
-"""Routes of the app shell: the home page, language switch, health check and error pages."""
+"""Routes of the app shell: the privacy page, language switch, health check and error pages."""
 
 from __future__ import annotations
 
@@ -6,34 +6,18 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, SQLAlchemyError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from portal.db import get_engine
 from portal.i18n import CHINESE, ENGLISH, LANG_COOKIE
-from portal.pagecache import cache_page
 from portal.security import limiter
 from portal.web import safe_next
 
 bp = Blueprint("portal", __name__)
 log = logging.getLogger(__name__)
-
-
-@bp.get("/")
-@cache_page("STATS_CACHE_SECONDS")
-def show_home() -> str:
-    """Show the home page: the report button first, then what is published and how to subscribe."""
-    from flask import current_app
-
-    from portal.db import db_session
-    from portal.timeutil import today_in_china
-    from publish.home import home_content
-
-    content = home_content(
-        db_session(), today_in_china().year, int(current_app.config["STATS_MIN_COUNT"])
-    )
-    return render_template("portal/home.html", content=content)
 
 
 @bp.get("/about/privacy")
@@ -43,14 +27,14 @@ def show_privacy() -> str:
 
 
 @bp.get("/robots.txt")
-def robots_txt() -> Response:
+def robots_txt() -> ResponseReturnValue:
     """Ask crawlers to keep out of the intake and tracking pages (they are noindex too)."""
     body = "User-agent: *\nDisallow: /report\nDisallow: /track\nDisallow: /lang/\n"
     return Response(body, mimetype="text/plain")
 
 
 @bp.get("/lang/<code>")
-def set_language(code: str) -> Response:
+def set_language(code: str) -> ResponseReturnValue:
     """Switch the interface language and return to the page the reader was on."""
     response = redirect(safe_next(request.args.get("next")), code=303)
     if code not in (CHINESE, ENGLISH):
@@ -67,7 +51,7 @@ def set_language(code: str) -> Response:
 
 @bp.get("/healthz")
 @limiter.exempt
-def healthz() -> tuple[Response, int]:
+def healthz() -> ResponseReturnValue:
     """Answer JSON with the state of the database, for load balancers and operators."""
     try:
         with get_engine().connect() as conn:

@@ -1,19 +1,30 @@
-"""Web helpers of the shell: the hard body limit, safe redirect targets, absolute URLs.
+"""Web helpers of the shell, shared by every feature's views.
 
-Features call `safe_next` for every redirect target that came from a request and
-`external_url` for every absolute URL they put in a page, feed or API answer, so these
-rules live in one place.
+The hard body limit, safe redirect targets (`safe_next`) and absolute URLs
+(`external_url`); the page's language (`is_english`) and region choices in it; CSV and
+JSON answers; and the staff links each feature registers for the staff menu, the
+landing page after sign-in and the administration page. Features call these instead of
+writing their own, so each rule lives in one place.
 """
 
 from __future__ import annotations
 
+import json
 import unicodedata
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, Response, abort, current_app, request, url_for
+from flask import Flask, Response, abort, current_app, make_response, request, url_for
+from flask_babel import LazyString, get_locale
 
 from portal.config import ConfigError
+from portal.csvfiles import csv_bytes
+
+if TYPE_CHECKING:
+    from portal.accounts.models import StaffUser
+    from portal.jurisdictions.models import Region
 
 
 def safe_next(target: str | None, *, within: str = "/", default: str = "/") -> str:
@@ -41,10 +52,120 @@ def external_url(endpoint: str, **values: Any) -> str:
     if base:
         # The Host header is the client's to choose: absolute URLs in feeds, the API and
         # cached pages never come from it once the public address is configured.
-        return base + url_for(endpoint, **values)
+        return str(base) + url_for(endpoint, **values)
     if current_app.config["ENV"] == "production":
         raise ConfigError("PORTAL_PUBLIC_URL must be set in production")
     return url_for(endpoint, _external=True, **values)
+
+
+def is_english() -> bool:
+    """Return whether the page is being drawn in English (Chinese is the default)."""
+    return str(get_locale() or "").startswith("en")
+
+
+def page_language() -> str:
+    """Return "en" or "zh": the language models name things in on this page."""
+    return "en" if is_english() else "zh"
+
+
+def region_options(regions: Iterable[Region]) -> list[tuple[str, str]]:
+    """Return (code, name with its ancestors) for a select box, in the page's language."""
+    language = page_language()
+    return [(r.code, r.label(language)) for r in regions]
+
+
+def grouped_region_options(regions: Iterable[Region]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Group regions by province for a select box: every level may be chosen."""
+    from portal.jurisdictions.models import RegionLevel
+
+    english = is_english()
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for region in regions:
+        name = region.name_en if english else region.name_zh
+        if region.parent_id is None:
+            groups.append((name, [(region.code, name)]))
+        elif groups:
+            indent = "\u3000" if region.level is RegionLevel.CITY else "\u3000\u3000"
+            groups[-1][1].append((region.code, indent + name))
+    return groups
+
+
+def current_user() -> StaffUser:
+    """Return the signed-in staff user of a view that `staff_route` guards."""
+    from portal.accounts.policies import current_staff
+
+    user = current_staff()
+    if user is None:  # staff_route lets no such request reach the view
+        abort(401)
+    return user
+
+
+def csv_response(
+    filename: str, fieldnames: Sequence[str], rows: Iterable[Mapping[str, Any]], status: int = 200
+) -> Response:
+    """Answer rows as a CSV download whose cells no spreadsheet runs as formulas."""
+    response = make_response(csv_bytes(fieldnames, rows), status)
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def json_response(body: Any, status: int = 200, *, indent: int | None = 2) -> Response:
+    """Answer `body` as UTF-8 JSON (Chinese left readable, decimals and dates as strings)."""
+    text = json.dumps(body, ensure_ascii=False, indent=indent, default=str)
+    response = make_response(text, status)
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    return response
+
+
+@dataclass(frozen=True)
+class StaffLink:
+    """A page a feature offers staff: in the menu, as a landing page, or under administration.
+
+    `roles` empty means every signed-in user; `when`, if given, must also hold (e.g. "is a
+    custodian"). `order` places it in the menu. `landing` orders where a user arrives
+    after sign-in (lowest first among the links they reach); None never lands there.
+    """
+
+    label: LazyString
+    endpoint: str
+    roles: frozenset[str] = frozenset()
+    order: int = 50
+    landing: int | None = None
+    menu: bool = True
+    admin: bool = False
+    when: Callable[[StaffUser], bool] | None = None
+
+    def reached_by(self, user: StaffUser) -> bool:
+        """Return whether `user` may follow this link."""
+        if self.roles and not user.has_role(*self.roles):
+            return False
+        return self.when is None or self.when(user)
+
+
+def register_staff_links(app: Flask, *links: StaffLink) -> None:
+    """Offer a feature's staff pages (called from the feature's `init_app`)."""
+    app.extensions.setdefault("portal_staff_links", []).extend(links)
+
+
+def _links() -> list[StaffLink]:
+    return sorted(current_app.extensions.get("portal_staff_links", []), key=lambda link: link.order)
+
+
+def staff_links(user: StaffUser, *, admin: bool = False) -> list[StaffLink]:
+    """Return the menu links (or administration links) `user` may follow, in order."""
+    return [
+        link for link in _links() if link.reached_by(user) and (link.admin if admin else link.menu)
+    ]
+
+
+def landing_endpoint(user: StaffUser) -> str | None:
+    """Return where `user` should arrive after sign-in: the first landing they reach."""
+    landings = sorted(
+        (link for link in _links() if link.landing is not None and link.reached_by(user)),
+        key=lambda link: link.landing or 0,
+    )
+    return landings[0].endpoint if landings else None
 
 
 def _refuse_oversized_body() -> None:

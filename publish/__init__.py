@@ -1,1 +1,75 @@
-"""The public face: fund disclosures, typical cases, feeds and statistics (domain.md §5)."""
+"""Publishing: fund disclosures, typical cases, statistics, feeds, following and the open-data API."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+# Importing the models registers their tables (the model registry is Base.metadata).
+from publish.cases import models as _cases_models  # noqa: F401
+from publish.disclosures import models as _disclosures_models  # noqa: F401
+from publish.following import models as _following_models  # noqa: F401
+
+
+def init_app(app: Flask) -> None:
+    """Register publishing's pages, feeds, API, refusal words, staff links, cache tracking and demo data."""
+    from portal.errors import register_messages
+    from portal.jurisdictions.models import Region
+    from portal.ops.demo import DemoContext, register_demo_seeder
+    from portal.pagecache import track_changes
+    from portal.web import StaffLink, register_staff_links
+    from publish.api.views import bp as api
+    from publish.cases.models import CaseCorrection, TypicalCase
+    from publish.cases.views import bp as cases
+    from publish.cases.views_office import bp as cases_office
+    from publish.demo import seed_demo_disclosures
+    from publish.disclosures.models import Disclosure, DisclosureRevision, FundLine
+    from publish.disclosures.views import bp as disclosures
+    from publish.disclosures.views_office import bp as disclosures_office
+    from publish.feeds.views import bp as feeds
+    from publish.following.views import bp as following
+    from publish.home.views import bp as home
+    from publish.messages import MESSAGES
+    from publish.stats.views import bp as stats
+
+    for blueprint in (
+        home,
+        disclosures,
+        cases,
+        feeds,
+        stats,
+        api,
+        following,
+        disclosures_office,
+        cases_office,
+    ):
+        app.register_blueprint(blueprint)
+    register_messages(MESSAGES)
+    # Any change to what public pages show moves the page cache's generation.
+    track_changes(TypicalCase, CaseCorrection, Disclosure, DisclosureRevision, FundLine, Region)
+    register_staff_links(
+        app,
+        StaffLink(
+            _l("Following"), "following.show_following", frozenset({"social_supervisor"}), order=45
+        ),
+        StaffLink(
+            _l("Disclosures"),
+            "disclosures_office.show_import",
+            frozenset({"publisher"}),
+            order=60,
+            landing=30,
+        ),
+        StaffLink(
+            _l("Typical cases"),
+            "cases_office.list_cases",
+            frozenset({"publisher", "approver"}),
+            order=65,
+        ),
+    )
+
+    def _seed_disclosures(session: Session, context: DemoContext) -> None:
+        seed_demo_disclosures(session)
+        context.echo("demo disclosures: the 2022 national fund figures")
+
+    register_demo_seeder(app, 20, _seed_disclosures)

@@ -1,4 +1,4 @@
-"""Closed lists of publishing (domain.md §5): funds, units, periods, case fields."""
+"""Closed lists of publishing (docs/domain.md §5): funds, units, periods, case fields."""
 
 from __future__ import annotations
 

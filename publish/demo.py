@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from publish.disclosures import ImportResult, import_disclosures
+from publish.disclosures.columns import COLUMN_NAMES
+from publish.disclosures.importing import ImportResult, import_disclosures
 
 SOURCE = "国家医疗保障局《2022年全国医疗保障事业发展统计公报》"
 
-# The real 2022 national figures of domain.md §5, in 亿元. The accumulated balance
+# The real 2022 national figures of docs/domain.md §5, in 亿元. The accumulated balance
 # brought forward is derived: 42,639.89 − 6,324.93.
 ROWS = [
     {
@@ -40,7 +41,5 @@ ROWS = [
 
 def seed_demo_disclosures(session: Session) -> ImportResult:
     """Import the real 2022 national figures (nothing else is presented as real)."""
-    from publish.disclosures import COLUMN_NAMES
-
     rows = [{name: row.get(name, "") for name in COLUMN_NAMES} for row in ROWS]
     return import_disclosures(session, rows, change_note="", actor_id=None)

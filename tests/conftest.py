@@ -16,20 +16,24 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import intake.models  # noqa: F401  (registers tables)
+# Importing the feature packages and the shell's table modules registers every table.
+import intake as _intake  # noqa: F401
+import portal.accounts.models  # noqa: F401
 import portal.audit  # noqa: F401
+import portal.pagecache  # noqa: F401
 import portal.settings  # noqa: F401
-import publish.models  # noqa: F401
-from intake.identity import ReporterIdentity
+import publish as _publish  # noqa: F401
+from intake.filing.operations import Receipt, ReportDraft, submit_report
+from intake.filing.receipts import access_code_hasher
+from intake.identity.person import ReporterIdentity
 from intake.models import Report
-from intake.receipts import access_code_hasher
-from intake.submission import Receipt, ReportDraft, submit_report
 from portal import create_app
+from portal.accounts.keys import create_recovery_key, make_custodian
+from portal.accounts.operations import create_staff_user
 from portal.db import Base, db_session, make_engine
-from portal.models import get_region_by_code
+from portal.jurisdictions.models import get_region_by_code
+from portal.jurisdictions.seed import seed_regions
 from portal.security import data_cipher, kdf_params, password_hasher
-from portal.seed import seed_regions
-from portal.staff import create_recovery_key, create_staff_user, make_custodian
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -44,8 +48,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     ):
         with po.open("rb") as fh:
             catalog = read_po(fh)
-        with po.with_suffix(".mo").open("wb") as fh:
+        # Written aside and moved into place: parallel test processes compile it too, and
+        # none may read a half-written catalogue.
+        partial = po.with_suffix(f".mo.{os.getpid()}")
+        with partial.open("wb") as fh:
             write_mo(fh, catalog)
+        os.replace(partial, po.with_suffix(".mo"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -62,7 +70,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
-PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
+def _database_of_this_worker(url: str) -> str:
+    """Return the PostgreSQL database of this test process: one per pytest-xdist worker.
+
+    Each worker drops and creates every table of its database at the start, so two
+    workers never share one: `test` becomes `test_gw0`, `test_gw1`, … on the same server.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(parsed, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            found = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).scalar()
+            if not found:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+PG_URL = _database_of_this_worker(os.environ.get("PORTAL_TEST_DATABASE_URL", ""))
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 VALID_ID = "11010519491231002X"
@@ -88,7 +123,7 @@ def database_url(
 
 
 def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
-    """Return the configuration of a test app; cheap Argon2 in tests only (DEVELOPERS.md)."""
+    """Return the configuration of a test app; cheap Argon2 in tests only."""
     config: dict[str, Any] = {
         "ENV": "testing",
         "DATABASE_URL": database_url,
@@ -301,7 +336,8 @@ def make_staff(db: Session) -> Callable[..., Any]:
     `custodian=True` also gives the custodian right (a key pair for the home region).
     The TOTP secret is returned on the user as `totp_secret` for tests that sign in.
     """
-    from portal.auth import ensure_keys, new_totp_secret
+    from portal.accounts.keys import ensure_keys
+    from portal.accounts.totp import new_totp_secret
 
     def factory(
         *roles: str,
@@ -337,8 +373,7 @@ def make_staff(db: Session) -> Callable[..., Any]:
 @pytest.fixture
 def login_as(app: Flask, db: Session) -> Callable[..., FlaskClient]:
     """Return a new test client signed in as `user` (a full session, as after TOTP)."""
-    from portal.auth import start_staff_session
-    from portal.views_staff import STAFF_COOKIE
+    from portal.accounts.sessions import STAFF_COOKIE, start_staff_session
 
     def factory(user: Any) -> FlaskClient:
         token = start_staff_session(db, user, second_factor_done=True)
@@ -363,12 +398,12 @@ def handle_to_feedback(
     """Take a report through acceptance, a case, a handling decision and feedback (not committed)."""
     from decimal import Decimal
 
-    from intake import workflow as wf
+    from intake.office import acceptance, handling
 
     c = data_cipher()
-    wf.accept_report(session, report, actor=intake, reason="", cipher=c)
-    wf.open_case(session, report, actor=investigator, reason="", cipher=c)
-    wf.record_handling(
+    acceptance.accept_report(session, report, actor=intake, reason="", cipher=c)
+    handling.open_case(session, report, actor=investigator, reason="", cipher=c)
+    handling.record_handling(
         session,
         report,
         actor=approver,
@@ -378,4 +413,4 @@ def handle_to_feedback(
         decision="追回",
         cipher=c,
     )
-    wf.send_feedback(session, report, actor=intake, feedback="已追回", cipher=c)
+    handling.send_feedback(session, report, actor=intake, feedback="已追回", cipher=c)

@@ -105,7 +105,8 @@ def parse(data: bytes) -> etree._ElementTree:
 
 def serialize(tree: etree._ElementTree) -> bytes:
     """Write a part back with the declaration Office expects."""
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+    data: bytes = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return data
 
 
 def _qname(element: etree._Element) -> tuple[str, str]:

@@ -111,7 +111,7 @@ def _components(image: Any) -> int:
     if isinstance(space, pikepdf.Array) and len(space) > 0:
         family = str(space[0])
         if family == "/ICCBased":
-            return int(space[1].get("/N"))
+            return int(str(space[1].get("/N")))
         if family == "/DeviceN":
             return len(space[1])
         space = space[0]

@@ -1,4 +1,4 @@
-"""The OpenAPI document fuzzed with schemathesis: every answer matches the document (issue 5 §3)."""
+"""The OpenAPI document fuzzed with schemathesis: every answer matches the document (docs/security.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Crash consistency on PostgreSQL: workers killed with SIGKILL mid-submission (issue 5 §3).
+"""Crash consistency on PostgreSQL: workers killed with SIGKILL mid-submission (docs/security.md).
 
 Every receipt a reporter was shown must open afterwards, and no report may exist without
 its evidence, nor evidence without its report.
@@ -29,7 +29,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from intake.models import Evidence, Report
-from intake.tracking import open_receipt
+from intake.tracking.operations import open_receipt
 from tests.conftest import PG_URL, png_bytes, report_form
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,7 +143,7 @@ def test_receipts_shown_survive_killed_workers(app: Any, database_url: str, fres
     assert kills >= 3 and receipts
     session = fresh()
     with app.app_context():
-        from intake.receipts import access_code_hasher
+        from intake.filing.receipts import access_code_hasher
 
         for number, code in receipts:
             assert open_receipt(session, number, code, access_code_hasher()) is not None, number

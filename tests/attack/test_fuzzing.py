@@ -1,4 +1,4 @@
-"""Property-based fuzzing of every public form and API parameter (issue 5 §3).
+"""Property-based fuzzing of every public form and API parameter (docs/security.md).
 
 Whatever arrives — any text, any choice, any parameter — the answer is never a 5xx,
 a refused post leaves nothing half-saved, and an error page says what was wrong.

@@ -13,12 +13,12 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bench.seed import Fixtures, seed
-from intake.models import Report
-from intake.submission import report_context
+from intake.models import Report, report_context
 from portal import create_app
 from portal.crypto import DataCipher
 from portal.db import Base, get_engine
-from publish.models import CaseStatus, Disclosure, TypicalCase
+from publish.cases.models import CaseStatus, TypicalCase
+from publish.disclosures.models import Disclosure
 from tests.conftest import PG_URL, test_config
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="the bench seeds with PostgreSQL COPY")

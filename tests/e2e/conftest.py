@@ -10,10 +10,10 @@ import pytest
 from flask import Flask
 
 from portal import create_app
+from portal.accounts.keys import create_recovery_key
 from portal.db import Base, db_session, make_engine
 from portal.devserver import make_dev_server
-from portal.seed import seed_regions
-from portal.staff import create_recovery_key
+from portal.jurisdictions.seed import seed_regions
 from tests.conftest import test_config
 
 E2E_DIR = Path(__file__).parent
@@ -27,7 +27,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    # Playwright cannot download its own browser here; Debian's Chromium is used (notes.md).
+    # Playwright cannot download its own browser here; Debian's Chromium is used.
     return {
         **browser_type_launch_args,
         "executable_path": "/usr/bin/chromium",

@@ -1,4 +1,4 @@
-"""A corpus of hostile strings for script-injection tests (issue 5 §3)."""
+"""A corpus of hostile strings for script-injection tests (docs/security.md)."""
 
 from __future__ import annotations
 

@@ -8,11 +8,11 @@ import pyotp
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from portal.auth import new_totp_secret
+from portal.accounts.operations import create_staff_user
+from portal.accounts.totp import new_totp_secret
 from portal.db import db_session
-from portal.models import get_region_by_code
+from portal.jurisdictions.models import get_region_by_code
 from portal.security import data_cipher, password_hasher
-from portal.staff import create_staff_user
 from tests.conftest import STAFF_PASSWORD
 
 

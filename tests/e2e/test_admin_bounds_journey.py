@@ -13,8 +13,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
+from portal.accounts.models import StaffUser
 from portal.db import db_session
-from portal.models import StaffUser
 from tests.e2e.staff import make_staff, sign_in
 
 CHOSEN = "amber tractor violin meadow"
@@ -99,9 +99,9 @@ def test_an_administrator_alone_cannot_reach_a_reporter(
     admin.get_by_role("link", name="nx-admin").click()
     admin.check('[name="roles"][value="investigator"]')
     admin.get_by_role("button", name="保存").click()
-    expect(admin.locator(".field-errors")).to_contain_text("另一位管理员")
+    expect(admin.locator(".error-summary")).to_contain_text("另一位管理员")
     admin.goto(f"{base}/staff/admin/users")
     admin.get_by_role("link", name="nx-admin").click()
     admin.select_option('[name="region"]', "640104")
     admin.get_by_role("button", name="保存").click()
-    expect(admin.locator(".field-errors")).to_contain_text("另一位管理员")
+    expect(admin.locator(".error-summary")).to_contain_text("另一位管理员")

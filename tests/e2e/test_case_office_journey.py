@@ -1,4 +1,4 @@
-"""The case office end to end in Chromium (issue 3 §8): each public step reaches /track."""
+"""The case office end to end in Chromium (docs/domain.md §3): each public step reaches /track."""
 
 from __future__ import annotations
 

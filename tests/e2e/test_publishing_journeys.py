@@ -1,4 +1,4 @@
-"""Publishing end to end in Chromium (issue 4 §8)."""
+"""Publishing end to end in Chromium: disclosures, cases, feeds, following, and hostile case text."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import csv
 import io
 
 import feedparser
+import pyotp
 from flask import Flask
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
+from portal.accounts.models import StaffUser
 from portal.db import db_session
-from portal.models import StaffUser
 from portal.security import data_cipher
-from publish.disclosures import COLUMN_NAMES
-from tests.conftest import handle_to_feedback
+from publish.disclosures.columns import COLUMN_NAMES
+from tests.conftest import STAFF_PASSWORD, handle_to_feedback
+from tests.e2e.hostile import ALL, chunk
 from tests.e2e.staff import make_staff, sign_in
 
 
@@ -91,9 +93,9 @@ def test_a_case_drafted_from_a_closed_report_is_published_and_appears_in_the_rss
     with app.app_context():
         from sqlalchemy import select
 
-        from intake.receipts import access_code_hasher
-        from intake.submission import ReportDraft, submit_report
-        from portal.models import get_region_by_code
+        from intake.filing.operations import ReportDraft, submit_report
+        from intake.filing.receipts import access_code_hasher
+        from portal.jurisdictions.models import get_region_by_code
 
         session = db_session()
         receipt = submit_report(
@@ -161,8 +163,8 @@ def test_a_supervisor_follows_a_region_and_sees_a_new_case(
     expect(supervisor.locator("#follows")).to_contain_text("银川市")
 
     with app.app_context():
-        from portal.models import get_region_by_code
-        from publish.cases import CaseFields, draft_case, publish_case
+        from portal.jurisdictions.models import get_region_by_code
+        from publish.cases.operations import CaseFields, draft_case, publish_case
 
         session = db_session()
         make_staff(app, "p1", "publisher")
@@ -196,8 +198,8 @@ def test_a_reader_sees_a_withdrawal_on_a_page_already_served_from_memory(
     with app.app_context():
         from sqlalchemy import select
 
-        from portal.models import get_region_by_code
-        from publish.cases import CaseFields, draft_case, publish_case
+        from portal.jurisdictions.models import get_region_by_code
+        from publish.cases.operations import CaseFields, draft_case, publish_case
 
         session = db_session()
         staff = {u.username: u for u in session.scalars(select(StaffUser))}
@@ -235,3 +237,94 @@ def test_a_reader_sees_a_withdrawal_on_a_page_already_served_from_memory(
     expect(reader.locator("#withdrawn")).to_contain_text("当事人行政复议撤销原处罚决定")
     reader.goto(f"{base}/cases")
     expect(reader.locator("main")).not_to_contain_text("某某诊所虚构诊疗项目案")
+
+
+# What a payload that ran would leave behind: an element with an event handler, a frame, an
+# object, a refresh, an inline script, or a link that runs script.
+INJECTED = (
+    "[onerror],[onload],[onfocus],[ontoggle],[onclick],[onstart],[onbegin],iframe,object,"
+    "embed,meta[http-equiv],script:not([src]),a[href^='javascript' i],[formaction]"
+)
+
+
+def _watched(page: Page) -> list[str]:
+    fired: list[str] = []
+    page.on("dialog", lambda dialog: (fired.append(dialog.message), dialog.dismiss()))
+    return fired
+
+
+def _assert_inert(page: Page, fired: list[str]) -> None:
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(100)
+    assert fired == [], f"a dialog opened on {page.url}"
+    assert page.title() != "XSS", page.url
+    assert page.locator(INJECTED).count() == 0, page.url
+
+
+def _signed_in_without_csp(browser: Browser, base: str, username: str, secret: str) -> Page:
+    # As tests/e2e/staff.py signs in, in a context that ignores our Content-Security-Policy:
+    # the sanitizer must hold on its own, CSP is the second line.
+    page = browser.new_context(bypass_csp=True).new_page()
+    page.goto(f"{base}/staff/login")
+    page.fill('[name="username"]', username)
+    page.fill('[name="password"]', STAFF_PASSWORD)
+    page.get_by_role("button", name="继续").click()
+    page.fill('[name="code"]', pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator('form[action$="/staff/logout"]')).to_be_visible()
+    return page
+
+
+def test_hostile_case_text_never_runs_on_the_case_page_the_preview_or_the_feeds(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    base, app = live_site
+    secrets_ = {name: make_staff(app, name, "publisher") for name in ("drafter", "second")}
+    with app.app_context():
+        from sqlalchemy import select
+
+        from portal.jurisdictions.models import get_region_by_code
+        from publish.cases.operations import CaseFields, draft_case, publish_case
+
+        session = db_session()
+        staff = {u.username: u for u in session.scalars(select(StaffUser))}
+
+        def hostile(title: str) -> CaseFields:
+            return CaseFields(
+                title=title,
+                region=get_region_by_code(session, "640104"),
+                subject_kind="institution",
+                subject_name="某某诊所",
+                discovery="big_data",
+                violation_codes=["fabricated_services"],
+                legal_basis=chunk(2000, 2),
+                measures=chunk(2000, 4),
+                body="<p><strong>经查</strong>：</p>\n" + ALL,
+            )
+
+        published = draft_case(session, hostile("某某诊所虚构诊疗案"), actor=staff["drafter"])
+        publish_case(session, published, actor=staff["second"])
+        draft = draft_case(session, hostile("某某诊所串换药品案"), actor=staff["drafter"])
+        session.commit()
+        published_id, draft_id = published.id, draft.id
+
+    reader = browser.new_context(bypass_csp=True).new_page()
+    fired = _watched(reader)
+    for path in (
+        f"/cases/{published_id}",
+        "/feeds/cases.rss",
+        "/feeds/cases.atom",
+        "/feeds/regions/640104/cases.atom",
+    ):
+        reader.goto(base + path)
+        _assert_inert(reader, fired)
+    reader.goto(f"{base}/cases/{published_id}")
+    expect(reader.locator("#case-body strong").first).to_have_text("经查")
+
+    publisher = _signed_in_without_csp(browser, base, "second", secrets_["second"])
+    fired_office = _watched(publisher)
+    publisher.goto(f"{base}/staff/publish/cases/{draft_id}")
+    _assert_inert(publisher, fired_office)
+    expect(publisher.locator("#case-preview #case-body strong").first).to_have_text("经查")
+    # The form gives the publisher back exactly what was typed, payloads and all.
+    assert "<script>" in publisher.locator('[name="body"]').input_value()

@@ -1,4 +1,4 @@
-"""The citizen's reporting journey in headless Chromium (issue 2 §6)."""
+"""The citizen's reporting journey in headless Chromium (docs/domain.md §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile strings in every free-text field never run as script in Chromium (issue 5 §3).
+"""Hostile strings in every free-text field never run as script in Chromium (docs/security.md).
 
 The browser context ignores our Content-Security-Policy on purpose: escaping must hold on
 its own, and CSP is the second line. A payload that ran would raise a dialog, change the
@@ -13,17 +13,17 @@ from typing import Any
 from flask import Flask
 from playwright.sync_api import Browser, Page
 
-from intake import workflow as wf
-from intake.receipts import access_code_hasher
-from intake.submission import ReportDraft, submit_report
-from intake.tracking import add_reporter_reply
+from intake.filing.operations import ReportDraft, submit_report
+from intake.filing.receipts import access_code_hasher
+from intake.office import acceptance, handling
+from intake.tracking.operations import add_reporter_reply
+from portal.accounts.operations import create_staff_user
 from portal.db import db_session
-from portal.jurisdictions import add_region
-from portal.models import get_region_by_code
+from portal.jurisdictions.models import get_region_by_code
+from portal.jurisdictions.tree import add_region
 from portal.security import data_cipher, password_hasher
-from portal.staff import create_staff_user
-from publish.cases import CaseFields, correct_case, draft_case, publish_case
-from publish.disclosures import COLUMN_NAMES, import_disclosures
+from publish.cases.operations import CaseFields, correct_case, draft_case, publish_case
+from publish.disclosures.importing import COLUMN_NAMES, import_disclosures
 from tests.conftest import STAFF_PASSWORD
 from tests.e2e.hostile import ALL, CORPUS, chunk
 
@@ -33,7 +33,8 @@ INJECTED = "[onerror],[onload],[onfocus],[ontoggle],[onclick],[onstart],[onbegin
 def _seed(app: Flask) -> dict[str, Any]:
     import pyotp
 
-    from portal.auth import ensure_keys, new_totp_secret
+    from portal.accounts.keys import ensure_keys
+    from portal.accounts.totp import new_totp_secret
     from portal.security import kdf_params
 
     with app.app_context():
@@ -87,11 +88,11 @@ def _seed(app: Flask) -> dict[str, Any]:
         intake, investigator, approver = (
             people[r][0] for r in ("intake_officer", "investigator", "approver")
         )
-        wf.accept_report(s, report, actor=intake, reason=chunk(2000, 17), cipher=c)
-        wf.send_message(s, report, actor=intake, body=chunk(5000, 19), cipher=c)
-        wf.record_findings(s, report, actor=investigator, findings=chunk(2000, 23), cipher=c)
-        wf.open_case(s, report, actor=investigator, reason=chunk(2000, 29), cipher=c)
-        wf.record_handling(
+        acceptance.accept_report(s, report, actor=intake, reason=chunk(2000, 17), cipher=c)
+        handling.send_message(s, report, actor=intake, body=chunk(5000, 19), cipher=c)
+        handling.record_findings(s, report, actor=investigator, findings=chunk(2000, 23), cipher=c)
+        handling.open_case(s, report, actor=investigator, reason=chunk(2000, 29), cipher=c)
+        handling.record_handling(
             s,
             report,
             actor=approver,
@@ -101,7 +102,7 @@ def _seed(app: Flask) -> dict[str, Any]:
             decision=chunk(2000, 31),
             cipher=c,
         )
-        wf.send_feedback(s, report, actor=intake, feedback=chunk(5000, 37), cipher=c)
+        handling.send_feedback(s, report, actor=intake, feedback=chunk(5000, 37), cipher=c)
         case = draft_case(
             s,
             CaseFields(

@@ -25,7 +25,7 @@ def main(folder: str, warm_name: str, hostile_name: str) -> None:
     """Post `warm_name` then `hostile_name` from `folder` to /report and report the growth."""
     from portal import create_app
     from portal.db import Base, db_session, make_engine
-    from portal.seed import seed_regions
+    from portal.jurisdictions.seed import seed_regions
     from tests.conftest import report_form, test_config
 
     url = f"sqlite:///{folder}/probe.sqlite3"

@@ -1,11 +1,11 @@
 from datetime import date
 
-from intake.deadlines import add_working_days
-from intake.models import CalendarOverride
+from intake.calendar.deadlines import add_working_days
+from intake.calendar.models import CalendarOverride
 
 
 def test_fifteen_working_days_skip_national_day_and_count_the_make_up_saturday(db):
-    # domain.md §3: received Monday 2026-09-28, 15 working days end on 2026-10-23.
+    # docs/domain.md §3: received Monday 2026-09-28, 15 working days end on 2026-10-23.
     deadline = add_working_days(db, date(2026, 9, 28), 15)
     assert deadline.due == date(2026, 10, 23)
 

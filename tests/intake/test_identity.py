@@ -3,16 +3,14 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from intake.identity import (
+from intake.identity.models import IdentitySeal
+from intake.identity.person import normalize_phone, real_name_problem, resident_id_is_valid
+from intake.identity.sealing import (
     SealingUnavailable,
-    normalize_phone,
     open_with_custodian_password,
     open_with_recovery_key,
-    real_name_problem,
-    resident_id_is_valid,
     seal_identity,
 )
-from intake.models import IdentitySeal
 from portal.crypto import DecryptionError, generate_keypair
 from tests.conftest import VALID_ID
 

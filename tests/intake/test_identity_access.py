@@ -1,4 +1,4 @@
-"""Opening a sealed identity: request, a custodian's approval, the asker's read (domain.md §7)."""
+"""Opening a sealed identity: request, a custodian's approval, the asker's read (docs/domain.md §7)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.identity import open_with_custodian_password
-from intake.identity_access import (
+from intake.identity.access import (
     approve_access,
     read_identity,
     refuse_access,
@@ -17,8 +16,9 @@ from intake.identity_access import (
     reseal_for_new_custodians,
     seals_of,
 )
-from intake.tracking import reporter_view
-from intake.workflow import WorkflowError
+from intake.identity.sealing import open_with_custodian_password
+from intake.office.workflow import WorkflowError
+from intake.tracking.queries import reporter_view
 from portal.audit import AuditEntry
 from portal.security import data_cipher
 from tests.conftest import STAFF_PASSWORD

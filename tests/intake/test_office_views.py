@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from intake.models import Report, Stage
-from intake.workflow import accept_report
+from intake.office.acceptance import accept_report
 from portal.security import data_cipher
 from portal.timeutil import today_in_china
 
@@ -275,7 +275,7 @@ def test_a_supervisor_cannot_open_a_case_file(
 
 
 def test_an_administrator_creates_an_account(login_as: Any, make_staff: Any, db: Session) -> None:
-    from portal.models import StaffUser
+    from portal.accounts.models import StaffUser
 
     admin = login_as(make_staff("administrator", region_code="640000"))
     response = admin.post(
@@ -313,7 +313,7 @@ def test_an_administrator_adds_a_holiday_for_an_unknown_year(
 ) -> None:
     from datetime import date
 
-    from intake.deadlines import add_working_days
+    from intake.calendar.deadlines import add_working_days
 
     admin = login_as(make_staff("administrator", region_code="640000"))
     before = add_working_days(db, date(2031, 1, 31), 1).due
@@ -336,7 +336,7 @@ def test_the_reporter_claims_an_offered_reward_on_track(
 ) -> None:
     from decimal import Decimal
 
-    from intake.rewards_flow import Exclusions, approve_reward, propose_reward
+    from intake.rewards.lifecycle import Exclusions, approve_reward, propose_reward
     from tests.conftest import VALID_ID
 
     report, receipt = make_report(wants_reward=True)
@@ -352,7 +352,7 @@ def test_the_reporter_claims_an_offered_reward_on_track(
         note="",
         cipher=data_cipher(),
     )
-    approve_reward(db, report, actor=make_staff("approver"), cipher=data_cipher())
+    approve_reward(db, report, actor=make_staff("approver"))
     db.commit()
     reporter = app.test_client()
     reporter.post(

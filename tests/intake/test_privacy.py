@@ -1,4 +1,4 @@
-"""Domain.md §7: nothing identifying the reporter where it does not belong."""
+"""docs/domain.md §7 (privacy duties): nothing identifying the reporter where it does not belong."""
 
 import io
 import logging

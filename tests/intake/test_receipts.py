@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import argon2
 import pytest
 
-from intake.receipts import (
+from intake.filing.receipts import (
     ACCESS_CODE_SYMBOLS,
     ALPHABET,
     AccessCodeHasher,
@@ -116,8 +116,8 @@ def test_unknown_case_pays_the_same_argon2_verification_as_a_known_one():
 def test_the_receipt_qr_code_holds_case_number_and_access_code_in_a_small_code() -> None:
     import segno
 
-    from intake.submission import Receipt
-    from intake.views_public import receipt_qr_text
+    from intake.filing.operations import Receipt
+    from intake.filing.receipt_page import receipt_qr_text
 
     receipt = Receipt("JB2026-7K3M-Q9XD", "ABCDE-FGHJK-MNPQR-STVWX", None, None)  # type: ignore[arg-type]
     qr = segno.make(receipt_qr_text(receipt), error="m")

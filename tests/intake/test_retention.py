@@ -1,4 +1,4 @@
-"""Retention: a closed report's identity is destroyed after the configured period (issue 5 §1)."""
+"""Retention: a closed report's identity is destroyed after the configured period (docs/domain.md §7)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from intake.models import IdentitySeal, Report
+from intake.identity.models import IdentitySeal
+from intake.models import Report
 from intake.timers import run_deadlines
 from portal.audit import AuditEntry, verify_chain
 from portal.db import utcnow

@@ -1,4 +1,4 @@
-"""A reward's life: proposal, approval by another person, claim, payment, lapse (domain.md §4)."""
+"""A reward's life: proposal, approval by another person, claim, payment, lapse (docs/domain.md §4)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake import workflow as wf
-from intake.models import IdentitySeal, RewardStatus, Stage
-from intake.rewards_flow import (
+from intake.identity.models import IdentitySeal
+from intake.models import Stage
+from intake.office import acceptance, handling
+from intake.office import workflow as wf
+from intake.rewards.lifecycle import (
     Exclusions,
     add_months,
     approve_reward,
@@ -20,6 +22,7 @@ from intake.rewards_flow import (
     propose_reward,
     record_payment,
 )
+from intake.rewards.models import RewardStatus
 from intake.timers import run_deadlines
 from portal.security import data_cipher
 from portal.timeutil import today_in_china
@@ -92,14 +95,12 @@ def test_the_proposer_cannot_approve(
         cipher=data_cipher(),
     )
     with pytest.raises(wf.WorkflowError, match="same_person"):
-        approve_reward(db, at_reward["report"], actor=both, cipher=data_cipher())
+        approve_reward(db, at_reward["report"], actor=both)
 
 
 def test_approval_gives_two_months_to_claim(db: Session, at_reward: dict[str, Any]) -> None:
     _propose(db, at_reward)
-    reward = approve_reward(
-        db, at_reward["report"], actor=at_reward["approver"], cipher=data_cipher()
-    )
+    reward = approve_reward(db, at_reward["report"], actor=at_reward["approver"])
     assert reward.claim_due_on == add_months(today_in_china(), 2)
 
 
@@ -119,7 +120,7 @@ def test_a_later_duplicate_gets_no_reward(
     db: Session, at_reward: dict[str, Any], make_report: Any
 ) -> None:
     later, _ = make_report(wants_reward=True)
-    wf.merge_reports(
+    acceptance.merge_reports(
         db,
         later,
         at_reward["report"],
@@ -135,7 +136,7 @@ def test_an_anonymous_reporter_claims_by_giving_an_identity_that_is_sealed(
     db: Session, at_reward: dict[str, Any], identity: Any, recovery_private_key: bytes
 ) -> None:
     _propose(db, at_reward)
-    approve_reward(db, at_reward["report"], actor=at_reward["approver"], cipher=data_cipher())
+    approve_reward(db, at_reward["report"], actor=at_reward["approver"])
     reward = claim_reward(db, at_reward["report"], identity=identity, today=today_in_china())
     assert reward.status is RewardStatus.CLAIMED
     seal = db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == at_reward["report"].id))
@@ -146,7 +147,7 @@ def test_an_anonymous_claim_without_identity_is_refused(
     db: Session, at_reward: dict[str, Any]
 ) -> None:
     _propose(db, at_reward)
-    approve_reward(db, at_reward["report"], actor=at_reward["approver"], cipher=data_cipher())
+    approve_reward(db, at_reward["report"], actor=at_reward["approver"])
     with pytest.raises(wf.WorkflowError, match="identity"):
         claim_reward(db, at_reward["report"], identity=None, today=today_in_china())
 
@@ -155,9 +156,7 @@ def test_an_unclaimed_reward_lapses_after_two_months(
     db: Session, at_reward: dict[str, Any]
 ) -> None:
     _propose(db, at_reward)
-    reward = approve_reward(
-        db, at_reward["report"], actor=at_reward["approver"], cipher=data_cipher()
-    )
+    reward = approve_reward(db, at_reward["report"], actor=at_reward["approver"])
     assert run_deadlines(db, reward.claim_due_on).lapsed_rewards == 0
     assert run_deadlines(db, reward.claim_due_on + timedelta(days=1)).lapsed_rewards == 1
     assert run_deadlines(db, reward.claim_due_on + timedelta(days=2)).lapsed_rewards == 0
@@ -168,9 +167,7 @@ def test_a_claim_after_the_deadline_is_refused(
     db: Session, at_reward: dict[str, Any], identity: Any, recovery_private_key: bytes
 ) -> None:
     _propose(db, at_reward)
-    reward = approve_reward(
-        db, at_reward["report"], actor=at_reward["approver"], cipher=data_cipher()
-    )
+    reward = approve_reward(db, at_reward["report"], actor=at_reward["approver"])
     with pytest.raises(wf.WorkflowError, match="lapsed"):
         claim_reward(
             db,
@@ -184,7 +181,7 @@ def test_payment_is_recorded_and_the_report_can_close(
     db: Session, at_reward: dict[str, Any], identity: Any, recovery_private_key: bytes
 ) -> None:
     _propose(db, at_reward)
-    approve_reward(db, at_reward["report"], actor=at_reward["approver"], cipher=data_cipher())
+    approve_reward(db, at_reward["report"], actor=at_reward["approver"])
     claim_reward(db, at_reward["report"], identity=identity, today=today_in_china())
     reward = record_payment(
         db,
@@ -194,7 +191,7 @@ def test_payment_is_recorded_and_the_report_can_close(
         cipher=data_cipher(),
     )
     assert reward.status is RewardStatus.PAID
-    wf.close_report(
+    handling.close_report(
         db, at_reward["report"], actor=at_reward["approver"], reason="", cipher=data_cipher()
     )
     assert at_reward["report"].stage is Stage.CLOSED
@@ -202,6 +199,6 @@ def test_payment_is_recorded_and_the_report_can_close(
 
 def test_closing_with_an_open_reward_needs_a_reason(db: Session, at_reward: dict[str, Any]) -> None:
     with pytest.raises(wf.WorkflowError, match="reason"):
-        wf.close_report(
+        handling.close_report(
             db, at_reward["report"], actor=at_reward["approver"], reason="", cipher=data_cipher()
         )

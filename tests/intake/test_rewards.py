@@ -2,13 +2,13 @@ from decimal import Decimal
 
 import pytest
 
-from intake.rewards import DEFAULT_SCHEDULE, Bracket, RewardSchedule, quote_reward
+from intake.rewards.schedule import DEFAULT_SCHEDULE, Bracket, RewardSchedule, quote_reward
 
 
 @pytest.mark.parametrize(
     ("case_value", "reward"),
     [
-        ("1500000", "20500.00"),  # the worked example of domain.md §4
+        ("1500000", "20500.00"),  # the worked example of docs/domain.md §4
         ("100000", "2000.00"),
         ("1000000", "15500.00"),
         ("10000000", "105500.00"),

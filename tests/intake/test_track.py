@@ -4,8 +4,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from intake.models import ActorKind, Evidence, Message, ReporterSession, ReportEvent, Stage
-from intake.views_public import TRACK_COOKIE
+from intake.models import ActorKind, Evidence, Message, ReportEvent, Stage
+from intake.tracking.models import ReporterSession
+from intake.tracking.operations import TRACK_COOKIE
 from portal.db import utcnow
 from tests.conftest import png_bytes
 
@@ -227,8 +228,7 @@ def test_limit_page_is_clear_and_translated(client, make_report, app_config):
 
 
 def test_reporter_sees_messages_from_the_office(client, make_report, db, app):
-    from intake.models import MessageDirection
-    from intake.submission import report_context
+    from intake.models import MessageDirection, report_context
     from portal.security import data_cipher
 
     report, receipt = make_report()

@@ -1,4 +1,4 @@
-"""The transition table and each operation of the lifecycle (domain.md §3)."""
+"""The transition table and each operation of the lifecycle (docs/domain.md §3)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake import workflow as wf
+from intake.events import event_note
 from intake.models import Report, ReportEvent, Stage
+from intake.office import acceptance, handling
+from intake.office import workflow as wf
 from intake.timers import run_deadlines
 from portal.audit import AuditEntry, verify_chain
-from portal.models import get_region_by_code
+from portal.jurisdictions.models import get_region_by_code
 from portal.security import data_cipher
 from portal.timeutil import today_in_china
 
@@ -39,13 +41,13 @@ def _at_stage(db: Session, report: Report, stage: Stage) -> Report:
 
 
 OPERATIONS = {
-    "accept": lambda db, r, s: wf.accept_report(
+    "accept": lambda db, r, s: acceptance.accept_report(
         db, r, actor=s["intake"], reason="", cipher=data_cipher()
     ),
-    "decline": lambda db, r, s: wf.decline_report(
+    "decline": lambda db, r, s: acceptance.decline_report(
         db, r, actor=s["intake"], ground="not_reportable", reason="无", cipher=data_cipher()
     ),
-    "transfer_out": lambda db, r, s: wf.transfer_report(
+    "transfer_out": lambda db, r, s: acceptance.transfer_report(
         db,
         r,
         actor=s["intake"],
@@ -54,16 +56,16 @@ OPERATIONS = {
         sent_on=date(2026, 11, 1),
         cipher=data_cipher(),
     ),
-    "record_findings": lambda db, r, s: wf.record_findings(
+    "record_findings": lambda db, r, s: handling.record_findings(
         db, r, actor=s["investigator"], findings="调取了病历", cipher=data_cipher()
     ),
-    "open_case": lambda db, r, s: wf.open_case(
+    "open_case": lambda db, r, s: handling.open_case(
         db, r, actor=s["investigator"], reason="", cipher=data_cipher()
     ),
-    "close_unfounded": lambda db, r, s: wf.close_unfounded(
+    "close_unfounded": lambda db, r, s: handling.close_unfounded(
         db, r, actor=s["investigator"], reason="查无实据", cipher=data_cipher()
     ),
-    "record_handling": lambda db, r, s: wf.record_handling(
+    "record_handling": lambda db, r, s: handling.record_handling(
         db,
         r,
         actor=s["approver"],
@@ -73,10 +75,10 @@ OPERATIONS = {
         decision="追回",
         cipher=data_cipher(),
     ),
-    "send_feedback": lambda db, r, s: wf.send_feedback(
+    "send_feedback": lambda db, r, s: handling.send_feedback(
         db, r, actor=s["intake"], feedback="已处理", cipher=data_cipher()
     ),
-    "extend": lambda db, r, s: wf.extend_deadline(
+    "extend": lambda db, r, s: acceptance.extend_deadline(
         db, r, actor=s["approver"], reason="案情复杂", cipher=data_cipher()
     ),
 }
@@ -121,7 +123,7 @@ def test_declining_needs_one_of_the_six_grounds(
 ) -> None:
     report, _ = make_report()
     with pytest.raises(wf.WorkflowError, match="ground"):
-        wf.decline_report(
+        acceptance.decline_report(
             db, report, actor=staff["intake"], ground="dislike", reason="x", cipher=data_cipher()
         )
 
@@ -133,7 +135,7 @@ def test_a_transfer_records_the_body_and_tells_the_reporter_where(
     OPERATIONS["transfer_out"](db, report, staff)
     event = report.events[-1]
     assert (event.kind, event.is_public, event.detail) == ("transferred", True, "police")
-    assert "函件 1 号" in wf.event_note(event, report.case_number, data_cipher())
+    assert "函件 1 号" in event_note(event, report.case_number, data_cipher())
 
 
 def test_accepting_a_real_name_report_owes_a_notice_in_five_working_days(
@@ -158,7 +160,9 @@ def test_recording_the_notice_clears_the_task(
 ) -> None:
     report, _ = make_report(identity=identity)
     OPERATIONS["accept"](db, report, staff)
-    wf.record_notice(db, report, actor=staff["intake"], how="电话告知", cipher=data_cipher())
+    acceptance.record_notice(
+        db, report, actor=staff["intake"], how="电话告知", cipher=data_cipher()
+    )
     assert report.notice_due_on is None and report.notice_sent_at is not None
 
 
@@ -175,7 +179,7 @@ def test_opening_a_case_sets_handling_due_in_ninety_calendar_days(
 def test_the_acceptance_deadline_extends_once_by_fifteen_working_days(
     db: Session, make_report: Any, staff: dict[str, Any]
 ) -> None:
-    from intake.deadlines import add_working_days
+    from intake.calendar.deadlines import add_working_days
 
     report, _ = make_report()
     before = report.accept_due_on
@@ -188,7 +192,9 @@ def test_the_acceptance_deadline_extends_once_by_fifteen_working_days(
 def test_an_extension_needs_a_reason(db: Session, make_report: Any, staff: dict[str, Any]) -> None:
     report, _ = make_report()
     with pytest.raises(wf.WorkflowError, match="reason"):
-        wf.extend_deadline(db, report, actor=staff["approver"], reason=" ", cipher=data_cipher())
+        acceptance.extend_deadline(
+            db, report, actor=staff["approver"], reason=" ", cipher=data_cipher()
+        )
 
 
 def test_feedback_closes_a_report_that_wants_no_reward(
@@ -225,7 +231,7 @@ def test_the_handling_decision_needs_a_known_measure(
     OPERATIONS["accept"](db, report, staff)
     OPERATIONS["open_case"](db, report, staff)
     with pytest.raises(wf.WorkflowError, match="decision"):
-        wf.record_handling(
+        handling.record_handling(
             db,
             report,
             actor=staff["approver"],
@@ -242,7 +248,7 @@ def test_merging_keeps_the_report_filed_first_whatever_the_order(
 ) -> None:
     first, _ = make_report()
     second, _ = make_report()
-    kept = wf.merge_reports(
+    kept = acceptance.merge_reports(
         db, second, first, actor=staff["intake"], reason="同一线索", cipher=data_cipher()
     )
     assert kept.id == first.id
@@ -254,7 +260,7 @@ def test_a_merged_duplicate_cannot_be_acted_on(
 ) -> None:
     first, _ = make_report()
     second, _ = make_report()
-    wf.merge_reports(
+    acceptance.merge_reports(
         db, first, second, actor=staff["intake"], reason="同一线索", cipher=data_cipher()
     )
     assert wf.allowed_operations(second, staff["intake"]) == []
@@ -265,7 +271,7 @@ def test_moving_down_to_a_county_of_the_officer_is_allowed(
 ) -> None:
     report, _ = make_report(region_code="640104")
     county = get_region_by_code(db, "640106")
-    wf.move_report(
+    acceptance.move_report(
         db, report, actor=staff["intake"], region=county, reason="属地管辖", cipher=data_cipher()
     )
     assert report.region.code == "640106"
@@ -276,7 +282,7 @@ def test_moving_outside_the_officers_tree_is_refused(
 ) -> None:
     report, _ = make_report(region_code="640104")
     with pytest.raises(wf.WorkflowError, match="region"):
-        wf.move_report(
+        acceptance.move_report(
             db,
             report,
             actor=staff["intake"],
@@ -292,7 +298,9 @@ def test_assigning_to_an_officer_of_another_region_is_refused(
     report, _ = make_report()
     beijing = make_staff("investigator", region_code="110000")
     with pytest.raises(wf.WorkflowError, match="assignee"):
-        wf.assign_report(db, report, actor=staff["intake"], assignee=beijing, cipher=data_cipher())
+        acceptance.assign_report(
+            db, report, actor=staff["intake"], assignee=beijing, cipher=data_cipher()
+        )
 
 
 def test_every_operation_appends_an_event_and_an_audit_entry(
@@ -309,7 +317,7 @@ def test_every_operation_appends_an_event_and_an_audit_entry(
 def test_internal_events_stay_off_the_reporters_timeline(
     db: Session, make_report: Any, staff: dict[str, Any]
 ) -> None:
-    from intake.tracking import reporter_view
+    from intake.tracking.queries import reporter_view
 
     report, _ = make_report()
     OPERATIONS["accept"](db, report, staff)
@@ -326,7 +334,7 @@ def test_a_stale_page_cannot_overwrite_newer_work(
     OPERATIONS["accept"](db, report, staff)
     db.commit()
     with pytest.raises(wf.WorkflowError, match="stale"):
-        wf.record_findings(
+        handling.record_findings(
             db,
             report,
             actor=staff["investigator"],
@@ -359,12 +367,12 @@ def test_two_officers_accepting_at_once_leave_exactly_one_winner(
     a = first.get(Report, report.id)
     b = second.get(Report, report.id)
     with app.app_context():
-        wf.accept_report(
+        acceptance.accept_report(
             first, a, actor=first.merge(staff["intake"]), reason="", cipher=data_cipher()
         )
         first.commit()
         with pytest.raises((StaleDataError, wf.WorkflowError)):
-            wf.accept_report(
+            acceptance.accept_report(
                 second, b, actor=second.merge(staff["intake"]), reason="", cipher=data_cipher()
             )
             second.commit()
@@ -383,7 +391,7 @@ def test_an_operation_on_a_report_of_another_office_looks_like_a_missing_report(
     report, _ = make_report(region_code="640104")
     elsewhere = make_staff("intake_officer", region_code="110000")
     with pytest.raises(wf.WorkflowError, match="not_found"):
-        wf.accept_report(db, report, actor=elsewhere, reason="", cipher=data_cipher())
+        acceptance.accept_report(db, report, actor=elsewhere, reason="", cipher=data_cipher())
 
 
 def test_merging_into_a_report_of_another_office_looks_like_a_missing_report(
@@ -393,13 +401,15 @@ def test_merging_into_a_report_of_another_office_looks_like_a_missing_report(
     ours, _ = make_report(region_code="640104")
     officer = make_staff("intake_officer", region_code="640100")
     with pytest.raises(wf.WorkflowError, match="not_found"):
-        wf.merge_reports(db, ours, theirs, actor=officer, reason="同一线索", cipher=data_cipher())
+        acceptance.merge_reports(
+            db, ours, theirs, actor=officer, reason="同一线索", cipher=data_cipher()
+        )
 
 
 def test_a_reward_on_a_report_of_another_office_looks_like_a_missing_report(
     db: Session, make_report: Any, make_staff: Any
 ) -> None:
-    from intake.rewards_flow import Exclusions, propose_reward
+    from intake.rewards.lifecycle import Exclusions, propose_reward
 
     report, _ = make_report(region_code="640104")
     elsewhere = make_staff("reward_officer", region_code="110000")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.rewards import get_reward_schedule, quote_reward
+from intake.rewards.schedule import get_reward_schedule, quote_reward
 from portal.audit import AuditEntry
 
 VALID = {
@@ -73,7 +73,7 @@ def test_an_officer_lands_on_the_queue(login_as: Any, make_staff: Any) -> None:
 def test_an_administrator_adds_a_county_under_a_city(
     login_as: Any, make_staff: Any, db: Session
 ) -> None:
-    from portal.models import RegionLevel, get_region_by_code
+    from portal.jurisdictions.models import RegionLevel, get_region_by_code
 
     client = login_as(make_staff("administrator"))
     response = client.post(

@@ -12,9 +12,13 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.accounts.models import GrantStatus, StaffGrantRequest, StaffUser
+from portal.accounts.operations import administer_new_user
+from portal.accounts.rights import StaffError
+from portal.accounts.sessions import STAFF_COOKIE
 from portal.audit import AuditEntry
-from portal.models import GrantStatus, StaffGrantRequest, StaffUser
-from portal.views_staff import STAFF_COOKIE
+from portal.errors import message_for
+from portal.security import password_hasher
 from tests.conftest import STAFF_PASSWORD
 
 FIRST_PASSWORD = "amber tractor violin meadow"
@@ -144,7 +148,7 @@ def test_no_province_is_added_through_the_pages(admin: Any, login_as: Any) -> No
 
 
 def test_the_operator_adds_a_province_from_the_command_line(app: Flask, db: Session) -> None:
-    from portal.models import RegionLevel, get_region_by_code
+    from portal.jurisdictions.models import RegionLevel, get_region_by_code
 
     result = app.test_cli_runner().invoke(
         args=["add-region", "--code", "650000", "--name-zh", "新疆", "--name-en", "Xinjiang"]
@@ -210,6 +214,49 @@ def test_a_taken_username_says_so(admin: Any, login_as: Any) -> None:
     )
     assert response.status_code == 409
     assert "用户名已被使用" in response.get_data(as_text=True)
+
+
+def test_a_role_not_on_the_list_is_refused_as_such(admin: Any, login_as: Any, db: Session) -> None:
+    response = login_as(admin).post("/staff/admin/users/new", data=new_account(roles=["emperor"]))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "请从列表中选择角色。" in page and "用户名已被使用" not in page
+    assert db.scalar(select(StaffUser).where(StaffUser.username == "new.officer")) is None
+
+
+def test_an_unknown_role_in_an_operation_names_the_role_rule(
+    app: Flask, admin: Any, db: Session
+) -> None:
+    actor = db.get(StaffUser, admin.id)
+    assert actor is not None
+    with app.test_request_context(), pytest.raises(StaffError) as refused:
+        administer_new_user(
+            db,
+            actor=actor,
+            username="new.officer",
+            display_name="新同事",
+            password=FIRST_PASSWORD,
+            region=actor.region,
+            roles=["emperor"],
+            wants_custodian=False,
+            term_start=None,
+            term_end=None,
+            hasher=password_hasher(app),
+        )
+    with app.test_request_context():
+        assert str(message_for(refused.value)) == "请从列表中选择角色。"
+
+
+def test_a_weak_first_password_is_not_reported_as_a_taken_username(
+    admin: Any, login_as: Any
+) -> None:
+    response = login_as(admin).post(
+        "/staff/admin/users/new",
+        data=new_account(password="password1234", roles=["publisher"]),
+    )
+    page = response.get_data(as_text=True)
+    assert "用户名已被使用" not in page
+    assert "过于常见" in page
 
 
 # --- rights that open case files wait for a custodian -----------------------------------

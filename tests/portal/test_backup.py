@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.evidence import clean_upload, read_evidence
-from intake.identity import open_with_recovery_key
-from intake.models import Evidence, IdentitySeal, Report
+from intake.identity.models import IdentitySeal
+from intake.identity.sealing import open_with_recovery_key
+from intake.models import Evidence, Report
 from portal.audit import verify_chain
-from portal.backup import BackupError, _encode, restore_backup, write_backup
 from portal.db import Base
+from portal.ops.backup import BackupError, _encode, restore_backup, write_backup
 from portal.security import data_cipher
 from tests.conftest import jpeg_with_gps, png_bytes
 
@@ -172,7 +173,7 @@ def test_new_records_can_be_added_after_a_restore(
 def test_a_backup_restores_into_a_freshly_migrated_database(
     app: Flask, filled: dict[str, str], tmp_path: Path, make_app: Any
 ) -> None:
-    from portal.cli import upgrade_database
+    from portal.ops.migrate import upgrade_database
     from tests.conftest import test_config
 
     path = _backup(app, tmp_path)

@@ -3,9 +3,11 @@ import base64
 import pytest
 from sqlalchemy import func, select
 
-from intake.identity import open_with_recovery_key
-from intake.models import IdentitySeal, Report
-from portal.models import RecoveryKey, Region, StaffUser
+from intake.identity.models import IdentitySeal
+from intake.identity.sealing import open_with_recovery_key
+from intake.models import Report
+from portal.accounts.models import RecoveryKey, StaffUser
+from portal.jurisdictions.models import Region
 from tests.conftest import test_config
 
 
@@ -162,7 +164,7 @@ def test_reward_quote_refuses_a_non_number(app):
 def test_reward_quote_uses_the_stored_schedule(app, db):
     from decimal import Decimal
 
-    from intake.rewards import DEFAULT_SCHEDULE, REWARD_SCHEDULE_SETTING
+    from intake.rewards.schedule import DEFAULT_SCHEDULE, REWARD_SCHEDULE_SETTING
     from portal.settings import put_setting
 
     data = DEFAULT_SCHEDULE.to_json()
@@ -207,7 +209,7 @@ def test_reseal_identities_refuses_text_that_is_not_a_key(app):
 
 
 def test_seed_demo_creates_staff_of_every_case_role(app, fresh):
-    from portal.models import StaffRole
+    from portal.accounts.models import StaffRole
 
     app.test_cli_runner().invoke(args=["seed-demo"])
     roles = set(fresh().scalars(select(StaffRole.role)))

@@ -141,7 +141,7 @@ def test_a_custodians_password_cannot_be_guessed_through_an_approval(
     login_as: Any,
     app_config: Any,
 ) -> None:
-    from intake.identity_access import request_access, seals_of
+    from intake.identity.access import request_access, seals_of
     from portal.security import data_cipher
 
     custodian = make_staff("approver", region_code="640000", custodian=True)
@@ -233,7 +233,7 @@ def test_forty_parallel_wrong_codes_are_checked_at_most_the_limit(
     shared_limits_app: Flask, make_report: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, receipt = make_report()
-    checked = _counting(monkeypatch, "intake.views_public.open_receipt")
+    checked = _counting(monkeypatch, "intake.tracking.views.open_receipt")
     form = {"case_number": receipt.case_number, "access_code": WRONG_CODE}
     with serving(shared_limits_app) as base:
         codes = _post_all(f"{base}/track", [form] * PARALLEL)
@@ -245,7 +245,7 @@ def test_forty_parallel_wrong_passwords_are_checked_at_most_the_limit(
     shared_limits_app: Flask, make_staff: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = make_staff("investigator")
-    checked = _counting(monkeypatch, "portal.views_staff.authenticate")
+    checked = _counting(monkeypatch, "portal.accounts.views_signin.authenticate")
     form = {"username": user.username, "password": "wrong wrong wrong"}
     with serving(shared_limits_app) as base:
         codes = _post_all(f"{base}/staff/login", [form] * PARALLEL)

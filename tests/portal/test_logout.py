@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from intake.views_public import TRACK_COOKIE
-from portal.views_staff import STAFF_COOKIE
+from intake.tracking.operations import TRACK_COOKIE
+from portal.accounts.sessions import STAFF_COOKIE
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from portal.cli import alembic_config
 from portal.db import make_engine
+from portal.ops.migrate import alembic_config
 from tests.conftest import PG_URL
 
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])

@@ -9,10 +9,16 @@ from flask import Flask
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from portal.models import CacheGeneration, get_region_by_code
-from portal.pagecache import CACHE_HEADER, read_generation
-from publish.cases import CaseFields, correct_case, draft_case, publish_case, withdraw_case
-from publish.models import CaseStatus, TypicalCase
+from portal.jurisdictions.models import get_region_by_code
+from portal.pagecache import CACHE_HEADER, CacheGeneration, read_generation
+from publish.cases.models import CaseStatus, TypicalCase
+from publish.cases.operations import (
+    CaseFields,
+    correct_case,
+    draft_case,
+    publish_case,
+    withdraw_case,
+)
 from tests.conftest import test_config
 
 
@@ -150,7 +156,7 @@ def test_a_browser_and_a_feed_reader_get_their_own_answers(client: Any, case: An
 def token(app: Flask, db: Session, case: Any, make_staff: Any) -> str:
     """The secret of a social supervisor's private feed."""
     from portal.crypto import DataCipher
-    from publish.following import new_feed_token
+    from publish.following.operations import new_feed_token
 
     made = new_feed_token(
         db, make_staff("social_supervisor"), DataCipher(app.config["DATA_KEY_BYTES"])

@@ -15,18 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.evidence import clean_upload
+from intake.filing.operations import ReportDraft, submit_report
+from intake.filing.receipts import access_code_hasher
 from intake.models import Report
-from intake.receipts import access_code_hasher
-from intake.submission import ReportDraft, submit_report
 from portal import create_app
-from portal.auth import ensure_keys, start_staff_session
+from portal.accounts.grants import request_grant
+from portal.accounts.keys import ensure_keys
+from portal.accounts.operations import create_staff_user
+from portal.accounts.roles import ROLES
+from portal.accounts.sessions import STAFF_COOKIE, start_staff_session
 from portal.db import db_session
-from portal.grants import request_grant
-from portal.models import get_region_by_code
+from portal.jurisdictions.models import get_region_by_code
+from portal.jurisdictions.seed import seed_regions
 from portal.security import data_cipher, kdf_params, password_hasher
-from portal.seed import seed_regions
-from portal.staff import ROLES, create_staff_user
-from portal.views_staff import STAFF_COOKIE
 from tests.conftest import STAFF_PASSWORD, png_bytes, test_config, wipe
 
 ANY_STAFF = set(ROLES)
@@ -34,7 +35,7 @@ QUEUE = {"intake_officer", "investigator", "approver", "reward_officer"}
 CASE = {"intake_officer", "investigator", "approver"}
 
 # (method, route as Flask declares it, fixed parameters, roles allowed, what a permitted
-# user outside the report's jurisdiction gets). Written from the rules of domain.md §1,
+# user outside the report's jurisdiction gets). Written from the rules of docs/domain.md §1,
 # not read from the code, so a loosened decorator fails here. "missing" marks routes
 # probed with an id that does not exist: permitted users get 404, others 403.
 MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [

@@ -1,5 +1,6 @@
-"""Several app hosts share one Redis: limits must hold across them (DEVELOPERS.md, real parts)."""
+"""Several app hosts share one Redis: limits must hold across them (README.md, "Production")."""
 
+import os
 import socket
 
 import pytest
@@ -9,7 +10,7 @@ from tests.conftest import test_config
 REDIS = "redis://127.0.0.1:6379/15"
 # flask-limiter keeps the first non-empty key prefix it sees in a process, so one fixed
 # prefix is used here and its keys are cleared before each test.
-PREFIX = "portal-test"
+PREFIX = f"portal-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 def redis_answers() -> bool:

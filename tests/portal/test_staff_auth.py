@@ -12,13 +12,16 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from intake.identity import open_with_custodian_password
+from intake.identity.sealing import open_with_custodian_password
+from portal.accounts.models import StaffSession, StaffUser
+from portal.accounts.operations import create_staff_user
+from portal.accounts.passwords import authenticate, password_problem
+from portal.accounts.rights import StaffError
+from portal.accounts.sessions import STAFF_COOKIE
+from portal.accounts.totp import accept_totp
 from portal.audit import AuditEntry
-from portal.auth import accept_totp, authenticate, password_problem
-from portal.models import StaffSession, StaffUser, get_region_by_code
+from portal.jurisdictions.models import get_region_by_code
 from portal.security import password_hasher
-from portal.staff import StaffError, create_staff_user
-from portal.views_staff import STAFF_COOKIE
 from tests.conftest import STAFF_PASSWORD
 
 
@@ -213,7 +216,7 @@ def test_password_change_relocks_the_custodian_key(
 
 
 def report_seal(db: Session, report: Any) -> Any:
-    from intake.models import IdentitySeal
+    from intake.identity.models import IdentitySeal
 
     return db.scalar(select(IdentitySeal).where(IdentitySeal.report_id == report.id))
 

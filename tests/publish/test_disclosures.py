@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from publish.disclosures import (
+from publish.disclosures.importing import (
     COLUMN_NAMES,
     ImportRefused,
     import_disclosures,
     read_table,
     template_csv,
 )
-from publish.models import Disclosure, DisclosureRevision
+from publish.disclosures.models import Disclosure, DisclosureRevision
 
 
 def row(**overrides: str) -> dict[str, str]:

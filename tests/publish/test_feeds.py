@@ -9,8 +9,8 @@ import feedparser
 import pytest
 from sqlalchemy.orm import Session
 
-from portal.models import get_region_by_code
-from publish.cases import CaseFields, draft_case, publish_case
+from portal.jurisdictions.models import get_region_by_code
+from publish.cases.operations import CaseFields, draft_case, publish_case
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -165,7 +165,7 @@ def test_the_disclosure_feed_lists_each_revision(client: Any, db: Session) -> No
 def test_withdrawn_cases_leave_the_feed(
     client: Any, db: Session, two_cases: list[Any], make_staff: Any
 ) -> None:
-    from publish.cases import withdraw_case
+    from publish.cases.operations import withdraw_case
 
     withdraw_case(db, two_cases[0], reason="撤回", actor=make_staff("approver"))
     db.commit()

@@ -9,10 +9,16 @@ import feedparser
 import pytest
 from sqlalchemy.orm import Session
 
-from portal.models import get_region_by_code
+from portal.jurisdictions.models import get_region_by_code
 from portal.security import data_cipher
-from publish.cases import CaseFields, draft_case, publish_case
-from publish.following import FollowError, follow, followed_items, new_feed_token, revoke_feed_token
+from publish.cases.operations import CaseFields, draft_case, publish_case
+from publish.following.operations import (
+    FollowError,
+    follow,
+    new_feed_token,
+    revoke_feed_token,
+)
+from publish.following.queries import followed_items
 
 
 @pytest.fixture

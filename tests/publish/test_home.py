@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.models import get_region_by_code
-from publish.cases import CaseFields, draft_case, publish_case
+from portal.jurisdictions.models import get_region_by_code
+from publish.cases.operations import CaseFields, draft_case, publish_case
 from publish.demo import seed_demo_disclosures
 
 

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import get_region_by_code
+from portal.jurisdictions.models import get_region_by_code
 from portal.security import data_cipher
-from publish.cases import CaseFields, draft_case, publish_case
+from publish.cases.operations import CaseFields, draft_case, publish_case
 from publish.demo import seed_demo_disclosures
-from publish.following import new_feed_token
-from publish.models import Disclosure
+from publish.disclosures.models import Disclosure
+from publish.following.operations import new_feed_token
 
 PUBLIC = "https://ybjg.example.gov.cn"
 FORGED = "evil.example"
@@ -102,8 +102,7 @@ def test_a_feed_opened_in_a_browser_names_the_public_url(
 def test_the_private_feed_addresses_on_the_following_page_name_the_public_url(
     app: Any, db: Session, content: dict[str, Any]
 ) -> None:
-    from portal.auth import start_staff_session
-    from portal.views_staff import STAFF_COOKIE
+    from portal.accounts.sessions import STAFF_COOKIE, start_staff_session
 
     signed_in = app.test_client()
     session_token = start_staff_session(db, content["supervisor"], second_factor_done=True)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from portal.timeutil import today_in_china
-from publish.stats import COUNTS, compute
+from publish.stats.compute import COUNTS, compute
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_handling_on_time_and_days_to_close_are_measured(
 
 
 def test_the_home_headline_agrees_with_the_full_statistics(db: Session, make_report: Any) -> None:
-    from publish.stats import headline_totals
+    from publish.stats.compute import headline_totals
 
     for _ in range(6):
         make_report(region_code="640104")
@@ -168,7 +168,7 @@ def test_days_are_counted_between_dates_in_china(
 def test_the_median_of_counted_days_is_the_median_of_the_days(values: list[int]) -> None:
     from collections import Counter
 
-    from publish.stats import median_of_counts
+    from publish.stats.compute import median_of_counts
 
     expected = statistics.median(values) if values else None
     assert median_of_counts(Counter(values)) == expected

@@ -1,0 +1,74 @@
+"""Intake: reports and their whole lifecycle, from the form to the reward."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+# Importing the models registers their tables (the model registry is Base.metadata).
+from intake import models as _models  # noqa: F401
+from intake.calendar import models as _calendar_models  # noqa: F401
+from intake.identity import models as _identity_models  # noqa: F401
+from intake.rewards import models as _reward_models  # noqa: F401
+from intake.tracking import models as _tracking_models  # noqa: F401
+
+QUEUE_ROLES = frozenset({"intake_officer", "investigator", "approver", "reward_officer"})
+
+
+def init_app(app: Flask) -> None:
+    """Register intake's pages, commands, refusal words, staff links and demo reports."""
+    from intake import cli
+    from intake.calendar.views import bp as calendar
+    from intake.clues.views import bp as clues
+    from intake.demo import seed_demo_reports
+    from intake.filing.views import bp as filing
+    from intake.identity.views import bp as identity
+    from intake.messages import MESSAGES
+    from intake.office.views import bp as office
+    from intake.rewards.views import bp as rewards
+    from intake.tracking.queries import event_words
+    from intake.tracking.views import bp as tracking
+    from portal.errors import register_messages
+    from portal.ops.demo import DemoContext, register_demo_seeder
+    from portal.web import StaffLink, register_staff_links
+
+    for blueprint in (filing, tracking, office, identity, rewards, clues, calendar):
+        app.register_blueprint(blueprint)
+    app.add_template_global(event_words, "event_words")
+    register_messages(MESSAGES)
+    cli.register(app)
+    register_staff_links(
+        app,
+        StaffLink(_l("Work queue"), "office.list_queue", QUEUE_ROLES, order=10, landing=10),
+        StaffLink(
+            _l("Register a report"),
+            "office.new_registration",
+            frozenset({"intake_officer"}),
+            order=20,
+        ),
+        StaffLink(_l("Identity requests"), "identity.list_identity_requests", order=30, landing=90),
+        StaffLink(
+            _l("Clues"), "clues.list_clues", frozenset({"social_supervisor"}), order=40, landing=20
+        ),
+        StaffLink(
+            _l("Holiday calendar"),
+            "calendar.show_calendar",
+            frozenset({"administrator"}),
+            menu=False,
+            admin=True,
+        ),
+        StaffLink(
+            _l("Reward schedule"),
+            "rewards.show_reward_schedule",
+            frozenset({"administrator"}),
+            menu=False,
+            admin=True,
+        ),
+    )
+
+    def _seed_reports(session: Session, context: DemoContext) -> None:
+        for case_number, code in seed_demo_reports(session, context.regions):
+            context.echo(f"demo report  case number: {case_number}  access code: {code}")
+
+    register_demo_seeder(app, 30, _seed_reports)

@@ -1,0 +1,1 @@
+"""Working days on the official calendar, and the days administrators keep for unknown years."""

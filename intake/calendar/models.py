@@ -1,0 +1,24 @@
+"""Holidays and make-up working days kept by administrators for years the calendar package does not know (docs/domain.md §3)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base
+
+
+class CalendarOverride(Base):
+    """An administrator-kept day for years the calendar package does not know (docs/domain.md §3)."""
+
+    __tablename__ = "calendar_overrides"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(80), default="")

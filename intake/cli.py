@@ -1,0 +1,99 @@
+"""Operator commands of intake: deadlines, reward quotes, time-driven work, re-sealing identities."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import IO
+
+import click
+from flask import Flask, current_app
+
+from portal.db import db_session
+
+
+def register(app: Flask) -> None:
+    """Register `deadline`, `reward-quote`, `run-deadlines` and `reseal-identities`."""
+
+    @app.cli.command("deadline")
+    @click.option(
+        "--from",
+        "start",
+        required=True,
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="YYYY-MM-DD",
+    )
+    @click.option("--working-days", "days", required=True, type=click.IntRange(0, 1000))
+    def deadline_cmd(start: datetime, days: int) -> None:
+        """Print the date N working days after a date (the start day does not count)."""
+        from intake.calendar.deadlines import add_working_days
+
+        result = add_working_days(db_session(), start.date(), days)
+        note = (
+            "  (estimated: the official calendar of that year is not known)"
+            if result.estimated
+            else ""
+        )
+        click.echo(f"{result.due.isoformat()}{note}")
+
+    @app.cli.command("reward-quote")
+    @click.option("--case-value", required=True, help="yuan, e.g. 1500000 or 1,500,000.00")
+    @click.option("--insider", is_flag=True, help="the reporter works at the reported organisation")
+    def reward_quote_cmd(case_value: str, insider: bool) -> None:
+        """Print the reward for a case value under the current schedule."""
+        from intake.rewards.schedule import get_reward_schedule, quote_reward
+
+        try:
+            value = Decimal(case_value.replace(",", "").strip())
+        except InvalidOperation as exc:
+            raise click.BadParameter(
+                "give the case value in yuan, e.g. 1500000", param_hint="--case-value"
+            ) from exc
+        if not value.is_finite() or value <= 0:
+            raise click.BadParameter(
+                "the case value must be a positive amount", param_hint="--case-value"
+            )
+        click.echo(
+            f"{quote_reward(value, get_reward_schedule(db_session()), insider=insider):,.2f}"
+        )
+
+    @app.cli.command("run-deadlines")
+    def run_deadlines_cmd() -> None:
+        """Do all time-driven work: lapse unclaimed rewards, mark overdue reports. Idempotent."""
+        from intake.timers import run_deadlines
+        from portal.timeutil import today_in_china
+
+        result = run_deadlines(
+            db_session(),
+            today_in_china(),
+            retention_months=int(current_app.config["IDENTITY_RETENTION_MONTHS"]),
+        )
+        db_session().commit()
+        click.echo(
+            f"{result.lapsed_rewards} rewards lapsed, {result.newly_overdue} reports newly overdue, "
+            f"{result.identities_destroyed} identities destroyed after the retention period"
+        )
+
+    @app.cli.command("reseal-identities")
+    @click.option(
+        "--recovery-key-file",
+        type=click.File("r"),
+        default="-",
+        help="file holding the base64 recovery private key (default: standard input)",
+    )
+    def reseal_identities_cmd(recovery_key_file: IO[str]) -> None:
+        """Grant sealed identities to custodians appointed since, using the recovery key."""
+        from intake.identity.access import reseal_for_new_custodians
+
+        try:
+            private = base64.b64decode(recovery_key_file.read().strip(), validate=True)
+        except ValueError as exc:
+            raise click.ClickException(
+                "the recovery key must be the base64 text printed at creation"
+            ) from exc
+        if len(private) != 32:
+            raise click.ClickException("the recovery key must be 32 bytes of base64")
+        added = reseal_for_new_custodians(db_session(), private)
+        db_session().commit()
+        click.echo(f"{added} grants added for custodians")

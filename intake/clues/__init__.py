@@ -1,0 +1,1 @@
+"""Social supervisors' clues: filed like reports, followed only by whoever filed them."""

@@ -1,0 +1,1 @@
+"""Filing a report: the form, its evidence, the receipt, and registering reports received off-line."""

@@ -1,0 +1,350 @@
+"""The report form of docs/domain.md §2 and its evidence files. Field names are a public contract:
+hotline and partner systems post to /report with them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from flask import (
+    current_app,
+)
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import FileStorage
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from intake.catalog import PARTY_KINDS, VIOLATION_GROUPS
+from intake.evidence import CleanFile, EvidenceRejected, clean_upload
+from intake.evidence.pdf_render import MAX_PAGES as MAX_PAGES_AS_PICTURES
+from intake.filing.operations import (
+    ReportDraft,
+)
+from intake.identity.person import (
+    ReporterIdentity,
+    normalize_phone,
+    real_name_problem,
+    resident_id_is_valid,
+)
+from portal.forms import AT_MOST, AmountField, MultiCheckboxField
+from portal.jurisdictions.models import Region
+from portal.timeutil import today_in_china
+from portal.web import grouped_region_options
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+EVIDENCE_MESSAGES = {
+    "empty": _l("“%(name)s” is empty."),
+    "too_large": _l("“%(name)s” is larger than %(limit)s MB."),
+    "type": _l(
+        "“%(name)s” is not a supported type. Use pictures (JPEG, PNG, GIF, WebP, BMP, TIFF), PDF, "
+        "Word/Excel/PowerPoint (.docx, .xlsx, .pptx), audio (MP3, M4A, AAC, WAV, AMR, OGG, FLAC) "
+        "or video (MP4, MOV, 3GP, M4V, WebM)."
+    ),
+    "legacy_office": _l(
+        "“%(name)s” is an old Office format whose author data cannot be removed. Save it as .docx/.xlsx/.pptx or PDF."
+    ),
+    "damaged": _l("“%(name)s” could not be read; it may be damaged or incomplete."),
+    "image_too_big": _l("“%(name)s” has too many pixels; send a smaller picture."),
+    "pdf_encrypted": _l("“%(name)s” is password-protected. Send it without a password."),
+    "pdf_too_many_pages": _l(
+        "“%(name)s” could not be cleaned of hidden data, and it has more than %(pages)d pages to "
+        "keep as pictures. Split it into smaller files."
+    ),
+    "active_content": _l(
+        "“%(name)s” contains macros or ActiveX controls, which can run programs. Save it without "
+        "them (as .docx, .xlsx or .pptx) or as PDF."
+    ),
+    "embedded_object": _l(
+        "“%(name)s” contains an embedded object or file we cannot clean. Remove it, or save the "
+        "document as PDF."
+    ),
+    "too_complex": _l(
+        "“%(name)s” is too large or too complex to check safely. Send a smaller file, or split it "
+        "into several."
+    ),
+    "media_unreadable": _l(
+        "“%(name)s” could not be read as audio or video: it may be damaged, or be another kind of "
+        "file."
+    ),
+}
+
+
+def _read_limited(storage: FileStorage, limit: int) -> bytes:
+    """Read at most limit+1 bytes so an oversized file is detected without reading it all."""
+    return storage.stream.read(limit + 1)
+
+
+def clean_files(
+    storages: list[FileStorage], *, max_files: int, max_file: int, max_total: int
+) -> tuple[list[CleanFile], list[str]]:
+    """Validate and clean uploaded files; return the clean files and the error messages."""
+    chosen = [s for s in storages if isinstance(s, FileStorage) and s.filename]
+    errors: list[str] = []
+    if len(chosen) > max_files:
+        return [], [str(_l("Choose at most %(count)d files.", count=max_files))]
+    total = 0
+    cleaned: list[CleanFile] = []
+    for storage in chosen:
+        data = _read_limited(storage, max_file)
+        total += len(data)
+        try:
+            cleaned.append(clean_upload(storage.filename or "file", data, max_file))
+        except EvidenceRejected as exc:
+            errors.append(
+                str(
+                    EVIDENCE_MESSAGES[exc.reason]
+                    % {
+                        "name": exc.filename,
+                        "limit": max_file // (1024 * 1024),
+                        "pages": MAX_PAGES_AS_PICTURES,
+                    }
+                )
+            )
+    if total > max_total:
+        errors.append(
+            str(
+                _l(
+                    "The files together are larger than %(limit)d MB.",
+                    limit=max_total // (1024 * 1024),
+                )
+            )
+        )
+    return cleaned, errors
+
+
+def identity_fields() -> tuple[Any, Any, Any, Any]:
+    """Return the name, ID number, phone and address fields of a reporter's identity.
+
+    Called in a form's class body, they take their place in the form's field order there;
+    what makes them valid together is checked by `ReporterIdentity.typed`.
+    """
+    return (
+        StringField(_l("Your full legal name"), validators=[Length(max=30)]),
+        StringField(
+            _l("Resident ID number"),
+            validators=[Length(max=18, message=_l("A resident ID number has 18 characters."))],
+        ),
+        StringField(_l("Phone number"), validators=[Length(max=20)]),
+        StringField(_l("Postal address (optional)"), validators=[Optional(), Length(max=200)]),
+    )
+
+
+class ReportForm(FlaskForm):
+    """The report form of docs/domain.md §2."""
+
+    party_kind = RadioField(
+        _l("Who is being reported?"),
+        choices=[SelectChoice(c.code, c.label) for c in PARTY_KINDS],
+        validators=[InputRequired(_l("Choose who is being reported."))],
+    )
+    party_name = StringField(
+        _l("Name of the person or organisation"),
+        validators=[
+            DataRequired(_l("Give the name of who is being reported.")),
+            Length(max=200, message=AT_MOST),
+        ],
+    )
+    party_details = TextAreaField(
+        _l("Address or other identifying details (optional)"),
+        validators=[Optional(), Length(max=1000, message=AT_MOST)],
+    )
+    region = SelectField(
+        _l("Where did it happen?"),
+        validators=[DataRequired(_l("Choose the region where it happened."))],
+        validate_choice=False,
+    )
+    conduct_from = DateField(_l("From (optional)"), validators=[Optional()])
+    conduct_to = DateField(_l("To (optional)"), validators=[Optional()])
+    violation_types = MultiCheckboxField(
+        _l("What kind of violation? (choose one or more)"),
+        choices=[SelectChoice(t.code, t.label) for g in VIOLATION_GROUPS for t in g.types],
+        validators=[DataRequired(_l("Choose at least one kind of violation."))],
+    )
+    facts = TextAreaField(
+        _l("What happened?"),
+        validators=[
+            DataRequired(_l("Describe what happened.")),
+            Length(min=10, message=_l("Describe what happened in at least %(min)d characters.")),
+        ],
+    )
+    how_known = TextAreaField(
+        _l("How do you know? (optional)"),
+        validators=[Optional(), Length(max=2000, message=AT_MOST)],
+    )
+    amount = AmountField(_l("Estimated amount involved, in yuan (optional)"))
+    evidence = MultipleFileField(_l("Evidence files (optional)"))
+    identity_mode = RadioField(
+        _l("How do you want to report?"),
+        choices=[
+            SelectChoice("anonymous", _l("Anonymously")),
+            SelectChoice("real_name", _l("Under my real name")),
+        ],
+        validators=[InputRequired(_l("Choose anonymous or real-name."))],
+        default="anonymous",
+    )
+    real_name, id_number, phone, address = identity_fields()
+    email = StringField(_l("Email (optional)"), validators=[Length(max=120)])
+    wants_reward = BooleanField(_l("I would like a reward if the report is verified"))
+    is_insider = BooleanField(_l("I work at the organisation I am reporting"))
+    declaration = BooleanField(
+        _l(
+            "To the best of my knowledge what I report is true, and I understand that knowingly false reports are unlawful."
+        ),
+        validators=[DataRequired(_l("Confirm the declaration to send the report."))],
+    )
+    submission_key = HiddenField()
+    # Identity fields carry no Optional(): it would stop validation before the inline
+    # validators that require them in real-name mode.
+    # Honeypot: hidden from people by CSS and from assistive technology; bots fill it in.
+    website = StringField(_l("Leave this field empty"))
+
+    def __init__(self, *args: Any, regions: list[Region], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._regions = {r.code: r for r in regions}
+        # Rendered as <optgroup>s by the template; validated by validate_region.
+        self.region_groups = grouped_region_options(regions)
+        self.region.choices = [
+            SelectChoice(code, label) for _, opts in self.region_groups for code, label in opts
+        ]
+        self.clean_files: list[CleanFile] = []
+        self.file_errors: list[str] = []
+
+    @property
+    def selected_region(self) -> Region | None:
+        """Return the Region chosen, once validated."""
+        return self._regions.get(self.region.data or "")
+
+    def is_bot(self) -> bool:
+        """Return whether the honeypot field was filled in."""
+        return bool((self.website.data or "").strip())
+
+    def validate_region(self, field: SelectField) -> None:
+        if field.data not in self._regions:
+            raise ValidationError(_l("Choose the region where it happened."))
+
+    def validate_facts(self, field: TextAreaField) -> None:
+        limit = current_app.config["FACTS_MAX_CHARS"]
+        if field.data and len(field.data) > limit:
+            raise ValidationError(_l("At most %(max)d characters.", max=limit))
+
+    def validate_conduct_from(self, field: DateField) -> None:
+        if field.data and field.data > today_in_china():
+            raise ValidationError(_l("This date is in the future."))
+
+    def validate_conduct_to(self, field: DateField) -> None:
+        if field.data and field.data > today_in_china():
+            raise ValidationError(_l("This date is in the future."))
+        if field.data and self.conduct_from.data and field.data < self.conduct_from.data:
+            raise ValidationError(_l("The end date is before the start date."))
+
+    def _real_name(self) -> bool:
+        return bool(self.identity_mode.data == "real_name")
+
+    def validate_real_name(self, field: StringField) -> None:
+        if not self._real_name():
+            return
+        if not (field.data or "").strip():
+            raise ValidationError(_l("A real-name report needs your full name."))
+        problem = real_name_problem(field.data)
+        if problem == "alias":
+            raise ValidationError(
+                _l(
+                    "Give your real name as on your ID card; an alias is not accepted for a real-name report."
+                )
+            )
+        if problem:
+            raise ValidationError(_l("Give your name in Chinese characters as on your ID card."))
+
+    def validate_id_number(self, field: StringField) -> None:
+        if not self._real_name():
+            return
+        if not (field.data or "").strip():
+            raise ValidationError(_l("A real-name report needs your resident ID number."))
+        if not resident_id_is_valid(field.data, today_in_china()):
+            raise ValidationError(
+                _l(
+                    "This is not a valid resident ID number; check each digit and the last character."
+                )
+            )
+
+    def validate_phone(self, field: StringField) -> None:
+        if not self._real_name():
+            return
+        if not (field.data or "").strip():
+            raise ValidationError(
+                _l("A real-name report needs a phone number we can reach you on.")
+            )
+        if normalize_phone(field.data) is None:
+            raise ValidationError(
+                _l("Enter an 11-digit mobile number or a landline number with its area code.")
+            )
+
+    def validate_email(self, field: StringField) -> None:
+        if self._real_name() and field.data and not _EMAIL.match(field.data.strip()):
+            raise ValidationError(
+                _l("Enter an email address such as name@example.com, or leave it empty.")
+            )
+
+    def validate_evidence(self, field: MultipleFileField) -> None:
+        cfg = current_app.config
+        self.clean_files, self.file_errors = clean_files(
+            field.data or [],
+            max_files=cfg["EVIDENCE_MAX_FILES"],
+            max_file=cfg["EVIDENCE_MAX_FILE_BYTES"],
+            max_total=cfg["EVIDENCE_MAX_TOTAL_BYTES"],
+        )
+        if self.file_errors:
+            raise ValidationError(self.file_errors[0])
+
+
+def facts_draft(form: ReportForm) -> ReportDraft:
+    """Return what any filer tells, from a validated form: where, who, what, when, evidence."""
+    region = form.selected_region
+    assert region is not None  # the form validated the region
+    return ReportDraft(
+        region=region,
+        party_kind=form.party_kind.data,
+        party_name=form.party_name.data.strip(),
+        party_details=(form.party_details.data or "").strip(),
+        facts=form.facts.data.strip(),
+        how_known=(form.how_known.data or "").strip(),
+        violation_codes=list(form.violation_types.data or []),
+        conduct_from=form.conduct_from.data,
+        conduct_to=form.conduct_to.data,
+        amount=form.amount.data,
+        files=form.clean_files,
+        submission_key=form.submission_key.data,
+    )
+
+
+def draft_from_form(form: ReportForm) -> ReportDraft:
+    """Return the draft of a citizen's report: the facts, the identity if given, the reward wish."""
+    identity = None
+    if form.identity_mode.data == "real_name":
+        identity = ReporterIdentity.typed(
+            name=form.real_name.data,
+            id_number=form.id_number.data,
+            phone=form.phone.data,
+            address=form.address.data or "",
+            email=form.email.data or "",
+        )
+    return replace(
+        facts_draft(form),
+        identity=identity,
+        wants_reward=bool(form.wants_reward.data),
+        is_insider=bool(form.is_insider.data),
+    )

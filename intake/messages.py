@@ -1,0 +1,36 @@
+"""The words for the refusal codes of intake's operations (registered with `portal.errors`).
+
+Codes shared with other features ("stale", "role", "reason", "password", "same_person",
+"not_found") have their words in the shell.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+MESSAGES = {
+    "stage": _l("This is not possible at the report's current stage."),
+    "merged": _l("This report was merged into another."),
+    "already_extended": _l("The deadline has already been extended once."),
+    "no_notice_due": _l("No notice is owed to the reporter."),
+    "ground": _l("Choose one of the listed grounds."),
+    "body": _l("Choose one of the listed bodies."),
+    "region": _l("The report cannot be moved there."),
+    "assignee": _l("That officer cannot take reports of this region."),
+    "decision": _l("Record at least one measure and the decision; amounts cannot be negative."),
+    "same_report": _l("A report cannot be merged with itself."),
+    "exists": _l("This has already been done."),
+    "excluded": _l("An exclusion applies, so no reward may be proposed."),
+    "amount": _l("Give a case value, or a fixed sum within the configured range."),
+    "no_key": _l("Sign out and in again so that your personal key can be made."),
+    "seal": _l("Unknown identity record."),
+    "lapsed": _l("The claim period has ended."),
+    "no_reward": _l("There is no reward to claim."),
+    "identity": _l("Give your identity to claim the reward."),
+    "other_not_found": _l("No report with that case number in your jurisdiction."),
+    "channel": _l("Choose how the report arrived."),
+    "already_submitted": _l("This form was already sent: its report is %(case_number)s."),
+    "sealing_unavailable": _l(
+        "Real-name reports cannot be accepted right now. You may report anonymously or try later."
+    ),
+}

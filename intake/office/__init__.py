@@ -1,0 +1,1 @@
+"""The case office: the transition table, its operations, the work queue and the report page."""

@@ -1,0 +1,206 @@
+"""The table beside `TRANSITIONS`: for each operation, its form and how the form becomes a call.
+
+The report page draws a form for each operation the user may perform now; a post binds
+the same form, and `perform` turns it into one call of the operation. Adding an operation
+is a row in `TRANSITIONS`, a function, and a row here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intake.models import Report
+from intake.office import acceptance, handling
+from intake.office.forms import (
+    AssignForm,
+    DeclineForm,
+    FeedbackForm,
+    HandlingForm,
+    MergeForm,
+    MessageForm,
+    MoveForm,
+    OptionalReasonForm,
+    ReasonForm,
+    TransferForm,
+)
+from intake.office.workflow import CASE_STAFF, WorkflowError
+from portal.accounts.models import StaffUser
+from portal.crypto import DataCipher
+from portal.forms import as_choices
+from portal.jurisdictions.models import get_region_by_code
+from portal.jurisdictions.tree import in_jurisdiction, regions_within
+from portal.web import region_options
+
+Perform = Callable[[Session, Report, Any, StaffUser, DataCipher], Any]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """How an operation is asked for (its form) and performed (its call)."""
+
+    form: type[FlaskForm]
+    perform: Perform
+    # Forms of operations that change the stage carry the version the page was drawn from.
+    versioned: bool = True
+
+
+def _version(form: Any) -> int | None:
+    return form.expected_version() if hasattr(form, "expected_version") else None
+
+
+def _move(
+    session: Session, report: Report, form: Any, actor: StaffUser, cipher: DataCipher
+) -> None:
+    region = get_region_by_code(session, form.region.data)
+    if region is None:
+        raise WorkflowError("region")
+    acceptance.move_report(
+        session,
+        report,
+        region=region,
+        reason=form.reason.data,
+        actor=actor,
+        cipher=cipher,
+        expected_version=_version(form),
+    )
+
+
+def _assign(
+    session: Session, report: Report, form: Any, actor: StaffUser, cipher: DataCipher
+) -> None:
+    assignee = session.get(StaffUser, int(form.assignee.data))
+    if assignee is None:
+        raise WorkflowError("assignee")
+    acceptance.assign_report(
+        session,
+        report,
+        assignee=assignee,
+        actor=actor,
+        cipher=cipher,
+        expected_version=_version(form),
+    )
+
+
+def _merge(
+    session: Session, report: Report, form: Any, actor: StaffUser, cipher: DataCipher
+) -> None:
+    number = form.other_number()
+    other = session.scalar(select(Report).where(Report.case_number == number)) if number else None
+    if other is None or not in_jurisdiction(actor, other.region):
+        raise WorkflowError("other_not_found")
+    acceptance.merge_reports(
+        session, report, other, reason=form.reason.data, actor=actor, cipher=cipher
+    )
+
+
+def _reasoned(
+    function: Callable[..., Any], field: str = "reason", *, versioned: bool = True
+) -> Perform:
+    """Perform an operation whose only input is one text: the reason, findings, feedback…"""
+
+    def perform(
+        session: Session, report: Report, form: Any, actor: StaffUser, cipher: DataCipher
+    ) -> Any:
+        kwargs: dict[str, Any] = {field: form.reason.data or ""}
+        if versioned:
+            kwargs["expected_version"] = _version(form)
+        return function(session, report, actor=actor, cipher=cipher, **kwargs)
+
+    return perform
+
+
+OPERATIONS: dict[str, Operation] = {
+    "accept": Operation(OptionalReasonForm, _reasoned(acceptance.accept_report)),
+    "decline": Operation(
+        DeclineForm,
+        lambda s, r, f, a, c: acceptance.decline_report(
+            s,
+            r,
+            ground=f.ground.data,
+            reason=f.reason.data,
+            actor=a,
+            cipher=c,
+            expected_version=_version(f),
+        ),
+    ),
+    "transfer_out": Operation(
+        TransferForm,
+        lambda s, r, f, a, c: acceptance.transfer_report(
+            s,
+            r,
+            body=f.body.data,
+            sent=f.sent.data,
+            sent_on=f.sent_on.data,
+            actor=a,
+            cipher=c,
+            expected_version=_version(f),
+        ),
+    ),
+    "move": Operation(MoveForm, _move),
+    "assign": Operation(AssignForm, _assign),
+    "record_findings": Operation(ReasonForm, _reasoned(handling.record_findings, "findings")),
+    "open_case": Operation(OptionalReasonForm, _reasoned(handling.open_case)),
+    "close_unfounded": Operation(ReasonForm, _reasoned(handling.close_unfounded)),
+    "record_handling": Operation(
+        HandlingForm,
+        lambda s, r, f, a, c: handling.record_handling(
+            s,
+            r,
+            recovered=f.recovered.data,
+            fine=f.fine.data,
+            measures=list(f.measures.data or []),
+            decision=f.reason.data,
+            actor=a,
+            cipher=c,
+            expected_version=_version(f),
+        ),
+    ),
+    "send_feedback": Operation(FeedbackForm, _reasoned(handling.send_feedback, "feedback")),
+    "close": Operation(OptionalReasonForm, _reasoned(handling.close_report)),
+    "merge": Operation(MergeForm, _merge, versioned=False),
+    "extend": Operation(ReasonForm, _reasoned(acceptance.extend_deadline)),
+    "send_message": Operation(
+        MessageForm,
+        lambda s, r, f, a, c: handling.send_message(s, r, body=f.body.data, actor=a, cipher=c),
+        versioned=False,
+    ),
+    "record_notice": Operation(
+        ReasonForm, _reasoned(acceptance.record_notice, "how", versioned=False), versioned=False
+    ),
+}
+
+
+def operation_form(session: Session, name: str, report: Report, user: StaffUser) -> FlaskForm:
+    """Return the form of operation `name` for this report, bound to the request if it posted.
+
+    Choices (regions to move to, officers to assign) are the same when the page is drawn
+    and when it is posted, so a post is checked against what the user was offered.
+    """
+    operation = OPERATIONS[name]
+    kwargs: dict[str, Any] = {"prefix": name}
+    if operation.versioned:
+        kwargs["version"] = str(report.version)
+    form = operation.form(**kwargs)
+    if name == "move":
+        # Up to the parent, or down into the user's own subtree.
+        below = [r for r in regions_within(session, user.region) if r.id != report.region_id]
+        parent = report.region.parent
+        upward = [parent] if parent is not None and parent not in below else []
+        form.region.choices = as_choices(region_options([*upward, *below]))
+    elif name == "assign":
+        ancestors = [r.id for r in report.region.ancestors_and_self()]
+        officers = session.scalars(
+            select(StaffUser).where(
+                StaffUser.is_active.is_(True), StaffUser.region_id.in_(ancestors)
+            )
+        )
+        form.assignee.choices = as_choices(
+            [(str(o.id), o.display_name) for o in officers if o.has_role(*CASE_STAFF)]
+        )
+    return form

@@ -1,0 +1,137 @@
+"""The work queue: reports of the user's jurisdiction, nearest deadline first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from intake.models import Report, ReportViolation, Stage
+from intake.office.workflow import ACTIVE
+from portal.accounts.models import StaffUser
+from portal.jurisdictions.models import Region
+from portal.jurisdictions.tree import subtree_ids
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue is narrowed to; every field is optional."""
+
+    stage: Stage | None = None
+    region: Region | None = None
+    violation: str | None = None
+    mine: bool = False
+    due_soon: bool = False
+    overdue: bool = False
+
+
+@dataclass
+class QueuePage:
+    """One page of the queue with the totals the page shows."""
+
+    reports: list[Report]
+    total: int
+    page: int
+    pages: int
+    stage_counts: dict[Stage, int] = field(default_factory=dict)
+    overdue_count: int = 0
+    due_soon_count: int = 0
+    notices: list[Report] = field(default_factory=list)
+
+
+def list_queue(
+    session: Session,
+    user: StaffUser,
+    filters: QueueFilters,
+    *,
+    today: date,
+    due_soon_days: int,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> QueuePage:
+    """Return the reports `user` may act on, filtered, sorted by nearest deadline, paginated."""
+    region_ids = subtree_ids(session, (filters.region or user.region).id)
+    if filters.region is not None and user.region_id not in {
+        r.id for r in filters.region.ancestors_and_self()
+    }:
+        region_ids = []  # a region outside the user's jurisdiction shows nothing
+    base: list[ColumnElement[bool]] = [Report.region_id.in_(region_ids)]
+    soon = today + timedelta(days=due_soon_days)
+    overdue_clause = and_(Report.stage.in_(ACTIVE), Report.due_on < today)
+    soon_clause = and_(Report.stage.in_(ACTIVE), Report.due_on >= today, Report.due_on <= soon)
+
+    where = list(base)
+    if filters.stage is not None:
+        where.append(Report.stage == filters.stage)
+    else:
+        where.append(Report.stage.in_(ACTIVE))
+    if filters.violation:
+        where.append(
+            Report.id.in_(
+                select(ReportViolation.report_id).where(ReportViolation.code == filters.violation)
+            )
+        )
+    if filters.mine:
+        where.append(Report.assignee_id == user.id)
+    if filters.overdue:
+        where.append(overdue_clause)
+    if filters.due_soon:
+        where.append(soon_clause)
+
+    total = session.scalar(select(func.count()).select_from(Report).where(*where)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    reports = list(
+        session.scalars(
+            select(Report)
+            .where(*where)
+            .options(selectinload(Report.violations), selectinload(Report.region))
+            .order_by(Report.due_on.is_(None), Report.due_on, Report.received_at, Report.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    counts = dict(
+        session.execute(
+            select(Report.stage, func.count()).where(*base).group_by(Report.stage)
+        ).all()
+    )
+    overdue_count = (
+        session.scalar(select(func.count()).select_from(Report).where(*base, overdue_clause)) or 0
+    )
+    soon_count = (
+        session.scalar(select(func.count()).select_from(Report).where(*base, soon_clause)) or 0
+    )
+    notices = list(
+        session.scalars(
+            select(Report)
+            .where(*base, Report.notice_due_on.is_not(None))
+            .order_by(Report.notice_due_on, Report.id)
+            .limit(50)
+        )
+    )
+    return QueuePage(
+        reports=reports,
+        total=total,
+        page=page,
+        pages=pages,
+        stage_counts={Stage(k): v for k, v in counts.items()},
+        overdue_count=overdue_count,
+        due_soon_count=soon_count,
+        notices=notices,
+    )
+
+
+def due_state(report: Report, today: date, due_soon_days: int) -> str:
+    """Return "overdue", "due_soon", "ok" or "none" for a report's current deadline."""
+    if report.due_on is None or report.stage not in ACTIVE:
+        return "none"
+    if report.due_on < today:
+        return "overdue"
+    if report.due_on <= today + timedelta(days=due_soon_days):
+        return "due_soon"
+    return "ok"

@@ -1,0 +1,171 @@
+"""The lifecycle of a report (docs/domain.md §3): the one table of allowed transitions.
+
+`TRANSITIONS` names every operation, the stages it may start from and lead to, and who
+may perform it; `check` holds an operation to it, and the report page draws its buttons
+from it (`allowed_operations`). The operations themselves are plain functions in
+`acceptance.py` (receiving, accepting, routing) and `handling.py` (checking, deciding,
+telling the reporter): each checks the table, changes the report, appends an event and
+flushes; the request or CLI command commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from intake.calendar.deadlines import NOTICE_WORKING_DAYS, add_working_days
+from intake.events import append_event
+from intake.models import ActorKind, IdentityMode, Report, ReportEvent, Stage
+from portal.accounts.models import StaffUser
+from portal.crypto import DataCipher
+from portal.errors import OperationError
+from portal.jurisdictions.tree import in_jurisdiction
+from portal.timeutil import today_in_china
+
+ACTIVE = frozenset({Stage.RECEIVED, Stage.CHECKING, Stage.HANDLING, Stage.FEEDBACK, Stage.REWARD})
+
+
+CASE_STAFF = frozenset({"intake_officer", "investigator", "approver"})
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Where an operation may start, where it may lead, and who may perform it."""
+
+    sources: frozenset[Stage]
+    targets: frozenset[Stage]  # empty: the stage does not change
+    roles: frozenset[str]
+
+
+def _t(sources: set[Stage], targets: set[Stage], roles: set[str]) -> Transition:
+    return Transition(frozenset(sources), frozenset(targets), frozenset(roles))
+
+
+R, C, H, F, W = Stage.RECEIVED, Stage.CHECKING, Stage.HANDLING, Stage.FEEDBACK, Stage.REWARD
+
+
+# The one table of allowed transitions. A test walks it; every operation consults it.
+TRANSITIONS: dict[str, Transition] = {
+    # Registering creates a report received by hotline, letter or visit: it has no source stage.
+    "register": _t(set(), {R}, {"intake_officer"}),
+    "accept": _t({R}, {C}, {"intake_officer"}),
+    "decline": _t({R}, {Stage.DECLINED}, {"intake_officer"}),
+    "transfer_out": _t({R, C}, {Stage.TRANSFERRED}, {"intake_officer"}),
+    "move": _t({R, C}, set(), {"intake_officer"}),
+    "assign": _t({R, C, H, F}, set(), {"intake_officer", "approver"}),
+    "record_findings": _t({C}, set(), {"investigator"}),
+    "open_case": _t({C}, {H}, {"investigator"}),
+    "close_unfounded": _t({C}, {F}, {"investigator"}),
+    "record_handling": _t({H}, {F}, {"approver"}),
+    # Feedback is the last duty unless a reward may be due; then the reward stage follows.
+    "send_feedback": _t({F}, {W, Stage.CLOSED}, {"intake_officer", "investigator"}),
+    "close": _t({W}, {Stage.CLOSED}, {"approver", "reward_officer"}),
+    "merge": _t({R, C}, {Stage.CLOSED}, {"intake_officer"}),
+    "extend": _t({R, C, H}, set(), {"approver"}),
+    "send_message": _t(set(ACTIVE), set(), set(CASE_STAFF) | {"reward_officer"}),
+    "record_notice": _t(
+        {C, H, F, W, Stage.CLOSED, Stage.DECLINED, Stage.TRANSFERRED}, set(), {"intake_officer"}
+    ),
+}
+
+
+class WorkflowError(OperationError):
+    """A case operation was refused; `code` says why (words: `intake/messages.py`)."""
+
+
+def require_text(text: str) -> None:
+    """Refuse a step whose reason, note or reference is blank: every step says why (audit)."""
+    if not text.strip():
+        raise WorkflowError("reason")
+
+
+def allowed_operations(report: Report, user: StaffUser) -> list[str]:
+    """Return the operations `user` may perform on `report` now, in table order."""
+    return [
+        name
+        for name, t in TRANSITIONS.items()
+        if report.stage in t.sources
+        and user.has_role(*t.roles)
+        and in_jurisdiction(user, report.region)
+        and _precondition(name, report) is None
+    ]
+
+
+def _precondition(name: str, report: Report) -> str | None:
+    if report.merged_into_id is not None:
+        return "merged"
+    if name == "extend" and (
+        (report.stage is Stage.HANDLING and report.handle_extended)
+        or (report.stage is not Stage.HANDLING and report.accept_extended)
+    ):
+        return "already_extended"
+    if name == "record_notice" and report.notice_due_on is None:
+        return "no_notice_due"
+    return None
+
+
+def check(name: str, report: Report, actor: StaffUser, expected_version: int | None = None) -> None:
+    """Raise WorkflowError unless `actor` may perform operation `name` on `report` now."""
+    transition = TRANSITIONS[name]
+    # Jurisdiction first: a report of another office must look exactly like a missing one.
+    if not in_jurisdiction(actor, report.region):
+        raise WorkflowError("not_found")
+    if expected_version is not None and report.version != expected_version:
+        raise WorkflowError("stale")
+    if not actor.has_role(*transition.roles):
+        raise WorkflowError("role")
+    if report.stage not in transition.sources:
+        raise WorkflowError("stage")
+    problem = _precondition(name, report)
+    if problem:
+        raise WorkflowError(problem)
+
+
+def owe_notice(session: Session, report: Report) -> None:
+    # A real-name reporter is told the accept/decline decision within 5 working days (docs/domain.md §3).
+    if report.identity_mode is IdentityMode.REAL_NAME:
+        due = add_working_days(session, today_in_china(), NOTICE_WORKING_DAYS)
+        report.notice_due_on, report.notice_due_estimated = due.due, due.estimated
+
+
+def set_due(report: Report, due: date | None, estimated: bool = False) -> None:
+    report.due_on, report.due_estimated = due, estimated
+    report.overdue_since = None
+
+
+def reward_possible(report: Report) -> bool:
+    """Return whether a reward may be due: a founded report whose reporter wants one (docs/domain.md §4)."""
+    return report.outcome == "founded" and report.wants_reward and report.merged_into_id is None
+
+
+CHANNELS = ("hotline", "letter", "visit")
+
+
+def staff_event(
+    session: Session,
+    report: Report,
+    kind: str,
+    actor: StaffUser,
+    *,
+    public: bool,
+    note: str = "",
+    detail: str = "",
+    cipher: DataCipher | None = None,
+) -> ReportEvent:
+    """Append an audited event by a staff member (every workflow step records one)."""
+    event = append_event(
+        session,
+        report,
+        kind,
+        by=ActorKind.STAFF,
+        staff=actor,
+        public=public,
+        note=note,
+        detail=detail,
+        cipher=cipher,
+        audited=True,
+    )
+    session.flush()
+    return event

@@ -1,0 +1,180 @@
+"""What other features may read of intake: the facts of closed cases, counts, a supervisor's clues.
+
+Publishing reads reports only through these functions, never through intake's tables or
+storage formats, so intake can change how it stores a report without breaking a page.
+Nothing here returns anything that could identify a reporter (docs/domain.md §7).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from intake.filing.receipts import normalize_case_number
+from intake.models import Report, ReportEvent, Stage
+from intake.rewards.models import Reward, RewardStatus
+from portal.accounts.models import StaffUser
+from portal.jurisdictions.models import Region
+from portal.jurisdictions.tree import in_jurisdiction
+from portal.timeutil import china_date, china_days_between
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """The non-identifying facts of a report, as a typical case may be drafted from them."""
+
+    report_id: int
+    case_number: str
+    # Only a closed report whose case was founded may become a typical case.
+    publishable: bool
+    region: Region
+    party_kind: str
+    party_name: str
+    violation_codes: list[str]
+    conduct_from: date | None
+    conduct_to: date | None
+    recovered_amount: Decimal | None
+    fine_amount: Decimal | None
+    measures: list[str]
+
+
+def case_facts(session: Session, case_number: str, actor: StaffUser) -> CaseFacts | None:
+    """Return the facts of a report of the actor's jurisdiction, or None.
+
+    A report of another jurisdiction answers None exactly like a case number that does
+    not exist, so nobody learns that it exists (docs/domain.md §1).
+    """
+    number = normalize_case_number(case_number)
+    report = session.scalar(select(Report).where(Report.case_number == number)) if number else None
+    if report is None or not in_jurisdiction(actor, report.region):
+        return None
+    return CaseFacts(
+        report_id=report.id,
+        case_number=report.case_number,
+        publishable=report.stage is Stage.CLOSED
+        and report.outcome == "founded"
+        and report.merged_into_id is None,
+        region=report.region,
+        party_kind=report.party_kind,
+        party_name=report.party_name,
+        violation_codes=report.violation_codes,
+        conduct_from=report.conduct_from,
+        conduct_to=report.conduct_to,
+        recovered_amount=report.recovered_amount,
+        fine_amount=report.fine_amount,
+        measures=report.measure_codes,
+    )
+
+
+def list_clues_of(session: Session, supervisor: StaffUser) -> list[Report]:
+    """Return the clues a social supervisor filed, newest first (never anyone else's)."""
+    return list(
+        session.scalars(
+            select(Report)
+            .where(Report.filed_by_staff_id == supervisor.id)
+            .order_by(Report.received_at.desc())
+        )
+    )
+
+
+# --- counts for public statistics (aggregates only) -------------------------------------
+
+
+def count_reports_by_region(
+    session: Session, start: datetime, end: datetime, *, by: Literal["received", "closed"]
+) -> list[tuple[int, int]]:
+    """Return (region id, reports) for reports received (or closed) in [start, end)."""
+    column = Report.received_at if by == "received" else Report.closed_at
+    rows = session.execute(
+        select(Report.region_id, func.count())
+        .where(column >= start, column < end)
+        .group_by(Report.region_id)
+    ).all()
+    return [(region_id, count) for region_id, count in rows]
+
+
+def count_closed_by_days(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[int, int, int]]:
+    """Return (region id, days from receipt to closing, reports) for reports closed in the period.
+
+    Days are counted between dates in China, as deadlines are.
+    """
+    taken = china_days_between(Report.closed_at, Report.received_at)
+    rows = session.execute(
+        select(Report.region_id, taken, func.count())
+        .where(Report.closed_at >= start, Report.closed_at < end)
+        .group_by(Report.region_id, taken)
+    ).all()
+    return [(region_id, days, count) for region_id, days, count in rows]
+
+
+def count_decisions(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[str, int, int, int, int]]:
+    """Return (decision, region id, days waited, decisions, on time) for the period.
+
+    A decision is an acceptance, a decline or a transfer; "on time" means on or before
+    the acceptance deadline (docs/domain.md §3).
+    """
+    waited = china_days_between(ReportEvent.created_at, Report.received_at)
+    timely = case((china_date(ReportEvent.created_at) <= Report.accept_due_on, 1), else_=0)
+    rows = session.execute(
+        select(ReportEvent.kind, Report.region_id, waited, func.count(), func.sum(timely))
+        .select_from(ReportEvent)
+        .join(Report, Report.id == ReportEvent.report_id)
+        .where(
+            ReportEvent.kind.in_(("accepted", "declined", "transferred")),
+            ReportEvent.created_at >= start,
+            ReportEvent.created_at < end,
+        )
+        .group_by(ReportEvent.kind, Report.region_id, waited)
+    ).all()
+    return [
+        (kind, region, days, count, int(on_time or 0))
+        for kind, region, days, count, on_time in rows
+    ]
+
+
+def list_handling_decisions(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[int, Decimal | None, bool]]:
+    """Return (region id, amount to recover, decided in time) for each handling decision."""
+    in_time = case(
+        (
+            and_(
+                Report.handle_due_on.is_not(None),
+                china_date(ReportEvent.created_at) <= Report.handle_due_on,
+            ),
+            1,
+        ),
+        else_=0,
+    )
+    rows = session.execute(
+        select(Report.region_id, Report.recovered_amount, in_time)
+        .select_from(ReportEvent)
+        .join(Report, Report.id == ReportEvent.report_id)
+        .where(
+            ReportEvent.kind == "handling_decided",
+            ReportEvent.created_at >= start,
+            ReportEvent.created_at < end,
+        )
+    ).all()
+    return [(region_id, recovered, bool(on_time)) for region_id, recovered, on_time in rows]
+
+
+def list_rewards_paid(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[int, Decimal]]:
+    """Return (region id, amount) of each reward paid in the period."""
+    rows = session.execute(
+        select(Report.region_id, Reward.amount)
+        .join(Report, Report.id == Reward.report_id)
+        .where(Reward.status == RewardStatus.PAID, Reward.paid_at >= start, Reward.paid_at < end)
+    ).all()
+    return [(region_id, amount) for region_id, amount in rows]

@@ -1,0 +1,1 @@
+"""Rewards: the schedule and its arithmetic, a reward's steps, and the pages that take them."""

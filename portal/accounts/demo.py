@@ -1,0 +1,81 @@
+"""Demo accounts for `make run`: custodians of four provinces and one officer of each role."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.accounts.keys import create_recovery_key, make_custodian
+from portal.accounts.models import StaffUser
+from portal.accounts.operations import create_staff_user
+from portal.ops.demo import DemoContext
+from portal.security import kdf_params, password_hasher
+from portal.timeutil import today_in_china
+
+CUSTODIANS = (
+    ("640000", "nx-custodian"),
+    ("110000", "bj-custodian"),
+    ("340000", "ah-custodian"),
+    ("320000", "js-custodian"),
+)
+STAFF = (
+    ("yc-intake", "银川市受理员（演示）", "640100", ["intake_officer"]),
+    ("yc-investigator", "银川市核查员（演示）", "640100", ["investigator"]),
+    ("yc-approver", "银川市审核员（演示）", "640100", ["approver"]),
+    ("yc-reward", "银川市奖励专员（演示）", "640100", ["reward_officer"]),
+    ("nx-admin", "宁夏系统管理员（演示）", "640000", ["administrator"]),
+    ("nx-supervisor", "宁夏社会监督员（演示）", "640000", ["social_supervisor"]),
+)
+
+
+def _exists(session: Session, username: str) -> bool:
+    return session.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None
+
+
+def seed_demo_accounts(session: Session, context: DemoContext) -> None:
+    """Create the recovery key (kept in instance/ for the demo only) and the demo accounts."""
+    _, private = create_recovery_key(session)
+    out = Path(current_app.instance_path) / "demo-recovery-key.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(base64.b64encode(private).decode() + "\n")
+    out.chmod(0o600)
+    context.echo(f"demo recovery key written to {out} (demo only; production prints it once)")
+    regions, password = context.regions, context.password
+    for code, username in CUSTODIANS:
+        if _exists(session, username):
+            continue
+        user = create_staff_user(
+            session,
+            username=username,
+            display_name=f"{regions[code].name_zh}举报信息保管员",
+            password=password,
+            region=regions[code],
+            roles=["approver"],
+            hasher=password_hasher(),
+        )
+        make_custodian(session, user, password, kdf_params())
+    context.echo(f"demo custodians nx-/bj-/ah-/js-custodian, password: {password}")
+    today = today_in_china()
+    for username, name, code, roles in STAFF:
+        if _exists(session, username):
+            continue
+        supervisor = "social_supervisor" in roles
+        create_staff_user(
+            session,
+            username=username,
+            display_name=name,
+            password=password,
+            region=regions[code],
+            roles=roles,
+            hasher=password_hasher(),
+            term_start=today if supervisor else None,
+            term_end=today.replace(year=today.year + 2) if supervisor else None,
+        )
+    context.echo(
+        "demo staff yc-intake, yc-investigator, yc-approver, yc-reward, nx-admin, nx-supervisor "
+        "(same password; each sets up two-factor at first sign-in on /staff/login)"
+    )

@@ -1,0 +1,141 @@
+"""Forms of staff accounts: signing in, passwords, and an account as administrators edit it."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from portal.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem
+from portal.accounts.roles import ROLE_LABELS
+from portal.forms import MultiCheckboxField
+
+
+def refuse_poor_password(password: str, user_inputs: list[str]) -> None:
+    """Refuse a new password that is too short or easy to guess, saying which."""
+    problem = password_problem(password, user_inputs)
+    if problem == "length":
+        raise ValidationError(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    if problem == "weak":
+        raise ValidationError(
+            _l(
+                "This password is too common or easy to guess. Try a longer phrase of unrelated words."
+            )
+        )
+
+
+class LoginForm(FlaskForm):
+    """Username and password, the first step of signing in."""
+
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    next = HiddenField()
+
+
+class CodeForm(FlaskForm):
+    """A six-digit code from the authenticator app."""
+
+    code = StringField(
+        _l("Six-digit code"),
+        validators=[DataRequired(), Length(min=6, max=12)],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    """Change one's own password (all other sessions end)."""
+
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def __init__(
+        self, *args: object, user_inputs: list[str] | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._user_inputs = user_inputs or []
+
+    def validate_new(self, field: PasswordField) -> None:
+        refuse_poor_password(field.data or "", self._user_inputs)
+
+
+class StaffUserForm(FlaskForm):
+    """An account's roles, jurisdiction and rights."""
+
+    display_name = StringField(
+        _l("Name shown to colleagues"), validators=[DataRequired(), Length(max=120)]
+    )
+    region = SelectField(_l("Home jurisdiction"), validators=[DataRequired()], validate_choice=True)
+    roles = MultiCheckboxField(
+        _l("Roles"),
+        choices=[SelectChoice(code, label) for code, label in ROLE_LABELS.items()],
+        invalid_choice_message=_l("Choose roles from the list."),
+    )
+    wants_custodian = BooleanField(
+        _l("Identity custodian for this jurisdiction (separate from the roles)")
+    )
+    is_active = BooleanField(_l("Account active"), default=True)
+    term_start = DateField(
+        _l("Supervisor term starts (social supervisors)"), validators=[Optional()]
+    )
+    term_end = DateField(_l("Supervisor term ends"), validators=[Optional()])
+
+    def validate_term_end(self, field: DateField) -> None:
+        if field.data and self.term_start.data and field.data < self.term_start.data:
+            raise ValidationError(_l("The term cannot end before it starts."))
+
+    def validate_roles(self, field: MultiCheckboxField) -> None:
+        if "social_supervisor" in (field.data or []) and not (
+            self.term_start.data and self.term_end.data
+        ):
+            raise ValidationError(_l("A social supervisor needs a term: give its start and end."))
+
+
+class NewStaffUserForm(StaffUserForm):
+    """A new account with its first password."""
+
+    username = StringField(
+        _l("Username"),
+        validators=[
+            DataRequired(),
+            Length(min=3, max=64),
+            Regexp(
+                r"^[a-z0-9._-]+$",
+                message=_l("Use lower-case letters, digits, dots, dashes and underscores."),
+            ),
+        ],
+    )
+    password = PasswordField(
+        _l("First password (tell the user in person; they can change it)"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def validate_password(self, field: PasswordField) -> None:
+        refuse_poor_password(
+            field.data or "", [self.username.data or "", self.display_name.data or ""]
+        )

@@ -1,0 +1,209 @@
+"""Operations on staff accounts, and an administrator's bounds over them (docs/domain.md §1)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Set as AbstractSet
+from datetime import date
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.accounts.grants import cancel_grant, pending_grant, request_grant
+from portal.accounts.models import StaffGrantRequest, StaffRole, StaffUser
+from portal.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem
+from portal.accounts.rights import StaffError, retire_custodian_keys_if_moot, set_rights
+from portal.accounts.roles import CASE_FILE_ROLES, ROLES
+from portal.accounts.sessions import end_all_sessions
+from portal.jurisdictions.models import Region
+from portal.jurisdictions.tree import in_jurisdiction
+
+log = logging.getLogger(__name__)
+
+
+def create_staff_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    region: Region,
+    roles: list[str],
+    hasher: PasswordHasher,
+    actor: str = "cli",
+    wants_custodian: bool = False,
+    term_start: date | None = None,
+    term_end: date | None = None,
+    must_change_password: bool = False,
+) -> StaffUser:
+    """Create a staff account with an Argon2id password hash and the given roles."""
+    problem = password_problem(password, [username, display_name])
+    if problem:
+        raise StaffError(f"password_{problem}", n=MIN_PASSWORD_LENGTH)
+    _check_roles(roles)
+    if session.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
+        raise StaffError("username_taken", username=username)
+    user = StaffUser(
+        username=username,
+        display_name=display_name,
+        password_hash=hasher.hash(password),
+        region=region,
+        roles=[StaffRole(role=r) for r in sorted(set(roles))],
+        wants_custodian=wants_custodian,
+        term_start=term_start,
+        term_end=term_end,
+        must_change_password=must_change_password,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        "staff.created",
+        actor=actor,
+        subject=f"staff:{user.id}",
+        details={"region": region.code, "roles": sorted(set(roles))},
+    )
+    log.info("staff user %s created in region %s", user.id, region.code)
+    return user
+
+
+def _check_roles(roles: list[str]) -> None:
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise StaffError("unknown_role", roles=", ".join(sorted(unknown)))
+
+
+def _require_within(actor: StaffUser, *regions: Region) -> None:
+    """Refuse unless every region is the administrator's own node or below it."""
+    if not all(in_jurisdiction(actor, r) for r in regions):
+        raise StaffError("outside_jurisdiction")
+
+
+def administer_new_user(
+    session: Session,
+    *,
+    actor: StaffUser,
+    username: str,
+    display_name: str,
+    password: str,
+    region: Region,
+    roles: list[str],
+    wants_custodian: bool,
+    term_start: date | None,
+    term_end: date | None,
+    hasher: PasswordHasher,
+) -> tuple[StaffUser, StaffGrantRequest | None]:
+    """Create an account as an administrator, within their subtree.
+
+    The first password is one-time (the user replaces it before anything else), and roles
+    that open case files, or the custodian right, wait for a custodian's approval.
+    """
+    _require_within(actor, region)
+    _check_roles(roles)
+    user = create_staff_user(
+        session,
+        username=username,
+        display_name=display_name,
+        password=password,
+        region=region,
+        roles=sorted(set(roles) - CASE_FILE_ROLES),
+        hasher=hasher,
+        actor=f"staff:{actor.id}",
+        term_start=term_start,
+        term_end=term_end,
+        must_change_password=True,
+    )
+    privileged = set(roles) & CASE_FILE_ROLES
+    grant = None
+    if privileged or wants_custodian:
+        grant = request_grant(
+            session, user, actor=actor, region=region, roles=privileged, custodian=wants_custodian
+        )
+    return user, grant
+
+
+def update_staff_user(
+    session: Session,
+    user: StaffUser,
+    *,
+    actor: StaffUser,
+    display_name: str,
+    region: Region,
+    roles: list[str],
+    is_active: bool,
+    wants_custodian: bool,
+    term_start: date | None,
+    term_end: date | None,
+) -> StaffGrantRequest | None:
+    """Change an account as an administrator; return the grant request a widening needs.
+
+    Narrowing (removing roles or the custodian right, deactivating) applies at once.
+    Widening what the account can read about reporters (a case-file role, the custodian
+    right, or a move to another region while holding them) is asked of a custodian of the
+    target region and applies only when one approves (`portal.grants.approve_grant`).
+    Nobody changes their own roles, region, rights, term or state (docs/domain.md §1).
+    """
+    _require_within(actor, user.region, region)
+    _check_roles(roles)
+    wanted = set(roles)
+    if user.id == actor.id and (
+        wanted != user.role_names
+        or region.id != user.region_id
+        or wants_custodian != user.wants_custodian
+        or is_active != user.is_active
+        or (term_start, term_end) != (user.term_start, user.term_end)
+    ):
+        raise StaffError("self_change")
+    held = user.role_names & CASE_FILE_ROLES
+    privileged: AbstractSet[str] = wanted & CASE_FILE_ROLES
+    moving = region.id != user.region_id
+    widening = bool(privileged - held) or (wants_custodian and not user.wants_custodian)
+    if moving and (privileged or wants_custodian):
+        widening = True
+    grant = None
+    earlier = pending_grant(session, user)
+    if widening:
+        grant = request_grant(
+            session, user, actor=actor, region=region, roles=privileged, custodian=wants_custodian
+        )
+        # Until a custodian approves, the account keeps what it holds, less what was removed.
+        privileged = held & privileged
+        wants_custodian = wants_custodian and user.wants_custodian
+        region = user.region
+    elif earlier is not None:
+        # A later change replaces the administrator's earlier wish.
+        cancel_grant(session, earlier, actor=actor)
+    before = {
+        "roles": sorted(user.role_names),
+        "region": user.region.code,
+        "active": user.is_active,
+        "custodian": user.wants_custodian,
+    }
+    user.display_name = display_name
+    set_rights(user, region=region, roles=(wanted - CASE_FILE_ROLES) | privileged)
+    user.wants_custodian = wants_custodian
+    retire_custodian_keys_if_moot(user)
+    user.is_active = is_active
+    user.term_start, user.term_end = term_start, term_end
+    if not is_active:
+        end_all_sessions(session, user)
+    session.flush()
+    audit.record(
+        session,
+        "staff.updated",
+        actor=f"staff:{actor.id}",
+        subject=f"staff:{user.id}",
+        details={
+            "before": before,
+            "after": {
+                "roles": sorted(user.role_names),
+                "region": user.region.code,
+                "active": is_active,
+                "custodian": user.wants_custodian,
+            },
+            "grant_requested": grant.id if grant else None,
+        },
+    )
+    return grant

@@ -1,0 +1,1 @@
+"""The open-data API (/api/v1) and its OpenAPI document."""

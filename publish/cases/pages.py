@@ -1,0 +1,211 @@
+"""Pages of typical cases, assembled as frozen records holding only what each page shows.
+
+`case_view` is the one shape of a case as readers see it, its publishers' text made safe
+by `portal.richtext`: the public page draws it, and the office previews a draft with the
+same record, so what a publisher checks is what readers will get. `office_case_view`
+adds what the office's page offers the signed-in user now, read from `CASE_STEPS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from intake.catalog import violation_label
+from portal.accounts.models import StaffUser
+from portal.richtext import rich_text
+from portal.web import page_language
+from publish.cases.lifecycle import allowed_steps
+from publish.cases.models import CaseStatus, TypicalCase
+from publish.cases.queries import CaseFilters, get_public_case, list_published
+from publish.catalog import DISCOVERY, SUBJECT_KINDS
+
+
+def case_labels() -> dict[str, Any]:
+    """Return the labels a case's codes are shown with, for the public page and the preview."""
+    return {
+        "violation_label": violation_label,
+        "subject_labels": {c.code: c.label for c in SUBJECT_KINDS},
+        "discovery_labels": {c.code: c.label for c in DISCOVERY},
+    }
+
+
+@dataclass(frozen=True)
+class CorrectionLine:
+    """A correction of a published case, as readers see it."""
+
+    at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A typical case as readers see it; never where it came from or who drafted it."""
+
+    id: int
+    title: str
+    withdrawn: bool
+    withdrawn_at: datetime | None
+    withdrawn_reason: str
+    published_on: date | None
+    batch: str
+    corrections: tuple[CorrectionLine, ...]
+    region_label: str
+    subject_kind: str
+    subject_name: str
+    discovery: str
+    violation_codes: tuple[str, ...]
+    conduct_from: date | None
+    conduct_to: date | None
+    amount: Decimal | None
+    fine_amount: Decimal | None
+    fully_recovered: bool
+    # Publishers' text: only the formatting portal.richtext allows, the rest escaped.
+    measures: Markup
+    legal_basis: Markup
+    body: Markup
+    source_url: str
+
+
+def case_view(case: TypicalCase) -> CaseView:
+    """Return `case` as readers see it."""
+    return CaseView(
+        id=case.id,
+        title=case.title,
+        withdrawn=case.status is CaseStatus.WITHDRAWN,
+        withdrawn_at=case.withdrawn_at,
+        withdrawn_reason=case.withdrawn_reason,
+        published_on=case.published_on,
+        batch=case.batch,
+        corrections=tuple(CorrectionLine(c.created_at, c.note) for c in case.corrections),
+        region_label=case.region.label(page_language()),
+        subject_kind=case.subject_kind,
+        subject_name=case.subject_name,
+        discovery=case.discovery,
+        violation_codes=tuple(case.violations),
+        conduct_from=case.conduct_from,
+        conduct_to=case.conduct_to,
+        amount=case.amount,
+        fine_amount=case.fine_amount,
+        fully_recovered=case.fully_recovered,
+        measures=rich_text(case.measures),
+        legal_basis=rich_text(case.legal_basis),
+        body=rich_text(case.body),
+        source_url=case.source_url,
+    )
+
+
+def public_case_view(session: Session, case_id: int) -> CaseView | None:
+    """Return a published or withdrawn case as readers see it; None for a draft or no case."""
+    case = get_public_case(session, case_id)
+    return None if case is None else case_view(case)
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """One case in the public list."""
+
+    id: int
+    title: str
+    published_on: date | None
+    region_label: str
+    subject_kind: str
+    amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class CaseListView:
+    """One page of the public list, and the feeds that follow the same filters."""
+
+    cases: tuple[CaseLine, ...]
+    total: int
+    page: int
+    pages: int
+    # (title, feed path under /feeds/) for the links and autodiscovery.
+    feeds: tuple[tuple[str, str], ...]
+
+
+def case_list_view(
+    session: Session, filters: CaseFilters, *, page: int, per_page: int
+) -> CaseListView:
+    """Return one page of published cases matching `filters`, newest first."""
+    cases, total = list_published(session, filters, page=page, per_page=per_page)
+    language = page_language()
+    feeds = [(_("All typical cases"), "cases")]
+    if filters.region is not None:
+        feeds.append(
+            (
+                _("Cases in %(region)s", region=filters.region.name_zh),
+                f"regions/{filters.region.code}/cases",
+            )
+        )
+    if filters.violation:
+        feeds.append((_("Cases of this violation type"), f"violations/{filters.violation}/cases"))
+    return CaseListView(
+        cases=tuple(
+            CaseLine(
+                c.id, c.title, c.published_on, c.region.label(language), c.subject_kind, c.amount
+            )
+            for c in cases
+        ),
+        total=total,
+        page=page,
+        pages=max(1, -(-total // per_page)),
+        feeds=tuple(feeds),
+    )
+
+
+@dataclass(frozen=True)
+class OfficeCaseView:
+    """The office's page of one case: its state, what the user may do now, and a preview."""
+
+    id: int
+    title: str
+    status: CaseStatus
+    published_on: date | None
+    # Step names of CASE_STEPS the user may take now, in table order.
+    steps: tuple[str, ...]
+    preview: CaseView
+    # The case's fields, to fill the draft or correction form.
+    form_data: dict[str, Any]
+
+
+def case_form_data(case: TypicalCase) -> dict[str, Any]:
+    """Return the case's fields as the case form takes them."""
+    return {
+        "title": case.title,
+        "batch": case.batch,
+        "region": case.region.code,
+        "subject_kind": case.subject_kind,
+        "subject_name": case.subject_name,
+        "discovery": case.discovery,
+        "violation_codes": case.violations,
+        "conduct_from": case.conduct_from,
+        "conduct_to": case.conduct_to,
+        "amount": case.amount,
+        "fine_amount": case.fine_amount,
+        "fully_recovered": case.fully_recovered,
+        "legal_basis": case.legal_basis,
+        "measures": case.measures,
+        "body": case.body,
+        "source_url": case.source_url,
+    }
+
+
+def office_case_view(case: TypicalCase, user: StaffUser) -> OfficeCaseView:
+    """Return the office's page of `case` for `user`."""
+    return OfficeCaseView(
+        id=case.id,
+        title=case.title,
+        status=case.status,
+        published_on=case.published_on,
+        steps=tuple(allowed_steps(case, user)),
+        preview=case_view(case),
+        form_data=case_form_data(case),
+    )

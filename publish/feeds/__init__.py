@@ -1,0 +1,1 @@
+"""RSS and Atom feeds of typical cases and disclosures, public and private."""

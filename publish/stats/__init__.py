@@ -1,0 +1,1 @@
+"""Public statistics of how reports are handled, small counts suppressed."""

@@ -1,0 +1,229 @@
+"""Public statistics (docs/domain.md §5): counted per region and period, small counts suppressed."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intake.queries import (
+    count_closed_by_days,
+    count_decisions,
+    count_reports_by_region,
+    list_handling_decisions,
+    list_rewards_paid,
+)
+from portal.jurisdictions.models import Region
+from portal.timeutil import CHINA
+
+COUNTS = ("received", "accepted", "declined", "transferred", "closed", "rewards_paid")
+
+
+# Values derived from a count: hidden whenever that count is hidden or small.
+DERIVED = {
+    "accepted_on_time_rate": "decided",
+    "median_days_to_decision": "decided",
+    "handled_on_time_rate": "handled",
+    "median_days_to_close": "closed",
+    "recovered_amount": "handled",
+    "rewards_paid_amount": "rewards_paid",
+}
+
+
+METRICS = (
+    *COUNTS,
+    "accepted_on_time_rate",
+    "median_days_to_decision",
+    "recovered_amount",
+    "rewards_paid_amount",
+)
+
+
+@dataclass
+class RegionStats:
+    """The statistics of one region (its whole subtree) for one period."""
+
+    region: Region
+    values: dict[str, Any] = field(default_factory=dict)
+    suppressed: set[str] = field(default_factory=set)
+
+    def shown(self, metric: str) -> Any:
+        """Return the value, or None when it is suppressed."""
+        return None if metric in self.suppressed else self.values.get(metric)
+
+
+def period_bounds(year: int, quarter: int | None) -> tuple[datetime, datetime]:
+    """Return the start and end (exclusive) of a year or quarter, in China's time."""
+    if quarter is None:
+        start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    else:
+        start = date(year, 3 * quarter - 2, 1)
+        end = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+    return datetime.combine(start, time(), CHINA), datetime.combine(end, time(), CHINA)
+
+
+def compute(
+    session: Session, year: int, quarter: int | None, threshold: int
+) -> dict[int, RegionStats]:
+    """Return suppressed statistics for every region, keyed by region id."""
+    start, end = period_bounds(year, quarter)
+    regions = {r.id: r for r in session.scalars(select(Region))}
+    parent = {r.id: r.parent_id for r in regions.values()}
+
+    def chain(region_id: int) -> list[int]:
+        out = []
+        node: int | None = region_id
+        while node is not None:
+            out.append(node)
+            node = parent[node]
+        return out
+
+    raw: dict[int, dict[str, Any]] = {rid: defaultdict(int) for rid in regions}
+    days: dict[int, Counter[int]] = defaultdict(Counter)
+    close_days: dict[int, Counter[int]] = defaultdict(Counter)
+    # Counted in SQL per region (and per number of days, for the medians), then rolled up
+    # the tree: reading every report took seconds and hundreds of MB at 200,000 reports
+    # (bench/results.md). Days are counted between dates in China, as deadlines are.
+    for region_id, count in count_reports_by_region(session, start, end, by="received"):
+        for rid in chain(region_id):
+            raw[rid]["received"] += count
+    for region_id, n_days, count in count_closed_by_days(session, start, end):
+        for rid in chain(region_id):
+            raw[rid]["closed"] += count
+            close_days[rid][n_days] += count
+    for kind, region_id, n_days, count, on_time in count_decisions(session, start, end):
+        for rid in chain(region_id):
+            raw[rid][kind] += count
+            raw[rid]["decided"] += count
+            raw[rid]["decided_on_time"] += on_time
+            days[rid][n_days] += count
+    # One row per handling decision: amounts are summed in Python, exactly, as Decimals.
+    for region_id, recovered, on_time in list_handling_decisions(session, start, end):
+        for rid in chain(region_id):
+            raw[rid]["handled"] += 1
+            raw[rid]["recovered_amount"] += recovered or Decimal(0)
+            raw[rid]["handled_on_time"] += int(on_time)
+    for region_id, amount in list_rewards_paid(session, start, end):
+        for rid in chain(region_id):
+            raw[rid]["rewards_paid"] += 1
+            raw[rid]["rewards_paid_amount"] += amount
+
+    result: dict[int, RegionStats] = {}
+    for rid, region in regions.items():
+        v = raw[rid]
+        stats = RegionStats(region)
+        for name in COUNTS:
+            stats.values[name] = v[name]
+        stats.values["decided"] = v["decided"]
+        stats.values["handled"] = v["handled"]
+        stats.values["accepted_on_time_rate"] = (
+            round(100 * v["decided_on_time"] / v["decided"], 1) if v["decided"] else None
+        )
+        stats.values["median_days_to_decision"] = median_of_counts(days[rid])
+        stats.values["handled_on_time_rate"] = (
+            round(100 * v["handled_on_time"] / v["handled"], 1) if v["handled"] else None
+        )
+        stats.values["median_days_to_close"] = median_of_counts(close_days[rid])
+        stats.values["recovered_amount"] = Decimal(v["recovered_amount"]).quantize(Decimal("0.01"))
+        stats.values["rewards_paid_amount"] = Decimal(v["rewards_paid_amount"]).quantize(
+            Decimal("0.01")
+        )
+        result[rid] = stats
+    suppress(result, parent, threshold)
+    return result
+
+
+def median_of_counts(counts: Counter[int]) -> float | int | None:
+    """Return the median of values given as value → how many times (as statistics.median)."""
+    total = sum(counts.values())
+    if total == 0:
+        return None
+    ordered = sorted(counts.items())
+
+    def nth(index: int) -> int:
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if index < seen:
+                return value
+        raise IndexError(index)
+
+    if total % 2:
+        return nth(total // 2)
+    return (nth(total // 2 - 1) + nth(total // 2)) / 2
+
+
+def suppress(result: dict[int, RegionStats], parent: dict[int, int | None], threshold: int) -> None:
+    """Hide small counts, then hide more until no hidden cell can be recovered by subtraction."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for rid, p in parent.items():
+        children[p].append(rid)
+    for metric in (*COUNTS, "decided", "handled"):
+        for stats in result.values():
+            if 0 < stats.values[metric] < threshold:
+                stats.suppressed.add(metric)
+        changed = True
+        while changed:
+            changed = False
+            for p, kids in children.items():
+                hidden = [k for k in kids if metric in result[k].suppressed]
+                if len(hidden) != 1:
+                    continue
+                others = sorted(
+                    (k for k in kids if metric not in result[k].suppressed),
+                    key=lambda k: (result[k].values[metric], result[k].region.code),
+                )
+                if others:
+                    result[others[0]].suppressed.add(metric)
+                    changed = True
+                elif p is not None and metric not in result[p].suppressed:
+                    result[p].suppressed.add(metric)
+                    changed = True
+    for stats in result.values():
+        for metric, basis in DERIVED.items():
+            if basis in stats.suppressed or (0 < stats.values[basis] < threshold):
+                stats.suppressed.add(metric)
+
+
+def rows_for(result: dict[int, RegionStats], region: Region | None) -> list[RegionStats]:
+    """Return the rows a page shows: the region and its children (or the provinces)."""
+    if region is None:
+        return sorted(
+            (s for s in result.values() if s.region.parent_id is None), key=lambda s: s.region.code
+        )
+    kids = sorted(
+        (s for s in result.values() if s.region.parent_id == region.id), key=lambda s: s.region.code
+    )
+    return [result[region.id], *kids]
+
+
+def headline_totals(session: Session, year: int, threshold: int) -> dict[str, int | None]:
+    """Return the year's reports received and closed over all provinces, for the home page.
+
+    Two counts instead of the whole of `compute` (the home page is the busiest page). A
+    total is published only when no province's count is hidden, since the total minus the
+    shown provinces would give a hidden one back.
+    """
+    start, end = period_bounds(year, None)
+    parent = dict(session.execute(select(Region.id, Region.parent_id)).all())
+
+    def province(region_id: int) -> int:
+        above = parent[region_id]
+        while above is not None:
+            region_id, above = above, parent[above]
+        return region_id
+
+    totals: dict[str, int | None] = {}
+    metric: Literal["received", "closed"]
+    for metric in ("received", "closed"):
+        per_province: dict[int, int] = defaultdict(int)
+        for region_id, count in count_reports_by_region(session, start, end, by=metric):
+            per_province[province(region_id)] += count
+        hidden = any(0 < c < threshold for c in per_province.values())
+        totals[metric] = None if hidden else sum(per_province.values())
+    return totals

@@ -1,0 +1,127 @@
+"""The statistics page and its downloads, assembled from suppressed counts (docs/domain.md §5).
+
+Every value leaves here already suppressed (None where `compute` hid it), so the page,
+the CSV and JSON downloads and the API cannot show a hidden count by mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from portal.jurisdictions.models import get_region_by_code
+from portal.web import is_english
+from publish.disclosures.charts import Point, income_expenditure_chart
+from publish.stats.compute import METRICS, compute, rows_for
+
+# What the page's table shows, in order (the downloads carry METRICS).
+SHOWN = (
+    "received",
+    "accepted",
+    "declined",
+    "transferred",
+    "closed",
+    "accepted_on_time_rate",
+    "median_days_to_decision",
+    "handled_on_time_rate",
+    "median_days_to_close",
+    "recovered_amount",
+    "rewards_paid",
+    "rewards_paid_amount",
+)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The period and region asked for: a year or one of its quarters; None is every province."""
+
+    year: int
+    quarter: int | None = None
+    region_code: str | None = None
+
+
+@dataclass(frozen=True)
+class StatsRow:
+    """One region's statistics, each value None when it is suppressed."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StatsView:
+    """Everything the statistics page shows."""
+
+    year: int
+    quarter: int | None
+    rows: tuple[StatsRow, ...]
+    chart: Markup
+    threshold: int
+
+
+def list_stats_rows(session: Session, selection: Selection, threshold: int) -> list[StatsRow]:
+    """Return the region asked for and its children (or every province), suppressed."""
+    region = get_region_by_code(session, selection.region_code) if selection.region_code else None
+    result = compute(session, selection.year, selection.quarter, threshold)
+    return [
+        StatsRow(
+            r.region.code,
+            r.region.name_zh,
+            r.region.name_en,
+            {metric: r.shown(metric) for metric in (*SHOWN, *METRICS)},
+        )
+        for r in rows_for(result, region)
+    ]
+
+
+def stats_view(session: Session, selection: Selection, threshold: int) -> StatsView:
+    """Return the statistics page for `selection`, with its chart of received and closed."""
+    rows = list_stats_rows(session, selection, threshold)
+    english = is_english()
+    points = [
+        Point(
+            r.name_en if english else r.name_zh,
+            Decimal(r.values["received"] or 0),
+            Decimal(r.values["closed"] or 0),
+            None,
+        )
+        for r in rows
+    ]
+    chart = income_expenditure_chart(
+        points,
+        _("Reports received and closed, %(year)s", year=selection.year),
+        _(
+            "Bars for each region: received first, closed second. Suppressed counts are drawn as zero; the table marks them."
+        ),
+        (_("Received reports"), _("Closed reports")),
+    )
+    return StatsView(selection.year, selection.quarter, tuple(rows), chart, threshold)
+
+
+FIELDS = ("region_code", "region", "year", "quarter", *METRICS)
+
+
+def _exact(value: Any) -> Any:
+    # Amounts are written as exact decimal strings, in CSV and JSON alike.
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def stats_records(session: Session, selection: Selection, threshold: int) -> list[dict[str, Any]]:
+    """Return the rows of the downloads: one per region, suppressed values None."""
+    return [
+        {
+            "region_code": r.code,
+            "region": r.name_zh,
+            "year": selection.year,
+            "quarter": selection.quarter or "",
+            **{metric: _exact(r.values[metric]) for metric in METRICS},
+        }
+        for r in list_stats_rows(session, selection, threshold)
+    ]

@@ -1,0 +1,74 @@
+"""The statistics page and its downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from portal.db import db_session
+from portal.jurisdictions.models import list_regions
+from portal.pagecache import cache_page
+from portal.timeutil import today_in_china
+from portal.web import csv_response, json_response, region_options
+from publish.stats.forms import StatsForm
+from publish.stats.pages import FIELDS, Selection, stats_records, stats_view
+
+bp = Blueprint("stats", __name__)
+
+
+def _selection() -> tuple[StatsForm, Selection, int]:
+    """Return the form, what it asks for, and the status: 400 (this year) when it is invalid."""
+    form = StatsForm(request.args, regions=region_options(list_regions(db_session())))
+    this_year = today_in_china().year
+    if request.args and not form.validate():
+        return form, Selection(this_year), 400
+    return form, form.selection(this_year), 200
+
+
+def _threshold() -> int:
+    return int(current_app.config["STATS_MIN_COUNT"])
+
+
+@bp.get("/stats")
+@cache_page("STATS_CACHE_SECONDS")
+def show_stats() -> ResponseReturnValue:
+    """How reports are handled, per region, with small counts suppressed."""
+    form, selection, status = _selection()
+    args: dict[str, Any] = dict(request.args.items())
+    return render_template(
+        "publish/stats/stats.html",
+        form=form,
+        view=stats_view(db_session(), selection, _threshold()),
+        csv_url=url_for("stats.download_stats_csv", **args),
+        json_url=url_for("stats.download_stats_json", **args),
+    ), status
+
+
+@bp.get("/stats.csv")
+@cache_page("STATS_CACHE_SECONDS")
+def download_stats_csv() -> ResponseReturnValue:
+    """The statistics shown, as CSV (UTF-8 with BOM); suppressed cells are empty."""
+    _form, selection, status = _selection()
+    quarter = f"Q{selection.quarter}" if selection.quarter else ""
+    return csv_response(
+        f"stats-{selection.year}{quarter}.csv",
+        FIELDS,
+        stats_records(db_session(), selection, _threshold()),
+        status,
+    )
+
+
+@bp.get("/stats.json")
+@cache_page("STATS_CACHE_SECONDS")
+def download_stats_json() -> ResponseReturnValue:
+    """The statistics shown, as JSON; suppressed values are null."""
+    _form, selection, status = _selection()
+    body = {
+        "year": selection.year,
+        "quarter": selection.quarter,
+        "suppression_threshold": _threshold(),
+        "rows": stats_records(db_session(), selection, _threshold()),
+    }
+    return json_response(body, status)
