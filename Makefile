@@ -5,19 +5,22 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
+# Test processes in parallel (pytest-xdist): one per core by default; 0 runs them in one.
+PYTEST_WORKERS ?= auto
 
-.PHONY: run serve test bench lint translations extract-messages system-deps clean
+.PHONY: run serve test bench lint typecheck lock translations extract-messages system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.run-installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e .
+# Installs take the exact versions of requirements.lock (`make lock` refreshes it).
+$(VENV)/.run-installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -c requirements.lock -e .
 	touch $@
 
-$(VENV)/.test-installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.test-installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@ $(VENV)/.run-installed
 
 # Compiled catalogues are build output, never committed.
@@ -39,7 +42,7 @@ serve: $(VENV)/.run-installed translations
 
 ## Install everything the tests need (Chromium and a CJK font included) and run them.
 test: $(VENV)/.test-installed translations system-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 system-deps:
 	bash scripts/ensure-system-deps.sh
@@ -53,6 +56,15 @@ bench: $(VENV)/.run-installed translations
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Type-check the three packages (settings and what is left off: pyproject.toml [tool.mypy]).
+typecheck: $(VENV)/.test-installed
+	$(BIN)/mypy
+
+## Refresh requirements.lock: the newest versions pyproject.toml allows, pinned exactly.
+lock: $(VENV)/.test-installed
+	$(BIN)/pip-compile --quiet --upgrade --strip-extras --extra test --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.lock pyproject.toml
 
 ## Refresh the message catalogue from the source after changing user-facing text.
 extract-messages: $(VENV)/.run-installed
