@@ -6,6 +6,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 # Test processes in parallel (pytest-xdist): one per core by default; 0 runs them in one.
+# Idle workers take queued tests from busy ones (worksteal): the slow browser journeys
+# and evidence checks no longer leave one core waiting at the end.
 PYTEST_WORKERS ?= auto
 
 .PHONY: run serve test bench lint typecheck lock translations extract-messages system-deps clean
@@ -42,7 +44,7 @@ serve: $(VENV)/.run-installed translations
 
 ## Install everything the tests need (Chromium and a CJK font included) and run them.
 test: $(VENV)/.test-installed translations system-deps
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 system-deps:
 	bash scripts/ensure-system-deps.sh
