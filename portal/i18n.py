@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, format_datetime
 
-from portal.web import is_english
+from portal.web import is_english, page_language
 
 LANG_COOKIE = "lang"
 # Babel normalises zh_CN to zh_Hans_CN; the catalogue lives under that name.
@@ -37,6 +37,8 @@ def init_app(app: Flask) -> None:
         english = is_english()
         return {
             "is_english": english,
+            # The language models name things in: `region.label(page_language)`.
+            "page_language": page_language(),
             "html_lang": "en" if english else "zh-CN",
             "other_language": CHINESE if english else ENGLISH,
         }

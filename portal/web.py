@@ -78,10 +78,10 @@ def grouped_region_options(regions: Iterable[Region]) -> list[tuple[str, list[tu
     """Group regions by province for a select box: every level may be chosen."""
     from portal.jurisdictions.models import RegionLevel
 
-    english = is_english()
+    language = page_language()
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     for region in regions:
-        name = region.name_en if english else region.name_zh
+        name = region.name_in(language)
         if region.parent_id is None:
             groups.append((name, [(region.code, name)]))
         elif groups:

@@ -42,13 +42,13 @@ class Region(Base):
             node = node.parent
         return chain
 
+    def name_in(self, locale: str) -> str:
+        """Return this node's own name in `locale` ("en…" for English, else Chinese)."""
+        return self.name_en if locale.startswith("en") else self.name_zh
+
     def label(self, locale: str) -> str:
         """Return the name in `locale` with the names of its ancestors, e.g. 宁夏 · 银川市."""
-        names = [
-            r.name_en if locale.startswith("en") else r.name_zh
-            for r in reversed(self.ancestors_and_self())
-        ]
-        return " · ".join(names)
+        return " · ".join(r.name_in(locale) for r in reversed(self.ancestors_and_self()))
 
     def __repr__(self) -> str:
         return f"<Region {self.code} {self.level.value}>"

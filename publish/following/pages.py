@@ -11,7 +11,7 @@ from intake.catalog import VIOLATION_CODES, violation_label
 from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.jurisdictions.models import get_region_by_code
-from portal.web import external_url, is_english, page_language
+from portal.web import external_url, page_language
 from publish.following.models import Follow
 from publish.following.queries import current_feed_token, followed_items, list_follows
 
@@ -54,26 +54,26 @@ class FollowingView:
     feed_urls: dict[str, str] | None
 
 
-def _label(session: Session, follow: Follow, english: bool) -> str:
+def _label(session: Session, follow: Follow, language: str) -> str:
     if follow.kind == "region":
         region = get_region_by_code(session, follow.code)
         if region is not None:
-            return region.name_en if english else region.name_zh
+            return region.name_in(language)
     return str(violation_label(follow.code)) if follow.code in VIOLATION_CODES else follow.code
 
 
 def following_view(session: Session, user: StaffUser, cipher: DataCipher) -> FollowingView:
     """Return the following page of `user`."""
-    english = is_english()
+    language = page_language()
     items = followed_items(session, user)
     token = current_feed_token(session, user, cipher)
     return FollowingView(
         follows=tuple(
-            FollowLine(f.id, _label(session, f, english)) for f in list_follows(session, user)
+            FollowLine(f.id, _label(session, f, language)) for f in list_follows(session, user)
         ),
         cases=tuple(FollowedCase(c.id, c.title, c.published_on) for c in items.cases),
         disclosures=tuple(
-            FollowedDisclosure(d.id, d.region_label(page_language()), d.year, d.period)
+            FollowedDisclosure(d.id, d.region_label(language), d.year, d.period)
             for d in items.disclosures
         ),
         feed_urls=None

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from portal.jurisdictions.models import get_region_by_code
-from portal.web import is_english
+from portal.web import page_language
 from publish.disclosures.charts import Point, income_expenditure_chart
 from publish.stats.compute import METRICS, compute, rows_for
 
@@ -54,6 +54,10 @@ class StatsRow:
     name_en: str
     values: dict[str, Any]
 
+    def label(self, language: str) -> str:
+        """Return the region's name in `language` ("en" or "zh")."""
+        return self.name_en if language == "en" else self.name_zh
+
 
 @dataclass(frozen=True)
 class StatsView:
@@ -84,10 +88,10 @@ def list_stats_rows(session: Session, selection: Selection, threshold: int) -> l
 def stats_view(session: Session, selection: Selection, threshold: int) -> StatsView:
     """Return the statistics page for `selection`, with its chart of received and closed."""
     rows = list_stats_rows(session, selection, threshold)
-    english = is_english()
+    language = page_language()
     points = [
         Point(
-            r.name_en if english else r.name_zh,
+            r.label(language),
             Decimal(r.values["received"] or 0),
             Decimal(r.values["closed"] or 0),
             None,

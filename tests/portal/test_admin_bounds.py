@@ -9,6 +9,7 @@ from typing import Any
 import pyotp
 import pytest
 from flask import Flask
+from flask_babel import refresh
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -477,6 +478,29 @@ def test_acknowledged_changes_are_not_shown_again(
     client.post("/staff/access-changes/seen", data={"next": "/staff/"})
     _, response = _sign_in(app, custodian, steps_ahead=1)
     assert "/staff/access-changes/" not in response.headers["Location"]
+
+
+def test_the_access_changes_page_names_the_region_in_english_when_asked(
+    admin: Any, custodian: Any, login_as: Any, db: Session
+) -> None:
+    _ask(admin, login_as, db)
+    refresh()  # requests share the test's app context, where Babel keeps the first locale
+    client = login_as(custodian)
+    client.set_cookie("lang", "en")
+    page = client.get("/staff/access-changes/").get_data(as_text=True)
+    assert "Ningxia Hui Autonomous Region · Yinchuan" in page and "宁夏回族自治区" not in page
+
+
+def test_the_account_page_names_the_awaited_region_in_english_when_asked(
+    admin: Any, login_as: Any, db: Session
+) -> None:
+    user = _ask(admin, login_as, db)
+    refresh()  # requests share the test's app context, where Babel keeps the first locale
+    client = login_as(admin)
+    client.set_cookie("lang", "en")
+    page = client.get(f"/staff/admin/users/{user.id}").get_data(as_text=True)
+    note = page[page.index('id="pending-grant"') :].split("</div>", 1)[0]
+    assert "Ningxia Hui Autonomous Region · Yinchuan" in note
 
 
 def test_a_custodian_of_another_province_is_not_shown_the_change(
