@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import StaffUser
 from portal.db import db_session
+from tests.conftest import STAFF_PASSWORD
 from tests.e2e.staff import make_staff, sign_in
 
 CHOSEN = "amber tractor violin meadow"
@@ -37,6 +38,30 @@ def _exists(app: Flask, username: str) -> bool:
         return (
             db_session().scalar(select(StaffUser).where(StaffUser.username == username)) is not None
         )
+
+
+def _enter_chosen_password(page: Page, base: str, username: str) -> None:
+    """Sign in with the password an administrator chose: only its replacement is offered."""
+    page.goto(f"{base}/staff/login")
+    page.fill('[name="username"]', username)
+    page.fill('[name="password"]', CHOSEN)
+    page.get_by_role("button", name="继续").click()
+    expect(page.locator("h1")).to_have_text("设置您自己的密码")
+
+
+def _finish_first_sign_in(page: Page, username: str) -> None:
+    """Replace the chosen password, sign in with the own one and enrol two-factor sign-in."""
+    page.fill('[name="current"]', CHOSEN)
+    page.fill('[name="new"]', NEW)
+    page.fill('[name="confirm"]', NEW)
+    page.get_by_role("button", name="设置我的密码").click()
+    page.fill('[name="username"]', username)
+    page.fill('[name="password"]', NEW)
+    page.get_by_role("button", name="继续").click()
+    secret = page.locator("#totp-secret").inner_text()
+    page.fill('[name="code"]', pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="确认").click()
+    expect(page.locator('form[action$="/staff/logout"]')).to_be_visible()
 
 
 def test_an_administrator_alone_cannot_reach_a_reporter(
@@ -72,25 +97,12 @@ def test_an_administrator_alone_cannot_reach_a_reporter(
 
     # 3. The chosen password opens only the page that replaces it: no two-factor, no queue.
     pawn = browser.new_context().new_page()
-    pawn.goto(f"{base}/staff/login")
-    pawn.fill('[name="username"]', "nx-pawn")
-    pawn.fill('[name="password"]', CHOSEN)
-    pawn.get_by_role("button", name="继续").click()
-    expect(pawn.locator("h1")).to_have_text("设置您自己的密码")
+    _enter_chosen_password(pawn, base, "nx-pawn")
     pawn.goto(f"{base}/staff/enrol")
     expect(pawn.locator("h1")).to_have_text("设置您自己的密码")
 
     # 4. Even completing the pawn's sign-in oneself gives no case files.
-    pawn.fill('[name="current"]', CHOSEN)
-    pawn.fill('[name="new"]', NEW)
-    pawn.fill('[name="confirm"]', NEW)
-    pawn.get_by_role("button", name="设置我的密码").click()
-    pawn.fill('[name="username"]', "nx-pawn")
-    pawn.fill('[name="password"]', NEW)
-    pawn.get_by_role("button", name="继续").click()
-    secret = pawn.locator("#totp-secret").inner_text()
-    pawn.fill('[name="code"]', pyotp.TOTP(secret).now())
-    pawn.get_by_role("button", name="确认").click()
+    _finish_first_sign_in(pawn, "nx-pawn")
     response = pawn.goto(f"{base}/staff/queue")
     assert response is not None and response.status == 403
 
@@ -105,3 +117,49 @@ def test_an_administrator_alone_cannot_reach_a_reporter(
     admin.select_option('[name="region"]', "640104")
     admin.get_by_role("button", name="保存").click()
     expect(admin.locator(".error-summary")).to_contain_text("另一位管理员")
+
+
+def test_a_custodian_sees_the_request_at_sign_in_and_approves_it_with_their_password(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    base, app = live_site
+    admin = sign_in(
+        browser, base, "nx-admin", make_staff(app, "nx-admin", "administrator", "640000")
+    )
+    admin.goto(f"{base}/staff/admin/users/new")
+    _fill_account(admin, "nx-officer", "640100", "investigator", custodian=False)
+    admin.get_by_role("button", name="保存").click()
+    expect(admin.locator("tr", has_text="nx-officer")).to_contain_text("等待")
+
+    # The custodian's sign-in leads to the change, not to their usual first page.
+    keeper = sign_in(
+        browser,
+        base,
+        "nx-keeper",
+        make_staff(app, "nx-keeper", "approver", "640000", wants_custodian=True),
+    )
+    expect(keeper.locator("h1")).to_have_text("本辖区的权限变更")
+    change = keeper.locator("section.access-change", has_text="nx-officer")
+    expect(change).to_contain_text("等待决定")
+
+    # A wrong password approves nothing; the own password does.
+    change.get_by_label("您的密码").fill("not my password at all")
+    change.get_by_role("button", name="批准").click()
+    expect(keeper.locator(".flash-error")).to_be_visible()
+    change = keeper.locator("section.access-change", has_text="nx-officer")
+    expect(change).to_contain_text("等待决定")
+    change.get_by_label("您的密码").fill(STAFF_PASSWORD)
+    change.get_by_role("button", name="批准").click()
+    expect(keeper.locator(".flash-success")).to_contain_text("决定已记录")
+    expect(keeper.locator("section.access-change", has_text="nx-officer")).to_contain_text(
+        "nx-keeper 于"
+    )
+    keeper.get_by_role("button", name="我已阅读这些变更").click()
+    expect(keeper).not_to_have_url(f"{base}/staff/access-changes/")
+
+    # The officer, once signed in with their own password, reaches the queue.
+    officer = browser.new_context().new_page()
+    _enter_chosen_password(officer, base, "nx-officer")
+    _finish_first_sign_in(officer, "nx-officer")
+    response = officer.goto(f"{base}/staff/queue")
+    assert response is not None and response.status == 200
