@@ -83,6 +83,17 @@ class PasswordChangeForm(FlaskForm):
         refuse_poor_password(field.data or "", self._user_inputs)
 
 
+class FirstPasswordForm(PasswordChangeForm):
+    """Replace a password someone else chose by one of the user's own."""
+
+    current = PasswordField(_l("Password you were given"), validators=[DataRequired()])
+
+    def validate_new(self, field: PasswordField) -> None:
+        if field.data and field.data == self.current.data:
+            raise ValidationError(_l("Choose a password of your own, not the one you were given."))
+        super().validate_new(field)
+
+
 class StaffUserForm(FlaskForm):
     """An account's roles, jurisdiction and rights."""
 

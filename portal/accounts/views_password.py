@@ -6,11 +6,10 @@ from flask import Blueprint, flash, g, make_response, redirect, render_template,
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from portal.accounts.forms import PasswordChangeForm
+from portal.accounts.forms import FirstPasswordForm, PasswordChangeForm
 from portal.accounts.passwords import authenticate, change_password
 from portal.accounts.policies import (
     PASSWORD_GUESSES,
-    current_staff,
     password_step_route,
     staff_route,
 )
@@ -23,11 +22,32 @@ from portal.timeutil import today_in_china
 bp = Blueprint("password", __name__, url_prefix="/staff")
 
 
-def _first_password_form() -> PasswordChangeForm:
+def _own_inputs() -> list[str]:
+    """What a new password must not be built from: the user's own names."""
     user = g.staff_session.user
-    form = PasswordChangeForm(user_inputs=[user.username, user.display_name])
-    form.current.label.text = _("Password you were given")
-    return form
+    return [user.username, user.display_name]
+
+
+def _replace_password(
+    form: PasswordChangeForm, template: str, wrong: str, done: str
+) -> ResponseReturnValue:
+    """Check the current password, set the new one, end every session, and sign in again."""
+    if not form.validate_on_submit():
+        return render_template(template, form=form), 422
+    user = g.staff_session.user
+    hasher = password_hasher()
+    if (
+        authenticate(db_session(), user.username, form.current.data, hasher, today_in_china())
+        is None
+    ):
+        attempt_failed()
+        form.current.errors = [wrong]
+        return render_template(template, form=form), 401
+    change_password(
+        db_session(), user, form.current.data, form.new.data, hasher=hasher, kdf=kdf_params()
+    )
+    flash(done, "success")
+    return forget_staff_cookie(make_response(redirect(url_for("staff.login"), code=303)))
 
 
 @bp.get("/login/new-password")
@@ -37,7 +57,9 @@ def show_first_password() -> ResponseReturnValue:
     """Ask a user whose password someone else chose to set their own."""
     if not g.staff_session.user.must_change_password:
         return redirect(url_for("staff.show_code"))
-    return render_template("portal/accounts/first_password.html", form=_first_password_form())
+    return render_template(
+        "portal/accounts/first_password.html", form=FirstPasswordForm(user_inputs=_own_inputs())
+    )
 
 
 @bp.post("/login/new-password")
@@ -46,38 +68,14 @@ def show_first_password() -> ResponseReturnValue:
 @private_page
 def submit_first_password() -> ResponseReturnValue:
     """Replace the one-time password; every session ends and the user signs in again."""
-    user = g.staff_session.user
-    if not user.must_change_password:
+    if not g.staff_session.user.must_change_password:
         return redirect(url_for("staff.show_code"))
-    form = _first_password_form()
-    if not form.validate_on_submit():
-        return render_template("portal/accounts/first_password.html", form=form), 422
-    hasher = password_hasher()
-    if (
-        authenticate(db_session(), user.username, form.current.data, hasher, today_in_china())
-        is None
-    ):
-        attempt_failed()
-        form.current.errors = [_("The password you were given is wrong.")]
-        return render_template("portal/accounts/first_password.html", form=form), 401
-    if form.new.data == form.current.data:
-        form.new.errors = [_("Choose a password of your own, not the one you were given.")]
-        return render_template("portal/accounts/first_password.html", form=form), 422
-    change_password(
-        db_session(), user, form.current.data, form.new.data, hasher=hasher, kdf=kdf_params()
-    )
-    response = forget_staff_cookie(make_response(redirect(url_for("staff.login"), code=303)))
-    flash(
+    return _replace_password(
+        FirstPasswordForm(user_inputs=_own_inputs()),
+        "portal/accounts/first_password.html",
+        _("The password you were given is wrong."),
         _("Your own password is set. Sign in with it; then you will set up two-factor sign-in."),
-        "success",
     )
-    return response
-
-
-def _password_form() -> PasswordChangeForm:
-    user = current_staff()
-    assert user is not None
-    return PasswordChangeForm(user_inputs=[user.username, user.display_name])
 
 
 @bp.get("/password")
@@ -85,7 +83,9 @@ def _password_form() -> PasswordChangeForm:
 @private_page
 def show_password() -> str:
     """Show the password change form."""
-    return render_template("portal/accounts/password.html", form=_password_form())
+    return render_template(
+        "portal/accounts/password.html", form=PasswordChangeForm(user_inputs=_own_inputs())
+    )
 
 
 @bp.post("/password")
@@ -94,25 +94,9 @@ def show_password() -> str:
 @private_page
 def submit_password() -> ResponseReturnValue:
     """Change the password, re-lock the user's keys, and end all their sessions."""
-    form = _password_form()
-    if not form.validate_on_submit():
-        return render_template("portal/accounts/password.html", form=form), 422
-    user = current_staff()
-    assert user is not None
-    hasher = password_hasher()
-    if (
-        authenticate(db_session(), user.username, form.current.data, hasher, today_in_china())
-        is None
-    ):
-        attempt_failed()
-        form.current.errors = [_("The current password is wrong.")]
-        return render_template("portal/accounts/password.html", form=form), 401
-    change_password(
-        db_session(), user, form.current.data, form.new.data, hasher=hasher, kdf=kdf_params()
-    )
-    response = forget_staff_cookie(make_response(redirect(url_for("staff.login"), code=303)))
-    flash(
+    return _replace_password(
+        PasswordChangeForm(user_inputs=_own_inputs()),
+        "portal/accounts/password.html",
+        _("The current password is wrong."),
         _("Your password was changed and every session ended. Sign in with the new password."),
-        "success",
     )
-    return response
