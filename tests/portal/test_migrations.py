@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from portal.db import make_engine
@@ -52,4 +52,10 @@ def test_migrations_build_an_empty_database_that_matches_the_models(empty_databa
 def test_migrations_downgrade_to_nothing_and_up_again(empty_database_url):
     run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "head"))
     run_alembic(empty_database_url, lambda cfg: command.downgrade(cfg, "base"))
+    engine = make_engine(empty_database_url)
+    try:
+        left = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert left <= {"alembic_version"}
     run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "head"))
