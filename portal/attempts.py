@@ -27,11 +27,12 @@ from typing import Any
 
 from flask import current_app, g
 from limits import RateLimitItem, parse
+from limits.errors import StorageError
 from limits.storage import Storage
 from werkzeug.exceptions import TooManyRequests
 
 from portal.errors import OperationError
-from portal.security import limiter
+from portal.security import limit_storage_failed, limit_strategy
 
 # Refusal codes that mean the secret typed was wrong (portal/errors.py).
 WRONG_SECRET = frozenset({"password"})
@@ -56,7 +57,21 @@ class _Reservation:
     expiry: int
 
     def give_back(self) -> None:
-        self.storage.incr(self.key, self.expiry, amount=-1)
+        try:
+            self.storage.incr(self.key, self.expiry, amount=-1)
+        except StorageError as error:
+            # The shared storage went away after the place was taken: the place stays
+            # taken there, which errs on the side of counting one try too many.
+            limit_storage_failed(error)
+
+
+def _on_shared_or_local(reserve: Callable[[], _Reservation]) -> _Reservation:
+    """Reserve in the limits' storage; if it fails now, again in this worker's memory."""
+    try:
+        return reserve()
+    except StorageError as error:
+        limit_storage_failed(error)
+        return reserve()
 
 
 @dataclass(frozen=True)
@@ -69,8 +84,11 @@ class PerClient:
 
     def reserve(self) -> _Reservation:
         """Take a place or raise TooManyRequests with the time until the window ends."""
+        return _on_shared_or_local(self._reserve)
+
+    def _reserve(self) -> _Reservation:
         item: RateLimitItem = parse(str(current_app.config[self.setting]))
-        strategy = limiter.limiter
+        strategy = limit_strategy()
         identifiers = (_prefix(), "guess", self.name, self.key())
         if not strategy.hit(item, *identifiers):
             reset, _remaining = strategy.get_window_stats(item, *identifiers)
@@ -88,9 +106,12 @@ class PerSubject:
 
     def reserve(self) -> _Reservation:
         """Take a place or raise TooManyRequests with the time until the next try."""
+        return _on_shared_or_local(self._reserve)
+
+    def _reserve(self) -> _Reservation:
         config = current_app.config
         quick = max(1, int(config[self.tries_setting]))
-        storage = limiter.limiter.storage
+        storage = limit_strategy().storage
         base = f"{_prefix()}/guess/{self.name}/{self.key()}"
         count_key, gate_key = f"{base}/count", f"{base}/gate"
         window = int(config["GUESS_FORGET_SECONDS"])

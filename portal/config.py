@@ -33,7 +33,20 @@ DEFAULTS: dict[str, Any] = {
     # (docs/domain.md §7); kept out of the database so a dump alone reveals nothing.
     "DATA_KEY": "",
     "RATELIMIT_STORAGE_URI": "memory://",
+    # While the shared storage (Redis) is unreachable, each worker counts in its own memory
+    # and goes back to the storage when it answers again (docs/security.md, "Outages"). A
+    # storage that does not answer within a second counts as unreachable; its errors
+    # arrive as the `limits` package's StorageError.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_STORAGE_OPTIONS": {
+        "wrap_exceptions": True,
+        "socket_connect_timeout": 1,
+        "socket_timeout": 1,
+    },
+    "RATELIMIT_STORAGE_PROBE_SECONDS": 5,
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Seconds a client is asked to wait (Retry-After) when the database does not answer.
+    "UNAVAILABLE_RETRY_AFTER": 60,
     "RATELIMIT_REPORT": "20 per hour",
     "RATELIMIT_REPLY": "30 per hour",
     # Guessing secrets (portal/attempts.py): strict limits per client; per case number or

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import logging
 import re
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
@@ -14,6 +15,8 @@ from typing import Any
 import argon2
 from flask import Flask, Response, current_app, make_response, request
 from flask_limiter import Limiter
+from limits.errors import StorageError
+from limits.strategies import RateLimiter
 
 from portal.crypto import KDF_CHEAPEST, KDF_DEFAULT, DataCipher, KdfParams
 
@@ -45,6 +48,55 @@ def keyed_digest(purpose: str, value: str) -> str:
 
 
 limiter = Limiter(key_func=client_key, default_limits=[], headers_enabled=True)
+
+
+def limit_strategy() -> RateLimiter:
+    """Return the rate-limit strategy in use: the shared storage's, or this worker's memory.
+
+    Flask-Limiter switches a worker to in-memory counting when the shared storage stops
+    answering and back when it answers again (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED).
+    """
+    return limiter.limiter
+
+
+def limit_storage_failed(error: StorageError) -> None:
+    """Count in this worker's memory from now on: the shared storage failed mid-request.
+
+    Flask-Limiter notices an outage when it checks a request's limits; a check of ours
+    that meets it first switches over the same way, with the same single warning, and
+    Flask-Limiter's own probe switches back once the storage answers.
+    """
+    if not limiter._storage_dead:
+        limiter.logger.warning(
+            "Rate limit storage unreachable - falling back to in-memory storage (%s)",
+            type(error.storage_error).__name__,
+        )
+        limiter._storage_dead = True
+
+
+_probed = {"at": float("-inf")}
+
+
+def _probe_limit_storage() -> None:
+    """While counting in memory, ask the shared storage every few seconds whether it is back.
+
+    Flask-Limiter asks too, but less and less often as an outage goes on (up to half a
+    minute apart); asking every RATELIMIT_STORAGE_PROBE_SECONDS bounds how long workers
+    count alone after the storage returns.
+    """
+    if not limiter._storage_dead:
+        return
+    now = time.monotonic()
+    if now - _probed["at"] < float(current_app.config["RATELIMIT_STORAGE_PROBE_SECONDS"]):
+        return
+    _probed["at"] = now
+    try:
+        back = limiter.storage.check()
+    except Exception:  # noqa: BLE001 (a storage still failing is simply not back)
+        back = False
+    if back:
+        limiter.logger.info("Rate limit storage recovered")
+        limiter._storage_dead = False
 
 
 def configured_limit(name: str) -> Callable[[], str]:
@@ -108,6 +160,7 @@ def init_app(app: Flask) -> None:
     """Install security headers, the rate limiter and address-free logging on `app`."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
+    app.before_request(_probe_limit_storage)
     logging.getLogger("werkzeug").addFilter(_ScrubAddressFilter())
 
     @app.after_request
