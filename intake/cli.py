@@ -9,8 +9,10 @@ from typing import IO
 
 import click
 from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.db import db_session
+from portal.unavailable import advice, database_unavailable
 
 
 def register(app: Flask) -> None:
@@ -29,20 +31,28 @@ def register(app: Flask) -> None:
         """Print the date N working days after a date (the start day does not count)."""
         from intake.calendar.deadlines import add_working_days
 
-        result = add_working_days(db_session(), start.date(), days)
+        try:
+            result = add_working_days(db_session(), start.date(), days)
+            unread = ""
+        except SQLAlchemyError as error:
+            if not database_unavailable(error):
+                raise
+            # The official calendar needs no database; only administrators' days are missed.
+            result = add_working_days(None, start.date(), days)
+            unread = f"\n(administrators' calendar days were not read: {advice(error)})"
         note = (
             "  (estimated: the official calendar of that year is not known)"
             if result.estimated
             else ""
         )
-        click.echo(f"{result.due.isoformat()}{note}")
+        click.echo(f"{result.due.isoformat()}{note}{unread}")
 
     @app.cli.command("reward-quote")
     @click.option("--case-value", required=True, help="yuan, e.g. 1500000 or 1,500,000.00")
     @click.option("--insider", is_flag=True, help="the reporter works at the reported organisation")
     def reward_quote_cmd(case_value: str, insider: bool) -> None:
         """Print the reward for a case value under the current schedule."""
-        from intake.rewards.schedule import get_reward_schedule, quote_reward
+        from intake.rewards.schedule import DEFAULT_SCHEDULE, get_reward_schedule, quote_reward
 
         try:
             value = Decimal(case_value.replace(",", "").strip())
@@ -54,9 +64,14 @@ def register(app: Flask) -> None:
             raise click.BadParameter(
                 "the case value must be a positive amount", param_hint="--case-value"
             )
-        click.echo(
-            f"{quote_reward(value, get_reward_schedule(db_session()), insider=insider):,.2f}"
-        )
+        try:
+            schedule, unread = get_reward_schedule(db_session()), ""
+        except SQLAlchemyError as error:
+            if not database_unavailable(error):
+                raise
+            schedule = DEFAULT_SCHEDULE
+            unread = f"\n(national default schedule; the administrators' schedule was not read: {advice(error)})"
+        click.echo(f"{quote_reward(value, schedule, insider=insider):,.2f}{unread}")
 
     @app.cli.command("run-deadlines")
     def run_deadlines_cmd() -> None:

@@ -84,6 +84,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         pagecache,
         security,
         settings,
+        unavailable,
         views,
         web,
     )
@@ -104,6 +105,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # the staff session or any view looks at the request.
     web.init_app(app)
     errors.init_app(app)
+    unavailable.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     views.init_app(app)
@@ -116,4 +118,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     intake.init_app(app)
     publish.init_app(app)
+    # Last, when every feature's commands are registered.
+    unavailable.guard_commands(app)
     return app

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -65,6 +67,10 @@ def make_engine(url: str) -> Engine:
     kwargs: dict[str, Any] = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    elif url.startswith("postgresql"):
+        # A database host that does not answer at all fails in seconds, so the request
+        # gets its 503 page (portal/unavailable.py) instead of hanging.
+        kwargs["connect_args"] = {"connect_timeout": 5}
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 
@@ -104,7 +110,9 @@ def init_app(app: Flask) -> None:
         session = g.pop("db_session", None)
         if session is not None:
             # Anything not committed by the view is abandoned, never half-saved.
-            session.rollback()
+            # In an outage the connection is gone, and with it anything left to undo.
+            with contextlib.suppress(SQLAlchemyError):
+                session.rollback()
             session.close()
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, SQLAlchemyError
@@ -14,6 +23,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from portal.db import get_engine
 from portal.i18n import CHINESE, ENGLISH, LANG_COOKIE
 from portal.security import limiter
+from portal.unavailable import describe
 from portal.web import safe_next
 
 bp = Blueprint("portal", __name__)
@@ -57,11 +67,49 @@ def healthz() -> ResponseReturnValue:
         with get_engine().connect() as conn:
             conn.execute(text("SELECT 1"))
         database = "ok"
-    except SQLAlchemyError:
-        log.exception("health check: database unavailable")
+    except SQLAlchemyError as error:
+        log.warning("health check: database unavailable: %s", describe(error))
         database = "unavailable"
     ok = database == "ok"
     return jsonify(status="ok" if ok else "degraded", database=database), 200 if ok else 503
+
+
+@bp.get("/readyz")
+@limiter.exempt
+def readyz() -> ResponseReturnValue:
+    """Say whether this host can serve: the database and the rate-limit storage, separately.
+
+    A load balancer takes the host out on 503, which only the database causes: without
+    the shared rate-limit storage each worker counts in its own memory and serves on.
+    """
+    database = _database_state()
+    shared = not str(current_app.config["RATELIMIT_STORAGE_URI"]).startswith("memory://")
+    if not shared:
+        limits = "memory"  # configured per worker: development and tests
+    else:
+        try:
+            limits = "ok" if limiter.storage.check() else "unavailable"
+        except Exception:  # noqa: BLE001 (any failure of the storage means it is unavailable)
+            limits = "unavailable"
+    ready = database == "ok"
+    body = {
+        "status": "ready" if ready else "not_ready",
+        "database": database,
+        "rate_limit_storage": limits,
+    }
+    return jsonify(body), 200 if ready else 503
+
+
+def _database_state() -> str:
+    """Return "ok", "not_migrated" or "unavailable" for the app's database."""
+    from portal.ops.migrate import schema_behind
+
+    try:
+        with get_engine().connect() as conn:
+            return "not_migrated" if schema_behind(conn) else "ok"
+    except SQLAlchemyError as error:
+        log.warning("readiness check: database unavailable: %s", describe(error))
+        return "unavailable"
 
 
 def _render_error(error: HTTPException) -> Any:

@@ -38,11 +38,14 @@ def _official_workday(day: date) -> bool | None:
         return None
 
 
-def add_working_days(session: Session, start: date, days: int) -> Deadline:
-    """Return the date `days` working days after `start`; the start day itself does not count."""
+def add_working_days(session: Session | None, start: date, days: int) -> Deadline:
+    """Return the date `days` working days after `start`; the start day itself does not count.
+
+    Without a session (a database not set up yet) administrators' days are not read.
+    """
     if days < 0:
         raise ValueError("days must not be negative")
-    overrides = _overrides_from(session, start)
+    overrides = _overrides_from(session, start) if session is not None else {}
     day = start
     counted = 0
     estimated = False
