@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, has_request_context, request
+from flask import Flask, Response, has_request_context, request
 from flask_babel import Babel, format_datetime
 
 from portal.web import is_english, page_language
@@ -42,6 +42,12 @@ def init_app(app: Flask) -> None:
             "html_lang": "en" if english else "zh-CN",
             "other_language": CHINESE if english else ENGLISH,
         }
+
+    @app.after_request
+    def _content_language(response: Response) -> Response:
+        # The page cache draws a stale page's notice in this language (portal/pagecache.py).
+        response.headers.setdefault("Content-Language", "en" if is_english() else "zh-CN")
+        return response
 
     @app.template_filter("localtime")
     def _localtime(value: datetime | None, fmt: str = "medium") -> str:

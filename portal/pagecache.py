@@ -18,6 +18,12 @@ set), scheme, path, query string, the `lang` cookie and the Accept header. A req
 that carries the Flask session cookie (it may hold flashed messages) bypasses the cache,
 and so does every method other than GET and any request with a Range or
 If-Modified-Since header.
+
+While the database does not answer, the worker serves what it holds regardless of age
+(stale-if-error): with the page's age in the standard `Age` header, `Cache-Control:
+no-cache` so no other cache keeps it, and on HTML pages a short notice that figures may
+be some minutes old, in the page's language. What it does not hold reaches the app,
+which answers 503 (portal/unavailable.py).
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, Response, current_app, make_response
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import escape
 from sqlalchemy import Integer, String, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
@@ -47,6 +56,8 @@ PUBLISH = "publish"
 _TRACKED: set[type] = set()
 _caches: weakref.WeakSet[PageCache] = weakref.WeakSet()
 _caches_lock = threading.Lock()
+# Where base.html lets a stale copy say so: replaced by a notice when served stale.
+STALE_MARKER = b"<!--stale-notice-->"
 
 
 class CacheGeneration(Base):
@@ -97,6 +108,7 @@ class _Entry:
     etag: str | None
     expires: float
     generation: int
+    stored: float
 
 
 def read_generation(connection: Any) -> int:
@@ -165,6 +177,9 @@ class PageCache:
         self.public_url = app.config["PUBLIC_URL"]
         self.lock = threading.Lock()
         self.hits = 0
+        # Whether the database answered the last generation check (stale-if-error if not).
+        self.reachable = True
+        self.notices: dict[str, bytes] = {}
         with _caches_lock:
             _caches.add(self)
 
@@ -175,20 +190,24 @@ class PageCache:
             self.size = 0
             self.checked_at = float("-inf")
 
-    def _current_generation(self, now: float) -> int:
+    def _current_generation(self, now: float) -> int | None:
+        """Return the publish generation, or None while the database does not answer."""
         if now - self.checked_at < self.check_seconds:
-            return self.generation
+            return self.generation if self.reachable else None
         try:
             with self.app.extensions["db_engine"].connect() as conn:
                 generation = read_generation(conn)
         except SQLAlchemyError:
-            return -1  # no answer from the database: serve nothing from memory
+            # Asked again after `check_seconds`, not on every request of the outage.
+            with self.lock:
+                self.reachable, self.checked_at = False, now
+            return None
         with self.lock:
             if generation != self.generation:
                 self.entries.clear()
                 self.size = 0
                 self.generation = generation
-            self.checked_at = now
+            self.reachable, self.checked_at = True, now
         return generation
 
     def _key(self, environ: dict[str, Any]) -> tuple[str, ...] | None:
@@ -221,6 +240,10 @@ class PageCache:
         now = time.monotonic()
         generation = self._current_generation(now)
         entry = self.entries.get(key)
+        if generation is None:
+            if entry is None:
+                return self._strip(environ, start_response)
+            return self._serve(self._stale(entry, now), environ, start_response)
         if entry is not None and entry.generation == generation and entry.expires > now:
             self.hits += 1
             return self._serve(entry, environ, start_response)
@@ -240,6 +263,40 @@ class PageCache:
             return []
         start_response(entry.status, entry.headers)
         return [entry.body]
+
+    def _stale(self, entry: _Entry, now: float) -> _Entry:
+        """Return `entry` as served while the database does not answer: aged and marked."""
+        headers = [
+            (k, v)
+            for k, v in entry.headers
+            if k.lower() not in ("cache-control", "age", "content-length")
+        ]
+        body = entry.body
+        html = any(k.lower() == "content-type" and "text/html" in v for k, v in entry.headers)
+        if html and STALE_MARKER in body:
+            language = next(
+                (v for k, v in entry.headers if k.lower() == "content-language"), "zh-CN"
+            )
+            body = body.replace(STALE_MARKER, self._notice(language), 1)
+        headers += [
+            ("Age", str(max(0, int(now - entry.stored)))),
+            ("Cache-Control", "no-cache"),
+            ("Content-Length", str(len(body))),
+        ]
+        return _Entry(entry.status, headers, body, entry.etag, entry.expires, -1, entry.stored)
+
+    def _notice(self, language: str) -> bytes:
+        """Return the stale page's notice in `language` (drawn once per language)."""
+        notice = self.notices.get(language)
+        if notice is None:
+            with self.app.app_context(), force_locale("en" if language == "en" else "zh_Hans_CN"):
+                text = _(
+                    "The portal cannot reach its database just now: this is a copy kept "
+                    "from a few minutes ago, and figures may have changed since."
+                )
+            notice = f'<p class="notice" role="status">{escape(text)}</p>'.encode()
+            self.notices[language] = notice
+        return notice
 
     def _strip(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -272,7 +329,7 @@ class PageCache:
             answer, body_iter = self._call(
                 {k: v for k, v in environ.items() if k != "HTTP_IF_NONE_MATCH"}
             )
-        if generation < 0 or not answer.keepable:
+        if not answer.keepable:
             start_response(answer.status, answer.headers, *answer.exc_info)
             return body_iter
         entry = answer.entry(body_iter, generation, now)
@@ -321,7 +378,8 @@ class _Answer:
         finally:
             _close(body_iter)
         etag = next((v for k, v in self.headers if k.lower() == "etag"), None)
-        return _Entry(self.status, self.headers, body, etag, now + int(self.ttl or 0), generation)
+        expires = now + int(self.ttl or 0)
+        return _Entry(self.status, self.headers, body, etag, expires, generation, now)
 
 
 def _close(body_iter: Iterable[bytes]) -> None:

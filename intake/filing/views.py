@@ -7,6 +7,8 @@ import secrets
 
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from intake.catalog import VIOLATION_GROUPS
 from intake.filing.forms import ReportForm, draft_from_form
@@ -16,15 +18,32 @@ from intake.filing.receipts import access_code_hasher
 from portal.db import db_session
 from portal.errors import OperationError, message_for, on_refusal
 from portal.forms import refused
-from portal.jurisdictions.models import list_regions
+from portal.jurisdictions.models import last_known_regions, list_regions_for_form
 from portal.security import configured_limit, data_cipher, limiter, private_page
+from portal.unavailable import on_unavailable
 
 bp = Blueprint("filing", __name__)
 log = logging.getLogger(__name__)
 
 
 def _new_report_form() -> ReportForm:
-    return ReportForm(regions=list_regions(db_session()))
+    return ReportForm(regions=list_regions_for_form(db_session()))
+
+
+def _render_unsaved_report() -> ResponseReturnValue:
+    """The form again with everything typed, from memory: the database did not answer."""
+    form = ReportForm(regions=last_known_regions())
+    typed = form.region.data or ""
+    if typed and not form.region.choices:
+        # This process never read the regions: keep the chosen code, unnamed.
+        form.region_groups = [(typed, [(typed, typed)])]
+        form.region.choices = [SelectChoice(typed, typed)]
+    unsaved = _(
+        "Your report could not be saved: the portal cannot reach its database just now. "
+        "Nothing was sent. Everything you typed is still here; choose your files again "
+        "and send it in a few minutes, or use the hotline below."
+    )
+    return _render_report_form(refused(form, unsaved))
 
 
 def _render_report_form(form: ReportForm, status: int = 200) -> ResponseReturnValue:
@@ -64,6 +83,7 @@ def new_report() -> ResponseReturnValue:
 @private_page
 def create_report() -> ResponseReturnValue:
     """Validate the report form and file the report, showing the receipt once."""
+    on_unavailable(_render_unsaved_report)
     form = _new_report_form()
     if form.is_bot():
         log.info("report form honeypot filled; post discarded")

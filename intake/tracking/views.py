@@ -40,6 +40,7 @@ from portal.security import (
     private_page,
 )
 from portal.timeutil import today_in_china
+from portal.unavailable import on_unavailable
 
 bp = Blueprint("tracking", __name__)
 
@@ -86,6 +87,19 @@ def _render_page(
         logout_form=LogoutForm(),
     )
     return page, status
+
+
+def _render_unsaved_reply() -> ResponseReturnValue:
+    """The reply form again with the message typed, from memory: the database did not answer."""
+    form = refused(
+        ReplyForm(),
+        _(
+            "Your message could not be saved: the portal cannot reach its database just now. "
+            "Nothing was sent. Your text is still here; choose your files again and send it "
+            "in a few minutes."
+        ),
+    )
+    return render_template("intake/tracking/reply_unsaved.html", reply_form=form)
 
 
 @bp.get("/track")
@@ -135,6 +149,7 @@ def open_track() -> ResponseReturnValue:
 @private_page
 def reply_track() -> ResponseReturnValue:
     """Add the reporter's message and any further evidence to their report."""
+    on_unavailable(_render_unsaved_reply)
     report = _current_report()
     if report is None:
         return _render_login(TrackForm(), 401, expired=True)

@@ -59,6 +59,24 @@ def list_regions(session: Session) -> list[Region]:
     return list(session.scalars(select(Region).order_by(Region.code)))
 
 
+# The regions as this process last read them for a form, for drawing that form again while
+# the database does not answer (portal/unavailable.py). Copies that belong to no session.
+_last_known: list[Region] = []
+
+
+def list_regions_for_form(session: Session) -> list[Region]:
+    """Return every region (as `list_regions`), keeping a copy for `last_known_regions`."""
+    regions = list_regions(session)
+    columns = Region.__table__.columns.keys()
+    _last_known[:] = [Region(**{c: getattr(r, c) for c in columns}) for r in regions]
+    return regions
+
+
+def last_known_regions() -> list[Region]:
+    """Return the regions as last read by `list_regions_for_form` (none before the first read)."""
+    return list(_last_known)
+
+
 def get_region_by_code(session: Session, code: str) -> Region | None:
     """Return the region with division code `code`, if any."""
     return session.scalar(select(Region).where(Region.code == code))
