@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Install what the tests need and a fresh Debian machine lacks: Debian's Chromium
-# (Playwright cannot download its own here), a CJK font, and exiftool, which the evidence
-# tests run on every cleaned file to prove no metadata survives.
+# (Playwright cannot download its own here), a CJK font, exiftool, which the evidence
+# tests run on every cleaned file to prove no metadata survives, and the PostgreSQL and
+# Redis server binaries, which the outage tests start and stop as servers of their own.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "wenquanyi zen hei" || need+=(fonts-wqy-zenhei)
 command -v exiftool >/dev/null || need+=(libimage-exiftool-perl)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null || need+=(redis-server)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
