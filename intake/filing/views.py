@@ -43,14 +43,19 @@ def _render_unsaved_report() -> ResponseReturnValue:
         "Nothing was sent. Everything you typed is still here; choose your files again "
         "and send it in a few minutes, or use the hotline below."
     )
-    return _render_report_form(refused(form, unsaved))
+    return _render_report_form(form, unsaved=unsaved)
 
 
-def _render_report_form(form: ReportForm, status: int = 200) -> ResponseReturnValue:
+def _render_report_form(
+    form: ReportForm, status: int = 200, *, unsaved: str = ""
+) -> ResponseReturnValue:
     if not form.submission_key.data:
         form.submission_key.data = secrets.token_urlsafe(24)
     page = render_template(
-        "intake/filing/report_form.html", form=form, violation_groups=VIOLATION_GROUPS
+        "intake/filing/report_form.html",
+        form=form,
+        violation_groups=VIOLATION_GROUPS,
+        unsaved=unsaved,
     )
     return page, status
 

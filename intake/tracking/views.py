@@ -91,15 +91,14 @@ def _render_page(
 
 def _render_unsaved_reply() -> ResponseReturnValue:
     """The reply form again with the message typed, from memory: the database did not answer."""
-    form = refused(
-        ReplyForm(),
-        _(
-            "Your message could not be saved: the portal cannot reach its database just now. "
-            "Nothing was sent. Your text is still here; choose your files again and send it "
-            "in a few minutes."
-        ),
+    unsaved = _(
+        "Your message could not be saved: the portal cannot reach its database just now. "
+        "Nothing was sent. Your text is still here; choose your files again and send it "
+        "in a few minutes."
     )
-    return render_template("intake/tracking/reply_unsaved.html", reply_form=form)
+    return render_template(
+        "intake/tracking/reply_unsaved.html", reply_form=ReplyForm(), unsaved=unsaved
+    )
 
 
 @bp.get("/track")

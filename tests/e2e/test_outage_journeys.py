@@ -41,7 +41,7 @@ def test_a_report_sent_during_an_outage_comes_back_typed_and_goes_through_after_
     page.check('[name="declaration"]')
     up.postgres.stop()
     page.get_by_role("button", name="提交举报").click()
-    expect(page.locator(".error-summary")).to_contain_text("没有保存")
+    expect(page.locator("#error-summary")).to_contain_text("没有保存")
     expect(page.locator('[name="facts"]')).to_have_value(FACTS)
     up.ensure_running()
     page.get_by_role("button", name="提交举报").click()
