@@ -30,12 +30,14 @@ def register(app: Flask) -> None:
         from intake.calendar.deadlines import add_working_days
 
         result = add_working_days(db_session(), start.date(), days)
-        note = (
-            "  (estimated: the official calendar of that year is not known)"
-            if result.estimated
-            else ""
-        )
-        click.echo(f"{result.due.isoformat()}{note}")
+        click.echo(result.due.isoformat())
+        if result.estimated:
+            # docs/domain.md §13: say what the estimate cannot know.
+            click.echo(
+                "estimated: the official calendar of that year is not known yet; its statutory "
+                "holidays are estimated from the holiday law and the days administrators "
+                "entered are counted, but make-up working days (调休) cannot be known in advance"
+            )
 
     @app.cli.command("reward-quote")
     @click.option("--case-value", required=True, help="yuan, e.g. 1500000 or 1,500,000.00")
