@@ -80,3 +80,11 @@ def test_an_estimated_deadline_on_the_report_page_says_make_up_days_are_unknown(
         .get_data(as_text=True)
     )
     assert "2027-01-22" in page and "调休上班日无法预先知道" in page
+
+
+def test_the_queue_explains_its_estimated_deadlines(
+    make_staff: Any, login_as: Any, file_on: Any
+) -> None:
+    file_on(date(2026, 12, 31))
+    page = login_as(make_staff("intake_officer")).get("/staff/").get_data(as_text=True)
+    assert "（估算）" in page and "调休上班日无法预先知道" in page
