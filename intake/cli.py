@@ -37,15 +37,19 @@ def register(app: Flask) -> None:
         except SQLAlchemyError as error:
             if not database_unavailable(error):
                 raise
-            # The official calendar needs no database; only administrators' days are missed.
+            # The official calendar and the estimate need no database; entries are missed.
             result = add_working_days(None, start.date(), days)
-            unread = f"\n(administrators' calendar days were not read: {advice(error)})"
-        note = (
-            "  (estimated: the official calendar of that year is not known)"
-            if result.estimated
-            else ""
-        )
-        click.echo(f"{result.due.isoformat()}{note}{unread}")
+            unread = f"administrators' calendar days were not read: {advice(error)}"
+        click.echo(result.due.isoformat())
+        if result.estimated:
+            # docs/domain.md §13: say what the estimate cannot know.
+            click.echo(
+                "estimated: the official calendar of that year is not known yet; its statutory "
+                "holidays are estimated from the holiday law and the days administrators "
+                "entered are counted, but make-up working days (调休) cannot be known in advance"
+            )
+        if unread:
+            click.echo(unread)
 
     @app.cli.command("reward-quote")
     @click.option("--case-value", required=True, help="yuan, e.g. 1500000 or 1,500,000.00")

@@ -77,12 +77,18 @@ class Report(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # Decide on acceptance: 15 working days from receipt (docs/domain.md §3).
     accept_due_on: Mapped[date] = mapped_column(Date)
-    # True when the calendar fell back to Monday–Friday for a year it does not know.
+    # True when a day counted lies in a year the official calendar does not cover yet
+    # (docs/domain.md §13).
     accept_due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     # The deadline of the current stage (acceptance, handling), kept here so the work
     # queue can sort and filter by it with an index; None once nothing is due.
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A deadline counted in working days keeps the day it counts from and how many, so a
+    # change to the holiday calendar can count it again (docs/domain.md §13); None when the
+    # running deadline counts calendar days or nothing is due.
+    due_from: Mapped[date | None] = mapped_column(Date)
+    due_working_days: Mapped[int | None] = mapped_column(Integer)
     accept_extended: Mapped[bool] = mapped_column(Boolean, default=False)
     # Finish handling 90 calendar days after the case is opened (docs/domain.md §3).
     handle_due_on: Mapped[date | None] = mapped_column(Date)
@@ -90,6 +96,8 @@ class Report(Base):
     # A real-name reporter is owed the accept/decline decision within 5 working days.
     notice_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     notice_due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    notice_due_from: Mapped[date | None] = mapped_column(Date)
+    notice_due_working_days: Mapped[int | None] = mapped_column(Integer)
     notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by run-deadlines the first time the current deadline passes.
     overdue_since: Mapped[date | None] = mapped_column(Date)

@@ -1,1 +1,1 @@
-"""Working days on the official calendar, and the days administrators keep for unknown years."""
+"""Working days: the official calendar, the days administrators enter, and the statutory holidays estimated for years the calendar does not cover."""

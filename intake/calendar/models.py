@@ -1,4 +1,4 @@
-"""Holidays and make-up working days kept by administrators for years the calendar package does not know (docs/domain.md §3)."""
+"""Holidays and make-up working days administrators enter for years the calendar package does not know (docs/domain.md §13)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from portal.db import Base
 
 
 class CalendarOverride(Base):
-    """An administrator-kept day for years the calendar package does not know (docs/domain.md §3)."""
+    """A day an administrator entered; it wins over the estimated statutory holidays (docs/domain.md §13)."""
 
     __tablename__ = "calendar_overrides"
 

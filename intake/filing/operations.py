@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake.calendar.deadlines import ACCEPT_DECISION_WORKING_DAYS, Deadline, add_working_days
+from intake.calendar.report_deadlines import set_accept_due
 from intake.events import append_event
 from intake.evidence import CleanFile, build_evidence
 from intake.filing.receipts import (
@@ -133,13 +134,10 @@ def submit_report(
         is_insider=draft.is_insider,
         stage=Stage.RECEIVED,
         received_at=now,
-        accept_due_on=due.due,
-        accept_due_estimated=due.estimated,
-        due_on=due.due,
-        due_estimated=due.estimated,
         source=draft.source,
         filed_by_staff_id=draft.filed_by_staff_id,
     )
+    set_accept_due(report, due)
     report.region = draft.region
     report.violations = [ReportViolation(code=code) for code in sorted(set(draft.violation_codes))]
     report.evidence = [build_evidence(cipher, case_number, f) for f in draft.files]

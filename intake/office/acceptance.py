@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.calendar.deadlines import ACCEPT_DECISION_WORKING_DAYS, add_working_days
+from intake.calendar.report_deadlines import set_accept_due, set_due, set_notice_due
 from intake.catalog import DECLINE_GROUNDS, TRANSFER_BODIES
 from intake.filing.operations import Receipt, ReportDraft, submit_report
 from intake.filing.receipts import AccessCodeHasher
@@ -23,7 +24,6 @@ from intake.office.workflow import (
     check,
     owe_notice,
     require_text,
-    set_due,
     staff_event,
 )
 from portal.accounts.models import StaffUser
@@ -31,6 +31,7 @@ from portal.crypto import DataCipher
 from portal.db import utcnow
 from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import in_jurisdiction
+from portal.timeutil import CHINA
 
 
 def register_report(
@@ -238,12 +239,13 @@ def extend_deadline(
         report.handle_extended = True
         set_due(report, report.handle_due_on)
     else:
-        # 15 more working days on top of the first 15 (docs/domain.md §3).
-        due = add_working_days(session, report.accept_due_on, ACCEPT_DECISION_WORKING_DAYS)
-        report.accept_due_on = due.due
-        report.accept_due_estimated = report.accept_due_estimated or due.estimated
+        # 15 more working days on top of the first 15 (docs/domain.md §3): 30 from receipt,
+        # which counts the same days and stays one deadline a calendar change can recount.
+        received_on = report.received_at.astimezone(CHINA).date()
+        set_accept_due(
+            report, add_working_days(session, received_on, 2 * ACCEPT_DECISION_WORKING_DAYS)
+        )
         report.accept_extended = True
-        set_due(report, report.accept_due_on, report.accept_due_estimated)
     staff_event(
         session, report, "deadline_extended", actor, public=True, note=reason, cipher=cipher
     )
@@ -260,6 +262,6 @@ def record_notice(
     """Record that the real-name reporter was told the decision (the notice task is done)."""
     check("record_notice", report, actor)
     require_text(how)
-    report.notice_due_on = None
+    set_notice_due(report, None)
     report.notice_sent_at = utcnow()
     staff_event(session, report, "notice_sent", actor, public=False, note=how, cipher=cipher)

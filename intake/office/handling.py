@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from intake.calendar.deadlines import REWARD_NOTICE_WORKING_DAYS, add_working_days
+from intake.calendar.report_deadlines import set_due
 from intake.catalog import MEASURES
 from intake.models import Message, MessageDirection, Report, Stage, report_context
 from intake.office.workflow import (
@@ -17,7 +18,6 @@ from intake.office.workflow import (
     check,
     require_text,
     reward_possible,
-    set_due,
     staff_event,
 )
 from intake.rewards.queries import reward_settled
@@ -107,8 +107,7 @@ def record_handling(
     report.measures = ",".join(m for m in (c.code for c in MEASURES) if m in measures)
     if reward_possible(report):
         # The reward notice is due 10 working days after the decision (docs/domain.md §3).
-        due = add_working_days(session, today_in_china(), REWARD_NOTICE_WORKING_DAYS)
-        set_due(report, due.due, due.estimated)
+        set_due(report, add_working_days(session, today_in_china(), REWARD_NOTICE_WORKING_DAYS))
     else:
         set_due(report, None)
     staff_event(

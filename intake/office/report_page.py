@@ -64,10 +64,12 @@ class Particulars:
     from_supervisor: bool
     received_at: datetime
     accept_due_on: date
+    accept_due_estimated: bool
     accept_extended: bool
     handle_due_on: date | None
     handle_extended: bool
     notice_due_on: date | None
+    notice_due_estimated: bool
     assignee_name: str | None
     outcome: str | None
     recovered_amount: Decimal | None
@@ -168,10 +170,12 @@ def _particulars(report: Report, today: date, soon: int) -> Particulars:
         from_supervisor=report.source == "supervisor",
         received_at=report.received_at,
         accept_due_on=report.accept_due_on,
+        accept_due_estimated=report.accept_due_estimated,
         accept_extended=report.accept_extended,
         handle_due_on=report.handle_due_on,
         handle_extended=report.handle_extended,
         notice_due_on=report.notice_due_on,
+        notice_due_estimated=report.notice_due_estimated,
         assignee_name=report.assignee.display_name if report.assignee else None,
         outcome=report.outcome,
         recovered_amount=report.recovered_amount,

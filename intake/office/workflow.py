@@ -11,11 +11,11 @@ flushes; the request or CLI command commits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy.orm import Session
 
 from intake.calendar.deadlines import NOTICE_WORKING_DAYS, add_working_days
+from intake.calendar.report_deadlines import set_notice_due
 from intake.events import append_event
 from intake.models import ActorKind, IdentityMode, Report, ReportEvent, Stage
 from portal.accounts.models import StaffUser
@@ -126,13 +126,7 @@ def check(name: str, report: Report, actor: StaffUser, expected_version: int | N
 def owe_notice(session: Session, report: Report) -> None:
     # A real-name reporter is told the accept/decline decision within 5 working days (docs/domain.md §3).
     if report.identity_mode is IdentityMode.REAL_NAME:
-        due = add_working_days(session, today_in_china(), NOTICE_WORKING_DAYS)
-        report.notice_due_on, report.notice_due_estimated = due.due, due.estimated
-
-
-def set_due(report: Report, due: date | None, estimated: bool = False) -> None:
-    report.due_on, report.due_estimated = due, estimated
-    report.overdue_since = None
+        set_notice_due(report, add_working_days(session, today_in_china(), NOTICE_WORKING_DAYS))
 
 
 def reward_possible(report: Report) -> bool:

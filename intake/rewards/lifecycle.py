@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from intake.calendar.report_deadlines import set_due
 from intake.events import append_event
 from intake.identity.person import ReporterIdentity
 from intake.identity.sealing import seal_identity
@@ -165,7 +166,7 @@ def approve_reward(session: Session, report: Report, *, actor: StaffUser) -> Rew
     reward.claim_due_on = add_months(
         today_in_china(), int(current_app.config["REWARD_CLAIM_MONTHS"])
     )
-    report.due_on = None  # the notice deadline is met
+    set_due(report, None)  # the notice deadline is met
     staff_event(session, report, "reward_offered", actor, public=True)
     return reward
 

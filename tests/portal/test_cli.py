@@ -144,6 +144,16 @@ def test_deadline_command_marks_an_unknown_year_as_estimated(app):
     assert result.output.startswith("2027-03-08") and "estimated" in result.output
 
 
+def test_deadline_command_counts_new_years_day_2027_as_an_estimated_holiday(app):
+    result = app.test_cli_runner().invoke(
+        args=["deadline", "--from", "2026-12-31", "--working-days", "3"]
+    )
+    first, explanation = result.output.strip().split("\n")
+    assert first == "2027-01-06"
+    assert "estimated" in explanation and "make-up working days" in explanation
+    assert "cannot be known" in explanation
+
+
 def test_deadline_command_refuses_a_malformed_date(app):
     result = app.test_cli_runner().invoke(
         args=["deadline", "--from", "28/09/2026", "--working-days", "15"]

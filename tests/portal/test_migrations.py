@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from portal.db import make_engine
@@ -59,3 +59,83 @@ def test_migrations_downgrade_to_nothing_and_up_again(empty_database_url):
         engine.dispose()
     assert left <= {"alembic_version"}
     run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "head"))
+
+
+def test_the_running_deadlines_of_existing_reports_get_their_start_and_count(
+    empty_database_url,
+):
+    from datetime import UTC, date, datetime
+
+    from portal.db import Base
+
+    run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "0008"))
+    tables = Base.metadata.tables
+    # 2026-11-30 23:30 in UTC is 1 December in China: deadlines count from China's date.
+    received = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                tables["regions"]
+                .insert()
+                .values(id=1, code="640000", name_zh="宁夏", name_en="Ningxia", level="province")
+            )
+            for n, (stage, extended, notice) in enumerate(
+                [
+                    ("received", False, None),
+                    ("checking", True, date(2026, 12, 10)),
+                    ("feedback", False, None),
+                ],
+                start=1,
+            ):
+                conn.execute(
+                    tables["reports"]
+                    .insert()
+                    .values(
+                        id=n,
+                        case_number=f"JB-{n}",
+                        submission_key_hash=f"{n:064}",
+                        access_code_hash="x",
+                        region_id=1,
+                        party_kind="hospital",
+                        party_name="某医院",
+                        facts_enc=b"x",
+                        identity_mode="real_name",
+                        stage=stage,
+                        received_at=received,
+                        accept_due_on=date(2026, 12, 22),
+                        due_on=date(2026, 12, 22),
+                        accept_extended=extended,
+                        notice_due_on=notice,
+                    )
+                )
+            for report_id, kind, day in [(2, "accepted", 3), (3, "handling_decided", 4)]:
+                conn.execute(
+                    tables["report_events"]
+                    .insert()
+                    .values(
+                        report_id=report_id,
+                        kind=kind,
+                        stage_after="checking",
+                        actor_kind="staff",
+                        created_at=datetime(2026, 12, day, 2, tzinfo=UTC),
+                    )
+                )
+        run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "head"))
+        reports = tables["reports"].c
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    reports.due_from,
+                    reports.due_working_days,
+                    reports.notice_due_from,
+                    reports.notice_due_working_days,
+                ).order_by(reports.id)
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        (date(2026, 12, 1), 15, None, None),
+        (date(2026, 12, 1), 30, date(2026, 12, 3), 5),
+        (date(2026, 12, 4), 10, None, None),
+    ]
