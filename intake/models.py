@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from portal.accounts.models import StaffUser
 from portal.db import Base, UTCDateTime, enum_column, utcnow
+from portal.institutions.models import Institution
 from portal.jurisdictions.models import Region
 
 
@@ -61,6 +62,10 @@ class Report(Base):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     party_kind: Mapped[str] = mapped_column(String(32))
     party_name: Mapped[str] = mapped_column(String(200))
+    # `name_key(party_name)`: free-text parties are matched on it (docs/domain.md §8).
+    party_key: Mapped[str] = mapped_column(String(200), server_default="", index=True)
+    # The institution of the directory the party is, once known (chosen or linked later).
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
     # Address and identifying details of the reported party, encrypted.
     party_details_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     conduct_from: Mapped[date | None] = mapped_column(Date)
@@ -121,6 +126,7 @@ class Report(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     region: Mapped[Region] = relationship()
+    institution: Mapped[Institution | None] = relationship()
     assignee: Mapped[StaffUser | None] = relationship(foreign_keys=[assignee_id])
     merged_into: Mapped[Report | None] = relationship(remote_side=[id])
     violations: Mapped[list[ReportViolation]] = relationship(

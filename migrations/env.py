@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 import intake  # noqa: F401
 import portal.accounts.models  # noqa: F401
 import portal.audit  # noqa: F401
+import portal.institutions.models  # noqa: F401
 import portal.jurisdictions.models  # noqa: F401
 import portal.pagecache  # noqa: F401
 import portal.settings  # noqa: F401

@@ -27,6 +27,7 @@ from intake.models import ActorKind, IdentityMode, Report, ReportViolation, Stag
 from portal.crypto import DataCipher
 from portal.db import utcnow
 from portal.errors import OperationError
+from portal.institutions.models import name_key
 from portal.jurisdictions.models import Region
 from portal.timeutil import CHINA
 
@@ -121,6 +122,7 @@ def submit_report(
         region_id=draft.region.id,
         party_kind=draft.party_kind,
         party_name=draft.party_name,
+        party_key=name_key(draft.party_name),
         party_details_enc=enc(draft.party_details, "party_details")
         if draft.party_details
         else None,

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, enum_column, utcnow
+from portal.institutions.models import Institution
 from portal.jurisdictions.models import Region
 
 
@@ -43,6 +44,8 @@ class TypicalCase(Base):
     subject_kind: Mapped[str] = mapped_column(String(16), index=True)
     # Institutions in full; an individual only as surname + 某/某某 (masked on save).
     subject_name: Mapped[str] = mapped_column(String(200))
+    # The institution of the directory the case is about, when it is one (docs/domain.md §8).
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
     discovery: Mapped[str] = mapped_column(String(24))
     violation_codes: Mapped[str] = mapped_column(String(400))
     conduct_from: Mapped[date | None] = mapped_column(Date)
@@ -65,6 +68,7 @@ class TypicalCase(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     region: Mapped[Region] = relationship()
+    institution: Mapped[Institution | None] = relationship()
     corrections: Mapped[list[CaseCorrection]] = relationship(
         back_populates="case", order_by="CaseCorrection.id", cascade="all, delete-orphan"
     )
