@@ -41,6 +41,8 @@ class CaseFacts:
     recovered_amount: Decimal | None
     fine_amount: Decimal | None
     measures: list[str]
+    # The directory's code of the institution the report is about, when it is linked.
+    institution_code: str = ""
 
 
 def case_facts(session: Session, case_number: str, actor: StaffUser) -> CaseFacts | None:
@@ -68,6 +70,7 @@ def case_facts(session: Session, case_number: str, actor: StaffUser) -> CaseFact
         recovered_amount=report.recovered_amount,
         fine_amount=report.fine_amount,
         measures=report.measure_codes,
+        institution_code=report.institution.code if report.institution else "",
     )
 
 

@@ -15,6 +15,7 @@ from publish.following import models as _following_models  # noqa: F401
 def init_app(app: Flask) -> None:
     """Register publishing's pages, feeds, API, refusal words, staff links, cache tracking and demo data."""
     from portal.errors import register_messages
+    from portal.institutions.models import Institution, InstitutionName
     from portal.jurisdictions.models import Region
     from portal.ops.demo import DemoContext, register_demo_seeder
     from portal.pagecache import track_changes
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     from publish.feeds.views import bp as feeds
     from publish.following.views import bp as following
     from publish.home.views import bp as home
+    from publish.institutions.views import bp as institutions
     from publish.messages import MESSAGES
     from publish.stats.views import bp as stats
 
@@ -41,6 +43,7 @@ def init_app(app: Flask) -> None:
         stats,
         api,
         following,
+        institutions,
         disclosures_office,
         cases_office,
     ):
@@ -48,6 +51,7 @@ def init_app(app: Flask) -> None:
     register_messages(MESSAGES)
     # Any change to what public pages show moves the page cache's generation.
     track_changes(TypicalCase, CaseCorrection, Disclosure, DisclosureRevision, FundLine, Region)
+    track_changes(Institution, InstitutionName)
     register_staff_links(
         app,
         StaffLink(

@@ -105,6 +105,11 @@ class CaseForm(FlaskForm):
         _l("Subject name (an individual is published as surname + 某/某某)"),
         validators=[DataRequired(_l("Give the subject's name.")), Length(max=200, message=AT_MOST)],
     )
+    institution_code = StringField(
+        _l("Institution code in the directory (optional; links the case to its page)"),
+        validators=[Optional(), Length(max=12, message=AT_MOST)],
+        filters=[lambda value: (value or "").strip().upper()],
+    )
     discovery = SelectField(
         _l("How it was found"),
         choices=[SelectChoice(c.code, c.label) for c in DISCOVERY],
@@ -157,6 +162,7 @@ class CaseForm(FlaskForm):
             fully_recovered=bool(self.fully_recovered.data),
             body=self.body.data or "",
             source_url=self.source_url.data or "",
+            institution_code=self.institution_code.data or "",
         )
 
     def validate_conduct_to(self, field: DateField) -> None:

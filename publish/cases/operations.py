@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.catalog import MEASURES, VIOLATION_CODES, label_of
@@ -21,6 +22,7 @@ from intake.queries import CaseFacts, case_facts
 from portal import audit
 from portal.accounts.models import StaffUser
 from portal.db import utcnow
+from portal.institutions.models import Institution
 from portal.jurisdictions.models import Region
 from portal.timeutil import today_in_china
 from publish.cases.lifecycle import CaseError, check_step
@@ -96,6 +98,8 @@ class CaseFields:
     fully_recovered: bool = False
     body: str = ""
     source_url: str = ""
+    # The directory's code of the institution the case is about; "" when none (§8).
+    institution_code: str = ""
 
 
 def _check(fields: CaseFields) -> None:
@@ -113,8 +117,20 @@ def _check(fields: CaseFields) -> None:
         raise CaseError("source_url")
 
 
-def _apply(case: TypicalCase, fields: CaseFields) -> None:
+def _institution(session: Session, code: str) -> Institution | None:
+    if not code.strip():
+        return None
+    institution = session.scalar(
+        select(Institution).where(Institution.code == code.strip().upper())
+    )
+    if institution is None:
+        raise CaseError("institution_unknown", institution=code.strip())
+    return institution
+
+
+def _apply(session: Session, case: TypicalCase, fields: CaseFields) -> None:
     _check(fields)
+    case.institution = _institution(session, fields.institution_code)
     case.title = fields.title.strip()
     case.region = fields.region
     case.subject_kind = fields.subject_kind
@@ -150,7 +166,7 @@ def draft_case(session: Session, fields: CaseFields, *, actor: StaffUser) -> Typ
     """Create a draft case by hand."""
     step = check_step("draft", None, actor)
     case = TypicalCase(status=step.target, drafted_by_id=actor.id)
-    _apply(case, fields)
+    _apply(session, case, fields)
     session.add(case)
     _recorded(session, "drafted", case, actor)
     return case
@@ -172,6 +188,7 @@ def fields_from_facts(facts: CaseFacts) -> CaseFields:
         amount=facts.recovered_amount,
         fine_amount=facts.fine_amount,
         measures="；".join(str(label_of(MEASURES, m)) for m in facts.measures),
+        institution_code=facts.institution_code,
     )
 
 
@@ -186,7 +203,7 @@ def draft_from_report(session: Session, case_number: str, *, actor: StaffUser) -
     if not facts.publishable:
         raise CaseError("not_closed")
     case = TypicalCase(status=step.target, drafted_by_id=actor.id, from_report_id=facts.report_id)
-    _apply(case, fields_from_facts(facts))
+    _apply(session, case, fields_from_facts(facts))
     session.add(case)
     _recorded(session, "drafted", case, actor, from_report=facts.case_number)
     return case
@@ -197,7 +214,7 @@ def update_draft(
 ) -> None:
     """Change a draft."""
     check_step("edit", case, actor)
-    _apply(case, fields)
+    _apply(session, case, fields)
     _recorded(session, "edited", case, actor)
 
 
@@ -237,7 +254,7 @@ def correct_case(
     correction = CaseCorrection(
         note=note.strip(), previous_json=_snapshot(case), created_by_id=actor.id
     )
-    _apply(case, fields)
+    _apply(session, case, fields)
     case.corrections.append(correction)
     _recorded(session, "corrected", case, actor)
     return correction

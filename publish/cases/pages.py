@@ -59,6 +59,9 @@ class CaseView:
     region_label: str
     subject_kind: str
     subject_name: str
+    # The institution's directory code and current name, when the case is linked to one.
+    institution_code: str
+    institution_name: str
     discovery: str
     violation_codes: tuple[str, ...]
     conduct_from: date | None
@@ -87,6 +90,8 @@ def case_view(case: TypicalCase) -> CaseView:
         region_label=case.region.label(page_language()),
         subject_kind=case.subject_kind,
         subject_name=case.subject_name,
+        institution_code=case.institution.code if case.institution else "",
+        institution_name=case.institution.name if case.institution else "",
         discovery=case.discovery,
         violation_codes=tuple(case.violations),
         conduct_from=case.conduct_from,
@@ -195,6 +200,7 @@ def case_form_data(case: TypicalCase) -> dict[str, Any]:
         "measures": case.measures,
         "body": case.body,
         "source_url": case.source_url,
+        "institution_code": case.institution.code if case.institution else "",
     }
 
 

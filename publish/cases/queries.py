@@ -24,6 +24,7 @@ class CaseFilters:
     subject_kind: str | None = None
     year: int | None = None
     query: str = ""
+    institution_id: int | None = None
 
 
 def _where(session: Session, filters: CaseFilters) -> list[Any]:
@@ -41,6 +42,8 @@ def _where(session: Session, filters: CaseFilters) -> list[Any]:
         )
     if filters.subject_kind:
         where.append(TypicalCase.subject_kind == filters.subject_kind)
+    if filters.institution_id is not None:
+        where.append(TypicalCase.institution_id == filters.institution_id)
     if filters.year:
         where.append(TypicalCase.published_on >= date(filters.year, 1, 1))
         where.append(TypicalCase.published_on <= date(filters.year, 12, 31))

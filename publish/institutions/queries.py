@@ -1,0 +1,99 @@
+"""Reading the directory for the public: the list with its filters, and one institution's page.
+
+Only the directory and what was published about an institution are read — typical cases
+and penalties on the public list — never a report, a count of reports or anything a
+reporter wrote (docs/domain.md §7, §8).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from intake.penalties.models import Penalty, PenaltyStatus
+from portal.institutions.models import (
+    Institution,
+    InstitutionKind,
+    InstitutionName,
+    name_key,
+)
+from portal.jurisdictions.models import Region
+from portal.jurisdictions.tree import subtree_ids
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """Filters of the public directory."""
+
+    query: str = ""
+    region: Region | None = None
+    kind: InstitutionKind | None = None
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _where(session: Session, filters: DirectoryFilters) -> list[Any]:
+    where: list[Any] = []
+    if filters.region is not None:
+        where.append(Institution.region_id.in_(subtree_ids(session, filters.region.id)))
+    if filters.kind is not None:
+        where.append(Institution.kind == filters.kind)
+    query = filters.query.strip()
+    if query:
+        key = name_key(query)
+        former = select(InstitutionName.institution_id).where(
+            InstitutionName.name_key.like(_like(key), escape="\\")
+        )
+        where.append(
+            or_(
+                Institution.code == query.upper(),
+                Institution.name_key.like(_like(key), escape="\\"),
+                Institution.id.in_(former),
+            )
+            if key
+            else Institution.code == query.upper()
+        )
+    return where
+
+
+def list_directory(
+    session: Session, filters: DirectoryFilters, *, page: int = 1, per_page: int = 30
+) -> tuple[list[Institution], int]:
+    """Return one page of institutions, by region then name, and how many match."""
+    where = _where(session, filters)
+    total = session.scalar(select(func.count()).select_from(Institution).where(*where)) or 0
+    rows = session.scalars(
+        select(Institution)
+        .where(*where)
+        .options(selectinload(Institution.region))
+        .order_by(Institution.region_id, Institution.name, Institution.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(rows), total
+
+
+def get_institution(session: Session, code: str) -> Institution | None:
+    """Return the institution with national code `code` (as written, any letter case)."""
+    return session.scalar(select(Institution).where(Institution.code == code.upper()))
+
+
+def listed_penalties(session: Session, institution: Institution, today: date) -> list[Penalty]:
+    """Return the institution's penalties on the public list today, newest decision first."""
+    rows = session.scalars(
+        select(Penalty)
+        .where(
+            Penalty.institution_id == institution.id,
+            Penalty.status == PenaltyStatus.PUBLISHED,
+            Penalty.public_until >= today,
+            or_(Penalty.repaired_on.is_(None), Penalty.repaired_on > today),
+        )
+        .order_by(Penalty.decided_on.desc(), Penalty.id.desc())
+    )
+    return list(rows)
