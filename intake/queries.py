@@ -181,3 +181,34 @@ def list_rewards_paid(
         .where(Reward.status == RewardStatus.PAID, Reward.paid_at >= start, Reward.paid_at < end)
     ).all()
     return [(region_id, amount) for region_id, amount in rows]
+
+
+def count_by_party_kind(
+    session: Session, start: datetime, end: datetime, region_ids: list[int] | None
+) -> dict[str, dict[str, int]]:
+    """Return, per kind of reported party, reports received and cases founded in [start, end).
+
+    A case is founded when its handling decision is recorded (the "handling_decided"
+    event) in the period. `region_ids` limits both to those regions (None: everywhere).
+    """
+    counts: dict[str, dict[str, int]] = {}
+    received = select(Report.party_kind, func.count()).where(
+        Report.received_at >= start, Report.received_at < end
+    )
+    founded = (
+        select(Report.party_kind, func.count())
+        .select_from(ReportEvent)
+        .join(Report, Report.id == ReportEvent.report_id)
+        .where(
+            ReportEvent.kind == "handling_decided",
+            ReportEvent.created_at >= start,
+            ReportEvent.created_at < end,
+        )
+    )
+    if region_ids is not None:
+        received = received.where(Report.region_id.in_(region_ids))
+        founded = founded.where(Report.region_id.in_(region_ids))
+    for metric, query in (("reports", received), ("founded", founded)):
+        for kind, count in session.execute(query.group_by(Report.party_kind)).all():
+            counts.setdefault(kind, {})[metric] = count
+    return counts

@@ -22,7 +22,7 @@ from publish.disclosures.queries import (
     revision_history,
 )
 from publish.stats.compute import METRICS
-from publish.stats.pages import Selection, list_stats_rows
+from publish.stats.pages import Selection, list_stats_rows, party_kind_rows
 
 
 def list_cases_document(
@@ -105,5 +105,9 @@ def stats_document(session: Session, selection: Selection, threshold: int) -> di
                 **{m: r.values[m] for m in METRICS},
             }
             for r in list_stats_rows(session, selection, threshold)
+        ],
+        "by_party_kind": [
+            {"party_kind": row.kind, **row.values}
+            for row in party_kind_rows(session, selection, threshold)
         ],
     }

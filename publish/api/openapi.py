@@ -6,6 +6,7 @@ from typing import Any
 
 from intake.catalog import VIOLATION_CODES
 from publish.catalog import FUND_CODES
+from publish.stats.by_kind import KIND_METRICS
 from publish.stats.compute import COUNTS, METRICS
 
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -301,6 +302,20 @@ def document(server: str, region_codes: list[str], national_code: str) -> dict[s
                                 "type": "object",
                                 "required": ["region_code"],
                                 "properties": stats_row,
+                            },
+                        },
+                        "by_party_kind": {
+                            "type": "array",
+                            "description": "reports, founded cases and penalties by kind of "
+                            "reported party, for the region asked for and below; null when "
+                            "suppressed",
+                            "items": {
+                                "type": "object",
+                                "required": ["party_kind", *KIND_METRICS],
+                                "properties": {
+                                    "party_kind": {"type": "string"},
+                                    **{m: {"type": ["integer", "null"]} for m in KIND_METRICS},
+                                },
                             },
                         },
                     },

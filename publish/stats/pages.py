@@ -15,9 +15,11 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from portal.jurisdictions.models import get_region_by_code
+from portal.jurisdictions.tree import subtree_ids
 from portal.web import page_language
 from publish.disclosures.charts import Point, income_expenditure_chart
-from publish.stats.compute import METRICS, compute, rows_for
+from publish.stats.by_kind import KIND_METRICS, KindRow, kind_rows
+from publish.stats.compute import METRICS, compute, period_bounds, rows_for
 
 # What the page's table shows, in order (the downloads carry METRICS).
 SHOWN = (
@@ -68,6 +70,8 @@ class StatsView:
     rows: tuple[StatsRow, ...]
     chart: Markup
     threshold: int
+    # Reports, founded cases and penalties by kind of party, for the region asked for.
+    by_kind: tuple[KindRow, ...] = ()
 
 
 def list_stats_rows(session: Session, selection: Selection, threshold: int) -> list[StatsRow]:
@@ -106,7 +110,35 @@ def stats_view(session: Session, selection: Selection, threshold: int) -> StatsV
         ),
         (_("Received reports"), _("Closed reports")),
     )
-    return StatsView(selection.year, selection.quarter, tuple(rows), chart, threshold)
+    by_kind = tuple(party_kind_rows(session, selection, threshold))
+    return StatsView(selection.year, selection.quarter, tuple(rows), chart, threshold, by_kind)
+
+
+def party_kind_rows(session: Session, selection: Selection, threshold: int) -> list[KindRow]:
+    """Return the counts by kind of party for the region asked for (its subtree) or everywhere."""
+    region = get_region_by_code(session, selection.region_code) if selection.region_code else None
+    region_ids = subtree_ids(session, region.id) if region is not None else None
+    start, end = period_bounds(selection.year, selection.quarter)
+    return kind_rows(session, start, end, region_ids, threshold)
+
+
+KIND_FIELDS = ("year", "quarter", "region_code", "party_kind", *KIND_METRICS)
+
+
+def party_kind_records(
+    session: Session, selection: Selection, threshold: int
+) -> list[dict[str, Any]]:
+    """Return the rows of the by-kind downloads: one per kind, suppressed values None."""
+    return [
+        {
+            "year": selection.year,
+            "quarter": selection.quarter or "",
+            "region_code": selection.region_code or "",
+            "party_kind": row.kind,
+            **row.values,
+        }
+        for row in party_kind_rows(session, selection, threshold)
+    ]
 
 
 FIELDS = ("region_code", "region", "year", "quarter", *METRICS)

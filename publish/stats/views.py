@@ -7,13 +7,21 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from intake.catalog import PARTY_KINDS
 from portal.db import db_session
 from portal.jurisdictions.models import list_regions
 from portal.pagecache import cache_page
 from portal.timeutil import today_in_china
 from portal.web import csv_response, json_response, region_options
 from publish.stats.forms import StatsForm
-from publish.stats.pages import FIELDS, Selection, stats_records, stats_view
+from publish.stats.pages import (
+    FIELDS,
+    KIND_FIELDS,
+    Selection,
+    party_kind_records,
+    stats_records,
+    stats_view,
+)
 
 bp = Blueprint("stats", __name__)
 
@@ -43,6 +51,8 @@ def show_stats() -> ResponseReturnValue:
         view=stats_view(db_session(), selection, _threshold()),
         csv_url=url_for("stats.download_stats_csv", **args),
         json_url=url_for("stats.download_stats_json", **args),
+        kinds_csv_url=url_for("stats.download_party_kinds_csv", **args),
+        party_kind_labels={c.code: c.label for c in PARTY_KINDS},
     ), status
 
 
@@ -70,5 +80,20 @@ def download_stats_json() -> ResponseReturnValue:
         "quarter": selection.quarter,
         "suppression_threshold": _threshold(),
         "rows": stats_records(db_session(), selection, _threshold()),
+        "by_party_kind": party_kind_records(db_session(), selection, _threshold()),
     }
     return json_response(body, status)
+
+
+@bp.get("/stats/party-kinds.csv")
+@cache_page("STATS_CACHE_SECONDS")
+def download_party_kinds_csv() -> ResponseReturnValue:
+    """Reports, founded cases and penalties by kind of party, as CSV; suppressed cells are empty."""
+    _form, selection, status = _selection()
+    quarter = f"Q{selection.quarter}" if selection.quarter else ""
+    return csv_response(
+        f"stats-party-kinds-{selection.year}{quarter}.csv",
+        KIND_FIELDS,
+        party_kind_records(db_session(), selection, _threshold()),
+        status,
+    )

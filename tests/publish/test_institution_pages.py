@@ -67,15 +67,15 @@ def publish_case_about(
     return case
 
 
-def add_penalty(db: Session, make_staff: Any, institution: Institution, **fields: Any) -> Penalty:
-    """Put a decision against `institution` straight in the table, published unless told."""
+def add_penalty(db: Session, make_staff: Any, target: Institution, **fields: Any) -> Penalty:
+    """Put a decision against `target` straight in the table, published unless told."""
     approver = make_staff("approver")
     values: dict[str, Any] = {
         "status": PenaltyStatus.PUBLISHED,
-        "region": institution.region,
+        "region": target.region,
         "subject_kind": SubjectKind.INSTITUTION,
-        "institution": institution,
-        "subject_name": institution.name,
+        "institution": target,
+        "subject_name": target.name,
         "article": 40,
         "measures": "recover,fine",
         "basis_amount": Decimal("300000"),
