@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     from intake import cli
     from intake.calendar.views import bp as calendar
     from intake.clues.views import bp as clues
-    from intake.demo import seed_demo_reports
+    from intake.demo import seed_demo_office, seed_demo_reports
     from intake.filing.views import bp as filing
     from intake.identity.views import bp as identity
     from intake.messages import MESSAGES
@@ -71,5 +71,7 @@ def init_app(app: Flask) -> None:
     def _seed_reports(session: Session, context: DemoContext) -> None:
         for case_number, code in seed_demo_reports(session, context.regions):
             context.echo(f"demo report  case number: {case_number}  access code: {code}")
+        worked = seed_demo_office(session, context.regions)
+        context.echo(f"demo office: {worked} more reports in every stage of the work queue")
 
     register_demo_seeder(app, 30, _seed_reports)

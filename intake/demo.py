@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.filing.operations import ReportDraft, submit_report
 from intake.filing.receipts import access_code_hasher
 from intake.identity.person import ReporterIdentity
+from intake.models import Report
+from intake.office import acceptance, handling
+from portal.accounts.models import StaffUser
+from portal.crypto import DataCipher
+from portal.institutions.models import Institution
 from portal.jurisdictions.models import Region
 from portal.security import data_cipher
+from portal.timeutil import today_in_china
 
 
 def seed_demo_reports(session: Session, regions: dict[str, Region]) -> list[tuple[str, str]]:
@@ -45,4 +53,101 @@ def seed_demo_reports(session: Session, regions: dict[str, Region]) -> list[tupl
     for draft in drafts:
         receipt = submit_report(session, draft, cipher=data_cipher(), hasher=access_code_hasher())
         receipts.append((receipt.case_number, receipt.access_code))
+    _link(session, receipts[0][0], "H64010400012")
+    _link(session, receipts[1][0], "P34162200203")
     return receipts
+
+
+def _link(session: Session, case_number: str, code: str) -> Report:
+    """Link a demo report's party to its institution in the demo directory, as staff would."""
+    report = session.scalars(select(Report).where(Report.case_number == case_number)).one()
+    report.institution_id = session.scalar(select(Institution.id).where(Institution.code == code))
+    return report
+
+
+# Where each demo report of the office goes: (party, code, violation, facts, the steps taken).
+WORKED: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
+    ("银川市第九人民医院（演示）", "H64010400031", "duplicate_charging",
+     "演示数据：住院费用清单中同一检查项目每天重复收费。", ("accept",)),
+    ("西夏区安康康复医院（演示）", "H64010500021", "nominal_bed",
+     "演示数据：病房登记住院的参保人晚上都回家，白天只做理疗。", ("accept", "open")),
+    ("金凤区博爱中医医院（演示）", "H64010600008", "excessive_treatment",
+     "演示数据：每位门诊病人都做全套针灸和中药熏蒸。", ("accept", "open", "decide")),
+    ("宁夏康泰大药房连锁兴庆店（演示）", "P64010400357", "swapping",
+     "演示数据：药店用医保个人账户结算米面油，小票记为药品。",
+     ("accept", "open", "decide", "feedback")),
+    ("永宁县第二人民医院（演示）", "H64012100015", "split_admission",
+     "演示数据：参保人住院满 15 天就被要求出院再重新办理入院。",
+     ("accept", "open", "decide", "feedback")),
+    ("灵武市惠民医院（演示）", "H64018100044", "fake_visits",
+     "演示数据：医院组织老人免费体检，之后以他们的名义结算住院费用。",
+     ("accept", "unfounded", "feedback")),
+    ("兴庆区富宁街社区卫生服务中心（演示）", "H64010400057", "over_prescribing",
+     "演示数据：医生说药开多了，但举报中没有时间、病人等任何可以核实的情况。", ("decline",)),
+    ("西夏区百姓平价药店（演示）", "P64010500112", "drug_resale",
+     "演示数据：有人在药店门口收购医保药品，疑似倒卖团伙。", ("accept", "transfer")),
+)  # fmt: skip
+
+
+def seed_demo_office(session: Session, regions: dict[str, Region]) -> int:
+    """File demo reports and take them through the office to every stage; return how many."""
+    staff = {
+        u.username: u
+        for u in session.scalars(
+            select(StaffUser).where(
+                StaffUser.username.in_(["yc-intake", "yc-investigator", "yc-approver"])
+            )
+        )
+    }
+    intake, investigator, approver = (
+        staff["yc-intake"],
+        staff["yc-investigator"],
+        staff["yc-approver"],
+    )
+    cipher = data_cipher()
+    for party, code, violation, facts, steps in WORKED:
+        draft = ReportDraft(
+            region=regions[code[1:7]],
+            party_kind="pharmacy" if code.startswith("P") else "hospital",
+            party_name=party,
+            facts=facts,
+            violation_codes=[violation],
+            amount=Decimal("86000.00"),
+            # The one left in the reward stage asked for a reward.
+            wants_reward=steps[-1] == "feedback" and code.startswith("P"),
+            submission_key=secrets.token_urlsafe(24),
+        )
+        receipt = submit_report(session, draft, cipher=cipher, hasher=access_code_hasher())
+        report = _link(session, receipt.case_number, code)
+        for step in steps:
+            _STEPS[step](session, report, intake, investigator, approver, cipher)
+    return len(WORKED)
+
+
+_Step = Callable[[Session, Report, StaffUser, StaffUser, StaffUser, DataCipher], None]
+_STEPS: dict[str, _Step] = {
+    "accept": lambda s, r, i, v, a, c: acceptance.accept_report(s, r, actor=i, reason="", cipher=c),
+    "decline": lambda s, r, i, v, a, c: acceptance.decline_report(
+        s, r, actor=i, ground="no_party_or_facts", reason="没有可以核实的线索（演示）", cipher=c
+    ),
+    "transfer": lambda s, r, i, v, a, c: acceptance.transfer_report(
+        s, r, actor=i, body="police", sent="线索材料（演示）", sent_on=today_in_china(), cipher=c
+    ),
+    "open": lambda s, r, i, v, a, c: handling.open_case(s, r, actor=v, reason="", cipher=c),
+    "unfounded": lambda s, r, i, v, a, c: handling.close_unfounded(
+        s, r, actor=v, reason="核查未发现所举报问题（演示）", cipher=c
+    ),
+    "decide": lambda s, r, i, v, a, c: handling.record_handling(
+        s,
+        r,
+        actor=a,
+        recovered=Decimal("86000.00"),
+        fine=Decimal("172000.00"),
+        measures=["recover", "fine"],
+        decision="追回医保基金并处罚款（演示）",
+        cipher=c,
+    ),
+    "feedback": lambda s, r, i, v, a, c: handling.send_feedback(
+        s, r, actor=i, feedback="您举报的问题已核查处理（演示）。", cipher=c
+    ),
+}

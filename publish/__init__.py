@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     from publish.cases.views import bp as cases
     from publish.cases.views_office import bp as cases_office
     from publish.demo import seed_demo_disclosures
+    from publish.demo_cases import seed_demo_cases
     from publish.disclosures.models import Disclosure, DisclosureRevision, FundLine
     from publish.disclosures.views import bp as disclosures
     from publish.disclosures.views_office import bp as disclosures_office
@@ -77,3 +78,5 @@ def init_app(app: Flask) -> None:
         context.echo("demo disclosures: the 2022 national fund figures")
 
     register_demo_seeder(app, 20, _seed_disclosures)
+    # After the demo reports (30): a draft is made from one of them.
+    register_demo_seeder(app, 40, seed_demo_cases)

@@ -29,6 +29,8 @@ STAFF = (
     ("yc-reward", "银川市奖励专员（演示）", "640100", ["reward_officer"]),
     ("nx-admin", "宁夏系统管理员（演示）", "640000", ["administrator"]),
     ("nx-supervisor", "宁夏社会监督员（演示）", "640000", ["social_supervisor"]),
+    ("yc-publisher", "银川市信息发布员（演示）", "640100", ["publisher"]),
+    ("nx-publisher", "宁夏信息发布员（演示）", "640000", ["publisher"]),
 )
 
 
@@ -76,6 +78,7 @@ def seed_demo_accounts(session: Session, context: DemoContext) -> None:
             term_end=today.replace(year=today.year + 2) if supervisor else None,
         )
     context.echo(
-        "demo staff yc-intake, yc-investigator, yc-approver, yc-reward, nx-admin, nx-supervisor "
+        "demo staff yc-intake, yc-investigator, yc-approver, yc-reward, nx-admin, nx-supervisor, "
+        "yc-publisher, nx-publisher "
         "(same password; each sets up two-factor at first sign-in on /staff/login)"
     )
