@@ -7,8 +7,10 @@ title or leave an element with an event handler in the page; the test looks for 
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask
 from playwright.sync_api import Browser, Page
@@ -19,6 +21,7 @@ from intake.office import acceptance, handling
 from intake.tracking.operations import add_reporter_reply
 from portal.accounts.operations import create_staff_user
 from portal.db import db_session
+from portal.institutions.models import Institution, InstitutionKind, InstitutionName, name_key
 from portal.jurisdictions.models import get_region_by_code
 from portal.jurisdictions.tree import add_region
 from portal.security import data_cipher, password_hasher
@@ -103,6 +106,20 @@ def _seed(app: Flask) -> dict[str, Any]:
             cipher=c,
         )
         handling.send_feedback(s, report, actor=intake, feedback=chunk(5000, 37), cipher=c)
+        institution = Institution(
+            code="H64019900001",
+            name=chunk(200, 51),
+            name_key=name_key(chunk(200, 51)),
+            kind=InstitutionKind.HOSPITAL,
+            region=hostile_region,
+            address=chunk(300, 53),
+            former_names=[
+                InstitutionName(
+                    name=chunk(200, 57), name_key=name_key(chunk(200, 57)), until=date(2025, 1, 1)
+                )
+            ],
+        )
+        s.add(institution)
         case = draft_case(
             s,
             CaseFields(
@@ -116,6 +133,7 @@ def _seed(app: Flask) -> dict[str, Any]:
                 legal_basis=chunk(2000, 2),
                 measures=chunk(2000, 4),
                 body=ALL,
+                institution_code="H64019900001",
             ),
             actor=people["publisher"][0],
         )
@@ -131,6 +149,7 @@ def _seed(app: Flask) -> dict[str, Any]:
                 discovery="report_clue",
                 violation_codes=["nominal_bed"],
                 body=ALL,
+                institution_code="H64019900001",
             ),
             note=chunk(1000, 8),
             actor=approver,
@@ -187,6 +206,11 @@ def test_hostile_text_never_runs_in_any_view(
         "/feeds/cases.atom",
         "/feeds/regions/640199/cases.rss",
         "/feeds/disclosures.rss",
+        "/institutions",
+        f"/institutions?q={quote(chunk(40, 59))}",
+        "/institutions/H64019900001",
+        "/feeds/institutions/H64019900001.rss",
+        "/feeds/institutions/H64019900001.atom",
     ):
         public.goto(base + path)
         _assert_inert(public, fired)
