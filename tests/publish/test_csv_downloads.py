@@ -22,6 +22,7 @@ CSV_ROUTES = {
     "/disclosures/<int:disclosure_id>.csv",
     "/disclosures/template.csv",
     "/stats.csv",
+    "/stats/party-kinds.csv",
 }
 
 
@@ -85,6 +86,10 @@ def test_the_statistics_csv_quotes_a_region_name_that_is_a_formula(
 ) -> None:
     cells = _cells(client.get("/stats.csv").data)
     assert _formulas(cells) == [] and "'" + HYPERLINK in cells
+
+
+def test_the_statistics_by_kind_csv_holds_no_formula(client: Any, hostile: list[int]) -> None:
+    assert _formulas(_cells(client.get("/stats/party-kinds.csv?region=640000").data)) == []
 
 
 def test_the_import_template_holds_no_formula(client: Any) -> None:
