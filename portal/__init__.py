@@ -79,6 +79,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         db,
         errors,
         i18n,
+        institutions,
         jurisdictions,
         ops,
         pagecache,
@@ -111,6 +112,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     views.init_app(app)
     jurisdictions.init_app(app)
     accounts.init_app(app)
+    institutions.init_app(app)
     ops.init_app(app)
 
     import intake

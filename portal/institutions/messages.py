@@ -43,7 +43,7 @@ MESSAGES: dict[str, LazyString] = {
     "institution_import_unknown_region": _l("no region has the code “%(value)s”"),
     "institution_import_kind": _l("“%(value)s” is not a kind of institution in the column list"),
     "institution_import_level": _l("“%(value)s” is not a hospital grade in the column list"),
-    "institution_import_ownership": _l("“%(value)s” is not 公立 or 民营"),
+    "institution_import_ownership": _l("“%(value)s” is not an ownership in the column list"),
     "institution_import_status": _l("“%(value)s” is not an agreement status in the column list"),
     "institution_import_date": _l("“%(value)s” is not a date such as 2026-03-01"),
     "institution_import_encoding": _l("the file is neither UTF-8 nor GB18030 text"),

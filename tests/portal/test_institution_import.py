@@ -263,3 +263,23 @@ def test_a_file_with_only_a_header_is_refused(db: Session) -> None:
 
 def test_the_template_imports_cleanly(db: Session) -> None:
     assert import_institutions(db, "template.csv", template_csv(), actor=None).created == 2
+
+
+def test_the_operator_command_imports_a_file(app: Any, fresh: Any, tmp_path: Any) -> None:
+    path = tmp_path / "名录.csv"
+    path.write_bytes(csv_file(row(), _pharmacy(), encoding="gb18030"))
+    result = app.test_cli_runner().invoke(args=["import-institutions", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 new" in result.output
+    assert fresh().scalar(select(func.count()).select_from(Institution)) == 2
+
+
+def test_the_operator_command_names_each_bad_row_and_saves_nothing(
+    app: Any, fresh: Any, tmp_path: Any
+) -> None:
+    path = tmp_path / "名录.csv"
+    path.write_bytes(csv_file(_pharmacy(), row(机构编码="H99999900012")))
+    result = app.test_cli_runner().invoke(args=["import-institutions", str(path)])
+    assert result.exit_code == 1
+    assert "row 3, 机构编码: No region has the code 999999" in result.output
+    assert fresh().scalar(select(func.count()).select_from(Institution)) == 0
