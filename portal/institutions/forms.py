@@ -1,4 +1,6 @@
-"""Forms of the directory's administration: the list's search, one institution, an import file.
+"""Forms of the directory's administration: the list's search and one institution.
+
+An import file is `portal.forms.TableFileForm`, as for disclosures.
 
 Forms never query: the regions they offer come from the caller as (code, name) pairs.
 """
@@ -10,8 +12,6 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from werkzeug.datastructures import FileStorage
 from wtforms import (
     DateField,
     HiddenField,
@@ -122,26 +122,3 @@ class InstitutionForm(FlaskForm):
             return int(self.version.data)
         except (TypeError, ValueError):
             return None
-
-
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
-
-class InstitutionImportForm(FlaskForm):
-    """A CSV or XLSX file of the official list."""
-
-    file = FileField(_l("CSV or XLSX file"))
-    # What was uploaded, read once by the validator (at most MAX_IMPORT_BYTES + 1 bytes).
-    filename: str = ""
-    content: bytes = b""
-
-    def validate_file(self, field: FileField) -> None:
-        upload = field.data
-        if not isinstance(upload, FileStorage) or not upload.filename:
-            raise ValidationError(_l("Choose a CSV or XLSX file."))
-        if not upload.filename.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError(_l("Choose a file ending in .csv or .xlsx."))
-        data = upload.stream.read(MAX_IMPORT_BYTES + 1)
-        if len(data) > MAX_IMPORT_BYTES:
-            raise ValidationError(_l("The file is larger than 5 MB."))
-        self.filename, self.content = upload.filename, data

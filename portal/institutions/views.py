@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from portal.accounts.policies import staff_route
 from portal.db import db_session
 from portal.errors import OperationError, message_for, on_refusal
-from portal.forms import refused
+from portal.forms import TableFileForm, refused
 from portal.institutions.catalog import (
     KIND_LABELS,
     KIND_WORDS,
@@ -29,7 +29,7 @@ from portal.institutions.catalog import (
     spellings,
 )
 from portal.institutions.columns import COLUMNS, TEMPLATE_HEADERS, template_rows
-from portal.institutions.forms import InstitutionForm, InstitutionImportForm, InstitutionSearchForm
+from portal.institutions.forms import InstitutionForm, InstitutionSearchForm
 from portal.institutions.importing import ImportResult, Problem, import_institutions, problems_of
 from portal.institutions.models import (
     AgreementStatus,
@@ -228,7 +228,7 @@ def update_institution(institution_id: int) -> ResponseReturnValue:
 
 
 def _render_import(
-    form: InstitutionImportForm, problems: list[Problem] | None = None, status: int = 200
+    form: TableFileForm, problems: list[Problem] | None = None, status: int = 200
 ) -> ResponseReturnValue:
     page = render_template("portal/institutions/import.html", form=form, problems=problems or [])
     return page, status
@@ -238,7 +238,7 @@ def _render_import(
 @staff_route(ADMIN)
 def show_import() -> ResponseReturnValue:
     """The import page: the file form and where the format is described."""
-    return _render_import(InstitutionImportForm())
+    return _render_import(TableFileForm())
 
 
 def _imported(result: ImportResult) -> None:
@@ -261,7 +261,7 @@ def _imported(result: ImportResult) -> None:
 @staff_route(ADMIN)
 def import_file() -> ResponseReturnValue:
     """Check a file; save all of it, or nothing with every row's problems listed."""
-    form = InstitutionImportForm()
+    form = TableFileForm()
     if not form.validate_on_submit():
         return _render_import(form, status=422)
     on_refusal(

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.forms import TableFileForm
 from portal.institutions.columns import COLUMNS
 from portal.institutions.models import Institution
 from portal.institutions.operations import correct_institution
@@ -212,7 +213,7 @@ def test_a_file_over_the_size_limit_is_refused(
     admin: FlaskClient, db: Session, monkeypatch: Any
 ) -> None:
     # The real limit is 5 MB; a small one spares the test client a spooled temporary file.
-    monkeypatch.setattr("portal.institutions.forms.MAX_IMPORT_BYTES", 100)
+    monkeypatch.setattr(TableFileForm, "max_bytes", 100)
     data = csv_file(row())
     assert len(data) > 100
     response = admin.post(
