@@ -1,4 +1,4 @@
-"""Form pieces every feature uses: choices, checkbox lists, money amounts, bare action buttons."""
+"""Form pieces every feature uses: choices, checkboxes, money amounts, table files, action buttons."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
 from wtforms import PasswordField, SelectChoice, SelectMultipleField, StringField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 # The message of every Length(max=…) validator: one wording, one translation.
@@ -69,6 +71,27 @@ class PasswordConfirmForm(FlaskForm):
     """Re-enter one's password to use a private key."""
 
     password = PasswordField(_l("Your password"), validators=[DataRequired()])
+
+
+class TableFileForm(FlaskForm):
+    """A CSV or XLSX file to import (`portal/tablefiles.py` reads it), at most 5 MB."""
+
+    max_bytes = 5 * 1024 * 1024
+    file = FileField(_l("CSV or XLSX file"))
+    # What was uploaded, read once by the validator (at most max_bytes + 1 bytes).
+    filename: str = ""
+    content: bytes = b""
+
+    def validate_file(self, field: FileField) -> None:
+        upload = field.data
+        if not isinstance(upload, FileStorage) or not upload.filename:
+            raise ValidationError(_l("Choose a CSV or XLSX file."))
+        if not upload.filename.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(_l("Choose a file ending in .csv or .xlsx."))
+        data = upload.stream.read(self.max_bytes + 1)
+        if len(data) > self.max_bytes:
+            raise ValidationError(_l("The file is larger than 5 MB."))
+        self.filename, self.content = upload.filename, data
 
 
 class ActionForm(FlaskForm):

@@ -7,16 +7,13 @@ the numbers that did not add up, so a publisher corrects the whole file at once.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.csvfiles import restore_cell
+from portal import tablefiles
 from portal.errors import OperationError, message_for
 from portal.jurisdictions.models import Region, get_region_by_code
 from publish.catalog import FUND_CODES, UNIT_ALIASES, valid_period
@@ -77,52 +74,18 @@ class ParsedLine:
 
 def read_table(filename: str, data: bytes) -> list[dict[str, str]]:
     """Read a CSV (UTF-8, with or without BOM, or GB18030) or XLSX file into rows of text."""
-    if data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
-        return _read_xlsx(data)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportRefused([Problem(0, "", "encoding")])
-    reader = csv.DictReader(io.StringIO(text))
-    return _normalise(reader.fieldnames or [], list(reader))
-
-
-def _read_xlsx(data: bytes) -> list[dict[str, str]]:
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise ImportRefused([Problem(0, "", "unreadable")]) from exc
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(c).strip() if c is not None else "" for c in next(rows, [])]
-    body = []
-    for values in rows:
-        body.append({h: "" if v is None else str(v) for h, v in zip(header, values, strict=False)})
-    book.close()
-    return _normalise(header, body)
-
-
-def _normalise(header: Sequence[str], rows: list[dict[str, Any]]) -> list[dict[str, str]]:
-    names = [h.strip() for h in header if h is not None]
-    missing = [c for c in COLUMN_NAMES if c not in names]
+        table = tablefiles.read_table(filename, data)
+    except tablefiles.UnreadableTable as exc:
+        raise ImportRefused([Problem(0, "", exc.code)]) from exc
+    missing = [c for c in COLUMN_NAMES if c not in table.header]
     if missing:
         raise ImportRefused([Problem(1, c, "missing_column") for c in missing])
-    if len(rows) > MAX_ROWS:
+    if len(table.rows) > MAX_ROWS:
         raise ImportRefused([Problem(0, "", "too_many_rows", {"max": str(MAX_ROWS)})])
-    if not rows:
+    if not table.rows:
         raise ImportRefused([Problem(0, "", "empty")])
-    # A file downloaded here carries a quote before text that looks like a formula
-    # (portal/csvfiles.py); it is taken off, so the download imports back unchanged.
-    return [
-        {k.strip(): restore_cell((v or "").strip()).strip() for k, v in row.items() if k}
-        for row in rows
-    ]
+    return [cells for _number, cells in table.rows]
 
 
 def _money(text: str) -> Decimal | None:

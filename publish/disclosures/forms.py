@@ -10,8 +10,6 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from werkzeug.datastructures import FileStorage
 from wtforms import (
     IntegerField,
     SelectChoice,
@@ -19,9 +17,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from portal.forms import AT_MOST, as_choices
+from portal.forms import AT_MOST, TableFileForm, as_choices
 from publish.catalog import FUNDS
 from publish.disclosures.columns import COLUMNS
 from publish.disclosures.models import NATIONAL_CODE
@@ -52,29 +50,13 @@ class DisclosureFilterForm(FlaskForm):
         ]
 
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
-
-class ImportForm(FlaskForm):
+class ImportForm(TableFileForm):
     """A CSV or XLSX file of disclosures, and the note a correction needs."""
 
-    file = FileField(_l("CSV or XLSX file"))
     change_note = TextAreaField(
         _l("Change note (required when the file corrects figures already published)"),
         validators=[Length(max=1000, message=AT_MOST)],
     )
-    # What was uploaded, read once by the validator (at most MAX_IMPORT_BYTES + 1 bytes).
-    filename: str = ""
-    content: bytes = b""
-
-    def validate_file(self, field: FileField) -> None:
-        upload = field.data
-        if not isinstance(upload, FileStorage) or not upload.filename:
-            raise ValidationError(_l("Choose a CSV or XLSX file."))
-        data = upload.stream.read(MAX_IMPORT_BYTES + 1)
-        if len(data) > MAX_IMPORT_BYTES:
-            raise ValidationError(_l("The file is larger than 5 MB."))
-        self.filename, self.content = upload.filename, data
 
 
 def disclosure_line_form(

@@ -167,7 +167,7 @@ def _institution_feed(session: Session, code: str, fmt: str) -> Feed | None:
         id=f"{TAG}:feed:institutions:{institution.code}",
         title=f"{institution.name} · 典型案例与处理结果公示",
         subtitle=f"{institution.name}（{institution.code}）的医保基金典型案例与行政处理处罚",
-        page_url=external_url("institutions.show_institution", code=institution.code),
+        page_url=external_url("directory.show_institution", code=institution.code),
         self_url=external_url("feeds.show_feed", path=f"institutions/{institution.code}", fmt=fmt),
         entries=tuple(_case_entry(c) for c in cases),
     )

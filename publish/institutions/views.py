@@ -15,7 +15,7 @@ from publish.institutions.forms import DirectoryFilterForm
 from publish.institutions.pages import directory_view, institution_labels, institution_view
 from publish.institutions.queries import DirectoryFilters
 
-bp = Blueprint("institutions", __name__)
+bp = Blueprint("directory", __name__)
 
 PER_PAGE = 30
 
@@ -36,7 +36,7 @@ def list_institutions() -> ResponseReturnValue:
         "publish/institutions/list.html",
         form=form,
         view=view,
-        page_url=lambda n: url_for("institutions.list_institutions", **args, page=n),
+        page_url=lambda n: url_for("directory.list_institutions", **args, page=n),
         **institution_labels(),
     ), status
 

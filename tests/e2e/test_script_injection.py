@@ -7,7 +7,6 @@ title or leave an element with an event handler in the page; the test looks for 
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -21,7 +20,8 @@ from intake.office import acceptance, handling
 from intake.tracking.operations import add_reporter_reply
 from portal.accounts.operations import create_staff_user
 from portal.db import db_session
-from portal.institutions.models import Institution, InstitutionKind, InstitutionName, name_key
+from portal.institutions.models import InstitutionKind
+from portal.institutions.operations import InstitutionFields, add_institution, correct_institution
 from portal.jurisdictions.models import get_region_by_code
 from portal.jurisdictions.tree import add_region
 from portal.security import data_cipher, password_hasher
@@ -51,7 +51,7 @@ def _seed(app: Flask) -> dict[str, Any]:
             actor="cli",
         )
         people = {}
-        for role in ("intake_officer", "investigator", "approver", "publisher"):
+        for role in ("intake_officer", "investigator", "approver", "publisher", "administrator"):
             user = create_staff_user(
                 s,
                 username=role,
@@ -106,20 +106,30 @@ def _seed(app: Flask) -> dict[str, Any]:
             cipher=c,
         )
         handling.send_feedback(s, report, actor=intake, feedback=chunk(5000, 37), cipher=c)
-        institution = Institution(
-            code="H64019900001",
-            name=chunk(200, 51),
-            name_key=name_key(chunk(200, 51)),
-            kind=InstitutionKind.HOSPITAL,
-            region=hostile_region,
-            address=chunk(300, 53),
-            former_names=[
-                InstitutionName(
-                    name=chunk(200, 57), name_key=name_key(chunk(200, 57)), until=date(2025, 1, 1)
-                )
-            ],
+        institution = add_institution(
+            s,
+            InstitutionFields(
+                code="H64019900001",
+                name=chunk(200, 51),
+                kind=InstitutionKind.HOSPITAL,
+                region=hostile_region,
+                address=chunk(300, 53),
+            ),
+            actor=None,
         )
-        s.add(institution)
+        correct_institution(
+            s,
+            institution,
+            InstitutionFields(
+                code="H64019900001",
+                name=chunk(200, 55),
+                kind=InstitutionKind.HOSPITAL,
+                region=hostile_region,
+            ),
+            actor=None,
+            expected_version=None,
+            note=chunk(500, 57),
+        )
         case = draft_case(
             s,
             CaseFields(
@@ -168,7 +178,13 @@ def _seed(app: Flask) -> dict[str, Any]:
         )
         import_disclosures(s, [row], change_note="", actor_id=None)
         s.commit()
-        return {"receipt": receipt, "case_id": case.id, "people": people, "totp": pyotp}
+        return {
+            "receipt": receipt,
+            "case_id": case.id,
+            "people": people,
+            "totp": pyotp,
+            "institution_id": institution.id,
+        }
 
 
 def _assert_inert(page: Page, fired: list[str]) -> None:
@@ -184,6 +200,21 @@ def _page(browser: Browser) -> tuple[Page, list[str]]:
     page = context.new_page()
     fired: list[str] = []
     page.on("dialog", lambda dialog: (fired.append(dialog.message), dialog.dismiss()))
+    return page, fired
+
+
+def _staff_page(
+    browser: Browser, base: str, data: dict[str, Any], username: str
+) -> tuple[Page, list[str]]:
+    """Sign in as one of the seeded staff (their username is their role) in a watched page."""
+    page, fired = _page(browser)
+    _, secret = data["people"][username]
+    page.goto(f"{base}/staff/login")
+    page.fill('[name="username"]', username)
+    page.fill('[name="password"]', STAFF_PASSWORD)
+    page.get_by_role("button", name="继续").click()
+    page.fill('[name="code"]', data["totp"].TOTP(secret).now())
+    page.get_by_role("button", name="登录").click()
     return page, fired
 
 
@@ -226,14 +257,7 @@ def test_hostile_text_never_runs_in_any_view(
     _assert_inert(reporter, fired_r)
     assert reporter.locator(".messages").count() == 1
 
-    staff, fired_s = _page(browser)
-    user, secret = data["people"]["intake_officer"]
-    staff.goto(f"{base}/staff/login")
-    staff.fill('[name="username"]', "intake_officer")
-    staff.fill('[name="password"]', STAFF_PASSWORD)
-    staff.get_by_role("button", name="继续").click()
-    staff.fill('[name="code"]', data["totp"].TOTP(secret).now())
-    staff.get_by_role("button", name="登录").click()
+    staff, fired_s = _staff_page(browser, base, data, "intake_officer")
     for path in (
         "/staff/",
         "/staff/queue?stage=closed",
@@ -251,6 +275,50 @@ def test_hostile_text_never_runs_in_any_view(
     form.get_by_role("button", name="提交举报").click()  # refused: the form is incomplete
     _assert_inert(form, fired_f)
     assert "script" in form.locator('[name="facts"]').input_value()
+
+
+def test_hostile_text_never_runs_in_the_directorys_pages(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    base, app = live_site
+    data = _seed(app)
+    admin, fired = _staff_page(browser, base, data, "administrator")
+    for path in (
+        "/staff/admin/institutions",
+        f"/staff/admin/institutions?q={quote(CORPUS[0])}",
+        f"/staff/admin/institutions/{data['institution_id']}",
+        "/staff/admin/institutions/columns",
+    ):
+        admin.goto(base + path)
+        _assert_inert(admin, fired)
+
+    # The add and correct forms come back with the hostile text typed (refused: bad code).
+    for path in (
+        "/staff/admin/institutions/new",
+        f"/staff/admin/institutions/{data['institution_id']}",
+    ):
+        admin.goto(base + path)
+        admin.fill('[name="code"]', CORPUS[1])
+        admin.fill('[name="name"]', chunk(200, 59))
+        admin.fill('[name="address"]', chunk(300, 61))
+        if admin.locator('[name="note"]').count():
+            admin.fill('[name="note"]', chunk(500, 63))
+        admin.get_by_role("button", name="保存").click()
+        _assert_inert(admin, fired)
+        assert "script" in admin.locator('[name="name"]').input_value()
+
+    # A refused import lists the hostile cells back.
+    header = "机构编码,机构名称,机构类别,行政区划代码\n"
+    cells = [CORPUS[2], chunk(200, 65), CORPUS[3], CORPUS[4]]
+    body = ",".join('"' + c.replace('"', '""') + '"' for c in cells)
+    admin.goto(f"{base}/staff/admin/institutions/import")
+    admin.set_input_files(
+        '[name="file"]',
+        {"name": "x.csv", "mimeType": "text/csv", "buffer": (header + body).encode()},
+    )
+    admin.get_by_role("button", name="检查并导入").click()
+    _assert_inert(admin, fired)
+    assert admin.locator("#import-problems li").count() >= 3
 
 
 def test_the_detector_notices_a_payload_that_runs(browser: Browser) -> None:

@@ -25,6 +25,8 @@ from portal.accounts.operations import create_staff_user
 from portal.accounts.roles import ROLES
 from portal.accounts.sessions import STAFF_COOKIE, start_staff_session
 from portal.db import db_session
+from portal.institutions.models import InstitutionKind
+from portal.institutions.operations import InstitutionFields, add_institution
 from portal.jurisdictions.models import get_region_by_code
 from portal.jurisdictions.seed import seed_regions
 from portal.security import data_cipher, kdf_params, password_hasher
@@ -153,6 +155,16 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
     ("POST", "/staff/following/feed/revoke", {}, {"social_supervisor"}, "any"),
     ("GET", "/staff/publish/disclosures/edit", {}, {"publisher"}, "any"),
     ("POST", "/staff/publish/disclosures/edit", {}, {"publisher"}, "any"),
+    # The directory: an institution of the report's county; other provinces get 404.
+    ("GET", "/staff/admin/institutions", {}, {"administrator"}, "any"),
+    ("GET", "/staff/admin/institutions/new", {}, {"administrator"}, "any"),
+    ("POST", "/staff/admin/institutions/new", {}, {"administrator"}, "any"),
+    ("GET", "/staff/admin/institutions/{institution_id}", {}, {"administrator"}, "jurisdiction"),
+    ("POST", "/staff/admin/institutions/{institution_id}", {}, {"administrator"}, "jurisdiction"),
+    ("GET", "/staff/admin/institutions/import", {}, {"administrator"}, "any"),
+    ("POST", "/staff/admin/institutions/import", {}, {"administrator"}, "any"),
+    ("GET", "/staff/admin/institutions/columns", {}, {"administrator"}, "any"),
+    ("GET", "/staff/admin/institutions/template.csv", {}, {"administrator"}, "any"),
 ]
 SIGN_IN = {
     "/staff/login",
@@ -199,12 +211,24 @@ def _make_target(db: Session, report: Any) -> dict[str, str]:
     grant = request_grant(
         db, colleague, actor=colleague, region=county, roles={"investigator"}, custodian=False
     )
+    institution = add_institution(
+        db,
+        InstitutionFields(
+            # Random serial: the module's matrix and a test's target share one database.
+            code=f"H640104{secrets.randbelow(100000):05d}",
+            name="某某医院",
+            kind=InstitutionKind.HOSPITAL,
+            region=county,
+        ),
+        actor=None,
+    )
     db.commit()
     return {
         "case_number": report.case_number,
         "evidence_id": str(report.evidence[0].id),
         "staff_id": str(colleague.id),
         "grant_id": str(grant.id),
+        "institution_id": str(institution.id),
     }
 
 

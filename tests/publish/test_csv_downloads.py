@@ -23,6 +23,7 @@ CSV_ROUTES = {
     "/disclosures/template.csv",
     "/stats.csv",
     "/stats/party-kinds.csv",
+    "/staff/admin/institutions/template.csv",
 }
 
 
@@ -94,6 +95,11 @@ def test_the_statistics_by_kind_csv_holds_no_formula(client: Any, hostile: list[
 
 def test_the_import_template_holds_no_formula(client: Any) -> None:
     assert _formulas(_cells(client.get("/disclosures/template.csv").data)) == []
+
+
+def test_the_institutions_template_holds_no_formula(login_as: Any, make_staff: Any) -> None:
+    admin = login_as(make_staff("administrator"))
+    assert _formulas(_cells(admin.get("/staff/admin/institutions/template.csv").data)) == []
 
 
 def test_every_csv_route_is_checked_here(app: Flask) -> None:
