@@ -153,6 +153,39 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
     ("POST", "/staff/following/feed/revoke", {}, {"social_supervisor"}, "any"),
     ("GET", "/staff/publish/disclosures/edit", {}, {"publisher"}, "any"),
     ("POST", "/staff/publish/disclosures/edit", {}, {"publisher"}, "any"),
+    # Penalty decisions (docs/domain.md §9): approvers record and withdraw; a publisher or
+    # another approver publishes and records credit repairs; both see the list.
+    ("GET", "/staff/penalties/", {}, {"approver", "publisher"}, "any"),
+    ("GET", "/staff/penalties/new", {}, {"approver"}, "any"),
+    ("POST", "/staff/penalties/new", {}, {"approver"}, "any"),
+    (
+        "GET",
+        "/staff/penalties/{penalty_id}",
+        {"penalty_id": "999999"},
+        {"approver", "publisher"},
+        "missing",
+    ),
+    (
+        "POST",
+        "/staff/penalties/{penalty_id}/withdraw",
+        {"penalty_id": "999999"},
+        {"approver"},
+        "missing",
+    ),
+    (
+        "POST",
+        "/staff/penalties/{penalty_id}/publish",
+        {"penalty_id": "999999"},
+        {"approver", "publisher"},
+        "missing",
+    ),
+    (
+        "POST",
+        "/staff/penalties/{penalty_id}/repair",
+        {"penalty_id": "999999"},
+        {"approver", "publisher"},
+        "missing",
+    ),
 ]
 SIGN_IN = {
     "/staff/login",
