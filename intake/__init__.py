@@ -27,6 +27,9 @@ def init_app(app: Flask) -> None:
     from intake.identity.views import bp as identity
     from intake.messages import MESSAGES
     from intake.office.views import bp as office
+    from intake.penalties.lifecycle import PENALTY_STAFF
+    from intake.penalties.messages import MESSAGES as PENALTY_MESSAGES
+    from intake.penalties.views import bp as penalty_records
     from intake.rewards.views import bp as rewards
     from intake.tracking.queries import event_words
     from intake.tracking.views import bp as tracking
@@ -34,10 +37,20 @@ def init_app(app: Flask) -> None:
     from portal.ops.demo import DemoContext, register_demo_seeder
     from portal.web import StaffLink, register_staff_links
 
-    for blueprint in (filing, tracking, office, identity, rewards, clues, calendar):
+    for blueprint in (
+        filing,
+        tracking,
+        office,
+        identity,
+        rewards,
+        clues,
+        calendar,
+        penalty_records,
+    ):
         app.register_blueprint(blueprint)
     app.add_template_global(event_words, "event_words")
     register_messages(MESSAGES)
+    register_messages(PENALTY_MESSAGES)
     cli.register(app)
     register_staff_links(
         app,
@@ -51,6 +64,9 @@ def init_app(app: Flask) -> None:
         StaffLink(_l("Identity requests"), "identity.list_identity_requests", order=30, landing=90),
         StaffLink(
             _l("Clues"), "clues.list_clues", frozenset({"social_supervisor"}), order=40, landing=20
+        ),
+        StaffLink(
+            _l("Penalty decisions"), "penalty_records.list_penalties", PENALTY_STAFF, order=68
         ),
         StaffLink(
             _l("Holiday calendar"),

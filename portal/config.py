@@ -83,6 +83,12 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_CACHE_MAX_BYTES": 32 * 1024 * 1024,
     # Public statistics hide counts below this, so nobody can be picked out (docs/domain.md §5).
     "STATS_MIN_COUNT": 5,
+    # How long a published penalty decision stays on the public list, counted from the
+    # decision date (docs/domain.md §9): a year by default, three years for a terminated
+    # service agreement or a serious-dishonesty listing (严重失信), as provincial credit
+    # rules set. A credit repair (信用修复) ends a listing earlier.
+    "PENALTY_PUBLIC_DAYS": 365,
+    "PENALTY_PUBLIC_DAYS_SERIOUS": 3 * 365,
     # A reporter may take hours to write; the default one hour would lose their work.
     "WTF_CSRF_TIME_LIMIT": 24 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -1,4 +1,4 @@
-"""Publishing: fund disclosures, typical cases, statistics, feeds, following and the open-data API."""
+"""Publishing: fund disclosures, typical cases, the penalty list, statistics, feeds, following and the open-data API."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from publish.following import models as _following_models  # noqa: F401
 
 def init_app(app: Flask) -> None:
     """Register publishing's pages, feeds, API, refusal words, staff links, cache tracking and demo data."""
+    from intake.penalties.models import Penalty
     from portal.errors import register_messages
     from portal.institutions.models import Institution, InstitutionName
     from portal.jurisdictions.models import Region
@@ -34,6 +35,8 @@ def init_app(app: Flask) -> None:
     from publish.home.views import bp as home
     from publish.institutions.views import bp as institutions
     from publish.messages import MESSAGES
+    from publish.penalties.views import bp as penalties
+    from publish.penalties.views_office import bp as penalty_publishing
     from publish.stats.views import bp as stats
 
     for blueprint in (
@@ -47,12 +50,16 @@ def init_app(app: Flask) -> None:
         institutions,
         disclosures_office,
         cases_office,
+        penalties,
+        penalty_publishing,
     ):
         app.register_blueprint(blueprint)
     register_messages(MESSAGES)
     # Any change to what public pages show moves the page cache's generation.
     track_changes(TypicalCase, CaseCorrection, Disclosure, DisclosureRevision, FundLine, Region)
     track_changes(Institution, InstitutionName)
+    # Publishing a decision, a credit repair or a correction changes the penalty list.
+    track_changes(Penalty)
     register_staff_links(
         app,
         StaffLink(

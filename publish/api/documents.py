@@ -1,7 +1,9 @@
 """The JSON documents of the open-data API, built only from what public pages show.
 
 Cases go out in `case_summary`'s one public shape (never where a case came from or who
-drafted it), disclosures as the revision in force, statistics already suppressed.
+drafted it), disclosures as the revision in force, statistics already suppressed, penalty
+decisions in `penalty_record`'s one public shape (never the report they came from, an
+individual masked) and only while they are on the public list.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from portal.timeutil import today_in_china
 from portal.web import external_url
 from publish.cases.models import CaseStatus
 from publish.cases.queries import CaseFilters, case_summary, get_public_case, list_published
@@ -21,6 +24,8 @@ from publish.disclosures.queries import (
     list_disclosures,
     revision_history,
 )
+from publish.penalties.pages import penalty_item
+from publish.penalties.queries import PenaltyFilters, get_published, list_listed
 from publish.stats.compute import METRICS
 from publish.stats.pages import Selection, list_stats_rows, party_kind_rows
 
@@ -111,3 +116,29 @@ def stats_document(session: Session, selection: Selection, threshold: int) -> di
             for row in party_kind_rows(session, selection, threshold)
         ],
     }
+
+
+def list_penalties_document(
+    session: Session, filters: PenaltyFilters, page: int, per_page: int
+) -> dict[str, Any]:
+    """Return one page of the penalty decisions on the public list today, newest first."""
+    penalties, total = list_listed(
+        session, filters, today=today_in_china(), page=page, per_page=per_page
+    )
+    return {
+        "items": [penalty_item(p) for p in penalties],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+    }
+
+
+def penalty_document(session: Session, penalty_id: int) -> tuple[dict[str, Any], int]:
+    """Return one decision on the list (200), one that has left it (410), or not found (404)."""
+    penalty = get_published(session, penalty_id)
+    if penalty is None:
+        return {"error": "not_found"}, 404
+    if not penalty.listed_on(today_in_china()):
+        # Off the list: nothing of it is given any more, only that it left.
+        return {"error": "no_longer_listed"}, 410
+    return penalty_item(penalty), 200

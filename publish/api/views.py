@@ -1,4 +1,4 @@
-"""The open-data API (/api/v1): cases, disclosures and statistics as JSON, readable by any site."""
+"""The open-data API (/api/v1): cases, disclosures, statistics and penalties as JSON, readable by any site."""
 
 from __future__ import annotations
 
@@ -19,14 +19,18 @@ from publish.api.documents import (
     disclosure_document,
     list_cases_document,
     list_disclosures_document,
+    list_penalties_document,
+    penalty_document,
     stats_document,
 )
 from publish.api.openapi import document
+from publish.api.openapi_penalties import with_penalties
 from publish.cases.forms import CaseFilterForm
 from publish.catalog import FUND_CODES
 from publish.disclosures.forms import DisclosureFilterForm
 from publish.disclosures.models import NATIONAL_CODE
 from publish.disclosures.queries import DisclosureFilters
+from publish.penalties.forms import PenaltyFilterForm
 from publish.stats.forms import StatsForm
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -115,6 +119,26 @@ def get_disclosure(disclosure_id: int) -> ResponseReturnValue:
     return _json(body)
 
 
+@bp.get("/penalties")
+@cache_page("PUBLIC_CACHE_SECONDS")
+def list_penalties() -> ResponseReturnValue:
+    """Penalty decisions on the public list today; filters as on /penalties."""
+    form = PenaltyFilterForm(_args_without_paging(), regions=list_regions(db_session()))
+    paging = _paging()
+    if paging is None:
+        return _json(BAD_PAGING, 400)
+    if not form.validate():
+        return _bad(form)
+    return _json(list_penalties_document(db_session(), form.filters(), *paging))
+
+
+@bp.get("/penalties/<int:penalty_id>")
+@cache_page("PUBLIC_CACHE_SECONDS")
+def get_penalty(penalty_id: int) -> ResponseReturnValue:
+    """One decision on the list; one that has left it answers 410."""
+    return _json(*penalty_document(db_session(), penalty_id))
+
+
 @bp.get("/stats")
 @cache_page("STATS_CACHE_SECONDS")
 def get_stats() -> ResponseReturnValue:
@@ -133,4 +157,4 @@ def openapi() -> ResponseReturnValue:
     """The OpenAPI 3 document of this API."""
     codes = [r.code for r in list_regions(db_session())]
     server = external_url("api.list_cases").rsplit("/cases", 1)[0]
-    return _json(document(server, codes, NATIONAL_CODE))
+    return _json(with_penalties(document(server, codes, NATIONAL_CODE), codes))

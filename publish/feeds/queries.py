@@ -21,7 +21,6 @@ from publish.cases.queries import CaseFilters, list_published
 from publish.disclosures.models import Disclosure
 from publish.disclosures.queries import list_recent_disclosures
 from publish.following.queries import followed_items, user_for_token
-from publish.institutions.queries import get_institution
 
 TAG = "tag:mifund-portal,2026"
 
@@ -68,7 +67,7 @@ class Feed:
         return max((e.updated for e in self.entries), default=EPOCH)
 
 
-def _case_entry(case: TypicalCase, *, with_text: bool = True) -> FeedEntry:
+def case_entry(case: TypicalCase, *, with_text: bool = True) -> FeedEntry:
     assert case.published_at is not None  # only published cases are listed
     summary = f"{case.region.name_zh} · {case.subject_name}"
     if case.amount is not None:
@@ -97,7 +96,7 @@ def _case_feed(
         subtitle="医疗保障基金违法违规典型案例",
         page_url=external_url("cases.list_cases", **page_args),
         self_url=external_url("feeds.show_feed", path=path, fmt=fmt),
-        entries=tuple(_case_entry(c) for c in cases),
+        entries=tuple(case_entry(c) for c in cases),
     )
 
 
@@ -142,7 +141,7 @@ def _private_feed(session: Session, token: str, fmt: str) -> Feed | None:
     if user is None:
         return None
     items = followed_items(session, user, limit=ENTRIES)
-    entries = [_case_entry(c, with_text=False) for c in items.cases]
+    entries = [case_entry(c, with_text=False) for c in items.cases]
     entries += [_disclosure_entry(d, corrections=False) for d in items.disclosures]
     entries.sort(key=lambda e: e.updated, reverse=True)
     return Feed(
@@ -156,23 +155,6 @@ def _private_feed(session: Session, token: str, fmt: str) -> Feed | None:
     )
 
 
-def _institution_feed(session: Session, code: str, fmt: str) -> Feed | None:
-    institution = get_institution(session, code)
-    if institution is None:
-        return None
-    cases, _ = list_published(
-        session, CaseFilters(institution_id=institution.id), per_page=ENTRIES, with_total=False
-    )
-    return Feed(
-        id=f"{TAG}:feed:institutions:{institution.code}",
-        title=f"{institution.name} · 典型案例与处理结果公示",
-        subtitle=f"{institution.name}（{institution.code}）的医保基金典型案例与行政处理处罚",
-        page_url=external_url("directory.show_institution", code=institution.code),
-        self_url=external_url("feeds.show_feed", path=f"institutions/{institution.code}", fmt=fmt),
-        entries=tuple(_case_entry(c) for c in cases),
-    )
-
-
 def find_feed(session: Session, path: str, fmt: str) -> Feed | None:
     """Return the feed at `path` (e.g. "cases", "regions/640000/cases"), or None."""
     parts = path.split("/")
@@ -182,8 +164,6 @@ def find_feed(session: Session, path: str, fmt: str) -> Feed | None:
         return _case_feed(session, path, fmt, CaseFilters(), "医保基金典型案例")
     if path == "disclosures":
         return _disclosure_feed(session, fmt)
-    if len(parts) == 2 and parts[0] == "institutions":
-        return _institution_feed(session, parts[1], fmt)
     if len(parts) == 3 and parts[0] == "regions" and parts[2] == "cases":
         region = get_region_by_code(session, parts[1])
         if region is None:

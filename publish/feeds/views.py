@@ -1,4 +1,4 @@
-"""RSS and Atom feeds of typical cases and disclosures, public and private."""
+"""RSS and Atom feeds of typical cases, disclosures and the penalty list, public and private."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from flask.typing import ResponseReturnValue
 
 from portal.db import db_session
 from portal.pagecache import cache_page
+from publish.feeds.institutions import find_institution_feed
+from publish.feeds.penalties import find_penalty_feed
 from publish.feeds.queries import find_feed
 from publish.feeds.render import MEDIA, feed_response
 
@@ -19,7 +21,12 @@ def show_feed(path: str, fmt: str) -> ResponseReturnValue:
     """A feed as RSS 2.0 (`.rss`) or Atom (`.atom`)."""
     if fmt not in MEDIA:
         abort(404)
-    feed = find_feed(db_session(), path, fmt)
+    session = db_session()
+    feed = (
+        find_feed(session, path, fmt)
+        or find_penalty_feed(session, path, fmt)
+        or find_institution_feed(session, path, fmt)
+    )
     if feed is None:
         abort(404)
     return feed_response(feed, fmt)

@@ -86,6 +86,7 @@ def directory_view(
 class PenaltyLine:
     """A penalty on the public list, as an institution's page shows it."""
 
+    id: int
     article: int
     article_covers: str
     measures: tuple[str, ...]
@@ -157,6 +158,7 @@ def institution_view(session: Session, code: str, today: date) -> InstitutionVie
 
 def _penalty_line(penalty: Penalty) -> PenaltyLine:
     return PenaltyLine(
+        id=penalty.id,
         article=penalty.article,
         article_covers=str(ARTICLES[penalty.article].covers),
         measures=tuple(

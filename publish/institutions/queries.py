@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from intake.penalties.models import Penalty, PenaltyStatus
+from intake.penalties.models import Penalty
 from portal.institutions.models import (
     Institution,
     InstitutionKind,
@@ -23,6 +23,7 @@ from portal.institutions.models import (
 )
 from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import subtree_ids
+from publish.penalties.queries import PenaltyFilters, list_listed
 
 
 @dataclass(frozen=True)
@@ -85,15 +86,12 @@ def get_institution(session: Session, code: str) -> Institution | None:
 
 
 def listed_penalties(session: Session, institution: Institution, today: date) -> list[Penalty]:
-    """Return the institution's penalties on the public list today, newest decision first."""
-    rows = session.scalars(
-        select(Penalty)
-        .where(
-            Penalty.institution_id == institution.id,
-            Penalty.status == PenaltyStatus.PUBLISHED,
-            Penalty.public_until >= today,
-            or_(Penalty.repaired_on.is_(None), Penalty.repaired_on > today),
-        )
-        .order_by(Penalty.decided_on.desc(), Penalty.id.desc())
+    """Return the institution's penalties on the public list today, newest first."""
+    rows, _ = list_listed(
+        session,
+        PenaltyFilters(institution_id=institution.id),
+        today=today,
+        per_page=100,
+        with_total=False,
     )
-    return list(rows)
+    return rows

@@ -326,3 +326,134 @@ def test_the_detector_notices_a_payload_that_runs(browser: Browser) -> None:
     page.set_content(f"<p>{CORPUS[1]}</p>")  # the same payload, unescaped on purpose
     page.wait_for_timeout(200)
     assert fired == ["1"] or page.locator(INJECTED).count() > 0
+
+
+def _seed_penalties(app: Flask) -> dict[str, Any]:
+    """Decisions whose every free text is hostile: listed, repaired and withdrawn ones."""
+    from datetime import timedelta
+
+    from intake.penalties.models import SubjectKind
+    from intake.penalties.operations import PenaltyFields, record_penalty, withdraw_penalty
+    from portal.accounts.totp import new_totp_secret
+    from portal.timeutil import today_in_china
+    from publish.penalties.operations import publish_penalty, repair_credit
+    from tests.penalty_factories import make_institution
+
+    with app.app_context():
+        s = db_session()
+        region = add_region(
+            s,
+            code="640199",
+            name_zh=chunk(80, 3),
+            name_en=chunk(120, 5),
+            parent=get_region_by_code(s, "640100"),
+            actor="cli",
+        )
+        make_institution(s, code="H64019900001", name=chunk(200, 9), region_code="640199")
+        people = {}
+        for role in ("approver", "publisher"):
+            user = create_staff_user(
+                s,
+                username=role,
+                display_name=chunk(120, len(people) + 2),
+                password=STAFF_PASSWORD,
+                region=get_region_by_code(s, "640000"),
+                roles=[role],
+                hasher=password_hasher(),
+            )
+            secret = new_totp_secret()
+            user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
+            people[role] = (user, secret)
+        approver, publisher = people["approver"][0], people["publisher"][0]
+        ids = []
+        for n, (kind, article, code, name) in enumerate(
+            [
+                (SubjectKind.INSTITUTION, 40, "H64019900001", ""),
+                (SubjectKind.INSTITUTION, 38, "", chunk(200, 11)),
+                (SubjectKind.INDIVIDUAL, 41, "", "<b>王</b>小明" + chunk(100, 13)),
+                (SubjectKind.INSTITUTION, 39, "", chunk(200, 15)),
+                (SubjectKind.INSTITUTION, 39, "", chunk(200, 16)),
+            ]
+        ):
+            penalty = record_penalty(
+                s,
+                PenaltyFields(
+                    region=region,
+                    subject_kind=kind,
+                    article=article,
+                    deciding_office=chunk(200, 17 + n),
+                    decision_number=chunk(90, 19 + n) + str(n),
+                    decided_on=today_in_china() - timedelta(days=5),
+                    returned_amount=Decimal("100"),
+                    institution_code=code,
+                    subject_name=name,
+                    measures=["recover"],
+                    basis_amount=Decimal("100"),
+                    summary=chunk(2000, 23 + n),
+                ),
+                actor=approver,
+            )
+            ids.append(penalty.id)
+            if n < 3:
+                publish_penalty(s, penalty, actor=publisher)
+        repair_credit(s, s.get(type(penalty), ids[1]), reason=chunk(1000, 29), actor=publisher)
+        withdraw_penalty(s, s.get(type(penalty), ids[3]), reason=chunk(1000, 31), actor=approver)
+        s.commit()
+        return {"ids": ids, "people": people}
+
+
+def test_hostile_text_in_penalty_decisions_never_runs(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    import pyotp
+
+    base, app = live_site
+    data = _seed_penalties(app)
+    ids = data["ids"]
+
+    public, fired = _page(browser)
+    for path in (
+        "/penalties",
+        "/penalties?region=640199&kind=other",
+        *(f"/penalties/{i}" for i in ids),
+        "/feeds/penalties.rss",
+        "/feeds/penalties.atom",
+        "/feeds/regions/640199/penalties.rss",
+    ):
+        public.goto(base + path)
+        _assert_inert(public, fired)
+
+    staff, fired_s = _page(browser)
+    _user, secret = data["people"]["approver"]
+    staff.goto(f"{base}/staff/login")
+    staff.fill('[name="username"]', "approver")
+    staff.fill('[name="password"]', STAFF_PASSWORD)
+    staff.get_by_role("button", name="继续").click()
+    staff.fill('[name="code"]', pyotp.TOTP(secret).now())
+    staff.get_by_role("button", name="登录").click()
+    for path in ("/staff/penalties/", *(f"/staff/penalties/{i}" for i in ids)):
+        staff.goto(base + path)
+        _assert_inert(staff, fired_s)
+
+    # The recording form, refused (the fine is outside article 40's range), draws it all again.
+    staff.goto(f"{base}/staff/penalties/new")
+    staff.fill('[name="institution_code"]', chunk(12, 1))
+    staff.fill('[name="subject_name"]', chunk(200, 3))
+    staff.fill('[name="basis_amount"]', chunk(40, 5))
+    staff.fill('[name="deciding_office"]', chunk(200, 7))
+    staff.fill('[name="decision_number"]', chunk(100, 9))
+    staff.fill('[name="summary"]', chunk(2000, 11))
+    staff.get_by_role("button", name="录入决定").click()
+    _assert_inert(staff, fired_s)
+    assert "script" in staff.locator('[name="summary"]').input_value()
+    # The credit-repair and withdrawal forms: their reasons come back on the decision's page.
+    for penalty_id, form, button in (
+        (ids[0], "#repair-form", "登记信用修复"),
+        (ids[4], "#withdraw-form", "撤回"),
+    ):
+        staff.goto(f"{base}/staff/penalties/{penalty_id}")
+        staff.locator(f"{form} summary").click()
+        staff.fill(f'{form} [name="reason"]', chunk(1000, 13))
+        staff.locator(f"{form} button[type=submit]").click()
+        _assert_inert(staff, fired_s)
+        assert staff.locator(f"{form}").count() == 0, button  # done: the step is no longer offered

@@ -36,7 +36,7 @@ def page(client, path):
     return client.get(path).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/report", "/track"])
+@pytest.mark.parametrize("path", ["/report", "/track", "/penalties"])
 def test_every_form_control_has_a_label(client, path):
     inv = inventory(page(client, path))
     unlabelled = [c.get("name") for c in inv.controls if c.get("id") not in inv.label_for]

@@ -165,6 +165,39 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
     ("POST", "/staff/admin/institutions/import", {}, {"administrator"}, "any"),
     ("GET", "/staff/admin/institutions/columns", {}, {"administrator"}, "any"),
     ("GET", "/staff/admin/institutions/template.csv", {}, {"administrator"}, "any"),
+    # Penalty decisions (docs/domain.md §9): approvers record and withdraw; a publisher or
+    # another approver publishes and records credit repairs; both see the list.
+    ("GET", "/staff/penalties/", {}, {"approver", "publisher"}, "any"),
+    ("GET", "/staff/penalties/new", {}, {"approver"}, "any"),
+    ("POST", "/staff/penalties/new", {}, {"approver"}, "any"),
+    (
+        "GET",
+        "/staff/penalties/{penalty_id}",
+        {"penalty_id": "999999"},
+        {"approver", "publisher"},
+        "missing",
+    ),
+    (
+        "POST",
+        "/staff/penalties/{penalty_id}/withdraw",
+        {"penalty_id": "999999"},
+        {"approver"},
+        "missing",
+    ),
+    (
+        "POST",
+        "/staff/penalties/{penalty_id}/publish",
+        {"penalty_id": "999999"},
+        {"approver", "publisher"},
+        "missing",
+    ),
+    (
+        "POST",
+        "/staff/penalties/{penalty_id}/repair",
+        {"penalty_id": "999999"},
+        {"approver", "publisher"},
+        "missing",
+    ),
 ]
 SIGN_IN = {
     "/staff/login",

@@ -2,7 +2,7 @@ import pytest
 
 from tests.conftest import test_config
 
-PAGES = ["/", "/report", "/track", "/about/privacy", "/healthz", "/no-such-page"]
+PAGES = ["/", "/report", "/track", "/penalties", "/about/privacy", "/healthz", "/no-such-page"]
 
 
 @pytest.mark.parametrize("path", PAGES)

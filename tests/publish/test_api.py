@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from portal.jurisdictions.models import get_region_by_code
 from publish.cases.operations import CaseFields, draft_case, publish_case, withdraw_case
 from publish.demo import seed_demo_disclosures
+from publish.penalties.operations import repair_credit
+from tests.penalty_factories import make_institution, published, recorded
 
 
 @pytest.fixture
@@ -45,6 +47,14 @@ def content(db: Session, make_staff: Any, make_report: Any) -> dict[str, int]:
     from publish.disclosures.models import Disclosure
 
     ids["disclosure"] = db.query(Disclosure).first().id
+    approver = make_staff("approver")
+    make_institution(db)
+    listed = published(db, approver, publisher)
+    repaired = published(db, approver, publisher, decision_number="银医保罚〔2026〕2号")
+    repair_credit(db, repaired, reason="信用修复", actor=publisher)
+    waiting = recorded(db, approver, decision_number="银医保罚〔2026〕3号")
+    db.commit()
+    ids.update(listed=listed.id, repaired=repaired.id, waiting=waiting.id)
     return ids
 
 
@@ -80,6 +90,18 @@ CALLS = [
     ("/stats", "/api/v1/stats", 200),
     ("/stats", "/api/v1/stats?region=640100&quarter=4", 200),
     ("/stats", "/api/v1/stats?quarter=7", 400),
+    ("/penalties", "/api/v1/penalties", 200),
+    (
+        "/penalties",
+        "/api/v1/penalties?region=640000&article=40&measure=fine&kind=hospital&year=2026&per_page=5",
+        200,
+    ),
+    ("/penalties", "/api/v1/penalties?kind=robot", 400),
+    ("/penalties", "/api/v1/penalties?page=0", 400),
+    ("/penalties/{id}", "/api/v1/penalties/{listed}", 200),
+    ("/penalties/{id}", "/api/v1/penalties/{repaired}", 410),
+    ("/penalties/{id}", "/api/v1/penalties/{waiting}", 404),
+    ("/penalties/{id}", "/api/v1/penalties/999999", 404),
 ]
 
 
@@ -123,3 +145,11 @@ def test_other_sites_may_read_the_api(client: Any) -> None:
     response = client.get("/api/v1/cases")
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+
+
+def test_the_api_lists_only_penalties_on_the_list_today(
+    client: Any, content: dict[str, int]
+) -> None:
+    items = client.get("/api/v1/penalties").get_json()["items"]
+    assert [item["id"] for item in items] == [content["listed"]]
+    assert items[0]["url"].endswith(f"/penalties/{content['listed']}")

@@ -24,6 +24,7 @@ CSV_ROUTES = {
     "/stats.csv",
     "/stats/party-kinds.csv",
     "/staff/admin/institutions/template.csv",
+    "/penalties.csv",
 }
 
 
@@ -91,6 +92,24 @@ def test_the_statistics_csv_quotes_a_region_name_that_is_a_formula(
 
 def test_the_statistics_by_kind_csv_holds_no_formula(client: Any, hostile: list[int]) -> None:
     assert _formulas(_cells(client.get("/stats/party-kinds.csv?region=640000").data)) == []
+
+
+@pytest.mark.parametrize("index", range(len(SOURCES)))
+def test_the_penalty_csv_quotes_an_office_and_number_that_are_formulas(
+    client: Any, db: Session, make_staff: Any, index: int
+) -> None:
+    from tests.penalty_factories import make_institution, published
+
+    make_institution(db)
+    published(
+        db,
+        make_staff("approver"),
+        make_staff("publisher"),
+        deciding_office=SOURCES[index],
+        decision_number=SOURCES[(index + 1) % len(SOURCES)][:100],
+    )
+    cells = _cells(client.get("/penalties.csv").data)
+    assert _formulas(cells) == [] and "'" + SOURCES[index].strip() in cells
 
 
 def test_the_import_template_holds_no_formula(client: Any) -> None:

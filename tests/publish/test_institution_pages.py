@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -84,6 +84,7 @@ def add_penalty(db: Session, make_staff: Any, target: Institution, **fields: Any
         "deciding_office": "银川市医疗保障局",
         "decision_number": "银医保罚〔2026〕12号",
         "decided_on": date(2026, 6, 1),
+        "published_at": datetime(2026, 6, 2, 1, tzinfo=UTC),
         "recorded_by_id": approver.id,
         "public_until": today_in_china() + timedelta(days=30),
     }
@@ -225,6 +226,19 @@ def test_the_institution_feed_holds_its_cases(
     publish_case_about(db, make_staff, None, "另一家医院的案例")
     root = ET.fromstring(client.get(f"/feeds/institutions/{hospital.code}.rss").data)  # noqa: S314
     assert [item.findtext("title") for item in root.iter("item")] == ["仁和医院挂床住院案"]
+
+
+def test_the_institution_feed_holds_its_penalties_on_the_public_list(
+    client: Any, db: Session, make_staff: Any, hospital: Institution
+) -> None:
+    add_penalty(db, make_staff, hospital)
+    add_penalty(db, make_staff, hospital, public_until=date(2026, 1, 1), decision_number="旧号")
+    root = ET.fromstring(client.get(f"/feeds/institutions/{hospital.code}.atom").data)  # noqa: S314
+    titles = [
+        e.findtext("{http://www.w3.org/2005/Atom}title")
+        for e in root.iter("{http://www.w3.org/2005/Atom}entry")
+    ]
+    assert titles == [f"{hospital.name}（《医疗保障基金使用监督管理条例》第40条）"]
 
 
 def test_the_feed_of_an_unknown_institution_is_not_found(client: Any) -> None:
