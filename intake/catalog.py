@@ -93,6 +93,9 @@ VIOLATION_GROUPS: tuple[ViolationGroup, ...] = (
 
 VIOLATION_CODES: frozenset[str] = frozenset(t.code for g in VIOLATION_GROUPS for t in g.types)
 PARTY_KIND_CODES: frozenset[str] = frozenset(c.code for c in PARTY_KINDS)
+# The party kinds that are institutions of the directory (docs/domain.md §8): only these
+# are chosen from it or linked to it; people stay free text.
+INSTITUTION_PARTY_KINDS: frozenset[str] = frozenset({"hospital", "pharmacy"})
 
 
 def violation_label(code: str) -> object:

@@ -16,6 +16,13 @@ from flask_babel import gettext as _
 
 from intake.catalog import STAGE_LABELS, VIOLATION_GROUPS, party_kind_label, violation_label
 from intake.evidence import extension_for, read_evidence
+from intake.filing.chooser import (
+    Chooser,
+    bind_institution,
+    chooser_action,
+    chooser_for,
+    chooser_step,
+)
 from intake.filing.forms import draft_from_form
 from intake.filing.receipt_page import render_receipt
 from intake.filing.receipts import access_code_hasher
@@ -175,13 +182,16 @@ def _register_form() -> RegisterForm:
     return form
 
 
-def _render_register(form: RegisterForm, status: int = 200) -> ResponseReturnValue:
+def _render_register(
+    form: RegisterForm, status: int = 200, chooser: Chooser | None = None
+) -> ResponseReturnValue:
     page = render_template(
         "intake/filing/report_form.html",
         form=form,
         violation_groups=VIOLATION_GROUPS,
         layout="_staff_base.html",
         form_action=url_for("office.register_report_view"),
+        chooser=chooser or Chooser(),
     )
     return page, status
 
@@ -199,9 +209,19 @@ def new_registration() -> ResponseReturnValue:
 def register_report_view() -> ResponseReturnValue:
     """Register the report and show the receipt to pass on to the reporter."""
     form = _register_form()
+    # The same institution chooser as the public form (intake/filing/chooser.py).
+    bind_institution(db_session(), form)
+    action = chooser_action()
+    if action is not None:
+        step = chooser_step(db_session(), form, action)
+        return _render_register(form, step.status, step)
     if not form.validate_on_submit():
-        return _render_register(form, 422)
-    on_refusal(lambda error: _render_register(refused(form, message_for(error)), error.status))
+        return _render_register(form, 422, chooser_for(form))
+    on_refusal(
+        lambda error: _render_register(
+            refused(form, message_for(error)), error.status, chooser_for(form)
+        )
+    )
     receipt = register_report(
         db_session(),
         draft_from_form(form),

@@ -24,7 +24,13 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.institutions.models import Institution, InstitutionKind, InstitutionName, name_key
+from portal.institutions.models import (
+    CODE_PATTERN,
+    Institution,
+    InstitutionKind,
+    InstitutionName,
+    name_key,
+)
 from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import subtree_ids
 
@@ -88,7 +94,7 @@ def institutions_matching(text: str) -> Select[int] | None:
 def get_institution(session: Session, code: str) -> Institution | None:
     """Return the institution with this national code (typed in any case), if any."""
     wanted = (code or "").strip().upper()
-    if not wanted:
+    if not CODE_PATTERN.match(wanted):
         return None
     return session.scalar(select(Institution).where(Institution.code == wanted))
 
