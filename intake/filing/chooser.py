@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from flask import request
 from sqlalchemy.orm import Session
 
+from intake.catalog import PERSON_PARTY_KINDS
 from intake.filing.forms import UNKNOWN_INSTITUTION, ReportForm
 from portal.institutions.search import (
     InstitutionMatch,
@@ -46,6 +47,8 @@ class Chooser:
     # Drawn again by a chooser button: files chosen before must be chosen again.
     redrawn: bool = False
     status: int = 200
+    # With JavaScript the chooser steps aside for these party kinds (people, never listed).
+    person_kinds: tuple[str, ...] = tuple(sorted(PERSON_PARTY_KINDS))
 
 
 def chooser_action() -> str | None:

@@ -26,7 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from intake.catalog import INSTITUTION_PARTY_KINDS, PARTY_KINDS, VIOLATION_GROUPS
+from intake.catalog import PARTY_KINDS, PERSON_PARTY_KINDS, VIOLATION_GROUPS
 from intake.evidence import CleanFile, EvidenceRejected, clean_upload
 from intake.evidence.pdf_render import MAX_PAGES as MAX_PAGES_AS_PICTURES
 from intake.filing.operations import (
@@ -45,6 +45,10 @@ from portal.timeutil import today_in_china
 from portal.web import grouped_region_options
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+PERSON_NOT_LISTED = _l(
+    "A person is not chosen from the directory of institutions: choose “Not in the list”, or "
+    "say that a hospital, pharmacy or other organisation is being reported."
+)
 UNKNOWN_INSTITUTION = _l(
     "The institution chosen is not in the directory. Search again, or choose “Not in the list” "
     "and type the name."
@@ -253,13 +257,8 @@ class ReportForm(FlaskForm):
             return
         if self.chosen_institution is None:
             raise ValidationError(UNKNOWN_INSTITUTION)
-        if self.party_kind.data not in INSTITUTION_PARTY_KINDS:
-            raise ValidationError(
-                _l(
-                    "Only a hospital, clinic or pharmacy is chosen from the directory: choose "
-                    "“Not in the list”, or say that a hospital or pharmacy is being reported."
-                )
-            )
+        if self.party_kind.data in PERSON_PARTY_KINDS:
+            raise ValidationError(PERSON_NOT_LISTED)
 
     def validate_party_name(self, field: StringField) -> None:
         if not (field.data or "").strip() and self.chosen_institution is None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from intake.models import Report, ReportViolation, Stage
 from intake.office.workflow import ACTIVE
 from portal.accounts.models import StaffUser
+from portal.institutions.search import institutions_matching, search_key
 from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import subtree_ids
 
@@ -24,6 +25,8 @@ class QueueFilters:
     stage: Stage | None = None
     region: Region | None = None
     violation: str | None = None
+    # An institution's name, former name or code, or the party as typed (docs/domain.md §8).
+    party: str = ""
     mine: bool = False
     due_soon: bool = False
     overdue: bool = False
@@ -75,6 +78,8 @@ def list_queue(
                 select(ReportViolation.report_id).where(ReportViolation.code == filters.violation)
             )
         )
+    if filters.party:
+        where.append(party_clause(filters.party))
     if filters.mine:
         where.append(Report.assignee_id == user.id)
     if filters.overdue:
@@ -89,7 +94,11 @@ def list_queue(
         session.scalars(
             select(Report)
             .where(*where)
-            .options(selectinload(Report.violations), selectinload(Report.region))
+            .options(
+                selectinload(Report.violations),
+                selectinload(Report.region),
+                selectinload(Report.institution),
+            )
             .order_by(Report.due_on.is_(None), Report.due_on, Report.received_at, Report.id)
             .limit(per_page)
             .offset((page - 1) * per_page)
@@ -123,6 +132,18 @@ def list_queue(
         overdue_count=overdue_count,
         due_soon_count=soon_count,
         notices=notices,
+    )
+
+
+def party_clause(text: str) -> ColumnElement[bool]:
+    """Return the condition of reports about the party `text` names: linked to an institution
+    it matches, or whose party as typed contains it (both folded alike, docs/domain.md §8)."""
+    institutions = institutions_matching(text)
+    if institutions is None:
+        return false()
+    return or_(
+        Report.institution_id.in_(institutions),
+        Report.party_key.contains(search_key(text), autoescape=True),
     )
 
 

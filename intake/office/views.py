@@ -72,6 +72,7 @@ def list_queue_view() -> ResponseReturnValue:
             stage=Stage(form.stage.data) if form.stage.data else None,
             region=get_region_by_code(db_session(), form.region.data) if form.region.data else None,
             violation=form.violation.data or None,
+            party=(form.q.data or "").strip(),
             mine=bool(form.mine.data),
             due_soon=bool(form.due_soon.data),
             overdue=bool(form.overdue.data),
@@ -109,7 +110,9 @@ def show_report(case_number: str) -> ResponseReturnValue:
             actor=f"staff:{current_user().id}",
             subject=f"report:{report.case_number}",
         )
-    return render_report_page(report)
+    # The search of the institution to link the party to (docs/domain.md §8), a plain GET.
+    query = request.args.get("institution_q", "")[:100]
+    return render_report_page(report, institution_query=query)
 
 
 @bp.get("/reports/<case_number>/evidence/<int:evidence_id>")

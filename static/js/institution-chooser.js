@@ -25,7 +25,7 @@
     var chosenText = byId(input.getAttribute("data-chosen"));
     var chosenBox = chosenText ? byId(chosenText.id + "-box") || chosenText : null;
     var serverResults = byId(input.getAttribute("data-results"));
-    var chooser = input.closest("[data-institution-kinds]");
+    var chooser = input.closest("[data-person-kinds]");
 
     var list = document.createElement("ul");
     list.id = input.id + "-listbox";
@@ -179,12 +179,12 @@
     input.addEventListener("blur", function () { window.setTimeout(close, 150); });
 
     if (chooser && kindName) {
-      // The directory holds institutions: for a person the chooser steps aside.
-      var institutional = chooser.getAttribute("data-institution-kinds").split(" ");
+      // The directory holds institutions, never people: for a person the chooser steps aside.
+      var people = chooser.getAttribute("data-person-kinds").split(" ");
       var carried = chooser.querySelectorAll("input[name=institution]");
       var sync = function () {
         var picked = document.querySelector("input[type=radio][name='" + kindName + "']:checked");
-        var isPerson = picked !== null && institutional.indexOf(picked.value) < 0;
+        var isPerson = picked !== null && people.indexOf(picked.value) >= 0;
         chooser.hidden = isPerson;
         // A hidden chooser sends no institution; shown again, it sends what it did before.
         for (var c = 0; c < carried.length; c += 1) {

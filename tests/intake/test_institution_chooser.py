@@ -189,7 +189,7 @@ def test_a_person_is_not_chosen_from_the_directory(
 ) -> None:
     data = report_form(party_kind="insured_person", institution="H64010600003")
     response = client.post("/report", data=data)
-    assert response.status_code == 422 and "只有医院、诊所或药店" in _page(response)
+    assert response.status_code == 422 and "个人不能从机构名录中选择" in _page(response)
 
 
 def test_an_empty_name_without_an_institution_is_still_refused(
