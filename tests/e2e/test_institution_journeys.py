@@ -46,6 +46,14 @@ def _fill_the_rest(page: Page) -> None:
     page.fill('[name="amount"]', "12500")
 
 
+def _send(page: Page, app: Flask) -> str | None:
+    """Send the report and return the code of the institution it was linked to."""
+    page.check('[name="declaration"]')
+    page.get_by_role("button", name="提交举报").click()
+    case_number, _ = read_receipt(page)
+    return _linked_to(app, case_number)
+
+
 def test_a_citizen_finds_a_hospital_by_name_without_javascript(
     browser: Browser, live_site: tuple[str, Flask]
 ) -> None:
@@ -69,10 +77,7 @@ def test_a_citizen_finds_a_hospital_by_name_without_javascript(
     expect(page.locator('[name="region"]')).to_have_value("640104")
     expect(page.locator("#institution-chosen")).to_contain_text("H64010400001")
     expect(page.locator('[name="facts"]')).to_have_value(FACTS)
-    page.check('[name="declaration"]')
-    page.get_by_role("button", name="提交举报").click()
-    case_number, _ = read_receipt(page)
-    assert _linked_to(app, case_number) == "H64010400001"
+    assert _send(page, app) == "H64010400001"
 
 
 def test_a_citizen_finds_a_hospital_as_they_type(
@@ -97,10 +102,7 @@ def test_a_citizen_finds_a_hospital_as_they_type(
     expect(page.locator("#institution-chosen")).to_contain_text("H64010600003")
     expect(search).to_have_attribute("aria-expanded", "false")
     _fill_the_rest(page)
-    page.check('[name="declaration"]')
-    page.get_by_role("button", name="提交举报").click()
-    case_number, _ = read_receipt(page)
-    assert _linked_to(app, case_number) == "H64010600003"
+    assert _send(page, app) == "H64010600003"
 
 
 def test_a_citizen_keeps_a_name_that_is_not_in_the_list(
@@ -116,10 +118,7 @@ def test_a_citizen_keeps_a_name_that_is_not_in_the_list(
     expect(page.locator('[name="party_name"]')).to_have_value("某某私立诊所")
     page.select_option('[name="region"]', "640104")
     _fill_the_rest(page)
-    page.check('[name="declaration"]')
-    page.get_by_role("button", name="提交举报").click()
-    case_number, _ = read_receipt(page)
-    assert _linked_to(app, case_number) is None
+    assert _send(page, app) is None
 
 
 def _report_about(app: Flask, party_name: str, code: str) -> str:

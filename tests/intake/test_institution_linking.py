@@ -32,6 +32,12 @@ def _link(client: Any, report: Report, code: str, **extra: str) -> Any:
     return client.post(f"/staff/reports/{report.case_number}/op/link_institution", data=data)
 
 
+def _link_now(db: Session, report: Report, institution: Institution | None, actor: Any) -> None:
+    link_institution(
+        db, report, institution=institution, actor=actor, note="", cipher=data_cipher()
+    )
+
+
 def _audited(db: Session, action: str) -> list[AuditEntry]:
     return list(db.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 
@@ -101,9 +107,7 @@ def test_a_stale_page_cannot_change_the_link(
     report, _ = make_report()
     drawn = report.version
     officer = make_staff("intake_officer")
-    link_institution(
-        db, report, institution=institutions["first"], actor=officer, note="", cipher=data_cipher()
-    )
+    _link_now(db, report, institutions["first"], officer)
     db.commit()
     response = _link(
         login_as(officer), report, "H64010600003", **{"link_institution-version": str(drawn)}
@@ -129,14 +133,7 @@ def test_a_person_is_never_linked_to_the_directory(
 ) -> None:
     report, _ = make_report(party_kind="insured_person", party_name="王某某")
     with pytest.raises(WorkflowError, match="party_is_a_person"):
-        link_institution(
-            db,
-            report,
-            institution=institutions["first"],
-            actor=make_staff("intake_officer"),
-            note="",
-            cipher=data_cipher(),
-        )
+        _link_now(db, report, institutions["first"], make_staff("intake_officer"))
 
 
 def test_linking_to_the_institution_already_linked_is_refused(
@@ -144,14 +141,7 @@ def test_linking_to_the_institution_already_linked_is_refused(
 ) -> None:
     report, _ = make_report(institution=institutions["first"])
     with pytest.raises(WorkflowError, match="exists"):
-        link_institution(
-            db,
-            report,
-            institution=institutions["first"],
-            actor=make_staff("intake_officer"),
-            note="",
-            cipher=data_cipher(),
-        )
+        _link_now(db, report, institutions["first"], make_staff("intake_officer"))
 
 
 def test_a_closed_report_can_still_be_linked(
@@ -160,14 +150,7 @@ def test_a_closed_report_can_still_be_linked(
     report, _ = make_report()
     report.stage = Stage.CLOSED
     db.commit()
-    link_institution(
-        db,
-        report,
-        institution=institutions["first"],
-        actor=make_staff("investigator"),
-        note="",
-        cipher=data_cipher(),
-    )
+    _link_now(db, report, institutions["first"], make_staff("investigator"))
     assert report.institution_id == institutions["first"].id
 
 
