@@ -233,3 +233,14 @@ def test_a_queue_search_that_folds_to_nothing_is_refused_clearly(
 ) -> None:
     response = login_as(make_staff("intake_officer")).get("/staff/?q=（）")
     assert response.status_code == 400 and "请输入名称的一部分或编码" in _page(response)
+
+
+def test_the_second_page_of_a_queue_search_shows_the_rest(
+    make_report: Any, make_staff: Any, login_as: Any
+) -> None:
+    made = [make_report(party_name="某某诊所")[0] for _ in range(26)]
+    officer = login_as(make_staff("intake_officer"))
+    first, second = (_page(officer.get(f"/staff/?q=某某诊所&page={n}")) for n in (1, 2))
+    on_first = {r.case_number for r in made if r.case_number in first}
+    on_second = {r.case_number for r in made if r.case_number in second}
+    assert len(on_first) == 25 and len(on_second) == 1 and not on_first & on_second
