@@ -129,7 +129,7 @@ def seed_database(env: dict[str, str], args: argparse.Namespace) -> dict[str, An
         "import json, sys, time\n"
         "from dataclasses import asdict\n"
         "from portal import create_app\n"
-        "from portal.cli import upgrade_database\n"
+        "from portal.ops.migrate import upgrade_database\n"
         "from bench.seed import seed\n"
         "app = create_app()\n"
         "upgrade_database(app)\n"
@@ -418,6 +418,10 @@ def main() -> None:
         staff = {"Cookie": f"portal_staff={fx['staff_cookie']}"}
         queue = f"{p}/staff/queue?overdue=y&region={fx['queue_city']}"
         check(queue, 200, staff)
+        # An officer looks for the reports about one institution of the city (its name).
+        search = urllib.parse.urlencode({"region": fx["queue_city"], "q": fx["search_text"]})
+        queue_search = f"{p}/staff/queue?{search}"
+        check(queue_search, 200, staff)
         check(f"{p}/", 200)
         check(f"{p}/stats", 200)
 
@@ -440,6 +444,9 @@ def main() -> None:
         # the run at the public pages' concurrency is shown too.
         runs["queue"] = wrk(wrk_path, "queue", queue, args, staff, connections=2)
         runs["queue_c8"] = wrk(wrk_path, "queue_c8", queue, args, staff)
+        runs["queue_search"] = wrk(
+            wrk_path, "queue_search", queue_search, args, staff, connections=2
+        )
         # One case page again and again is a cache hit; a reader wandering over all the
         # cases mostly is not. This run shows what a page costs when it is rendered.
         wander = (
@@ -504,6 +511,12 @@ def write_results(
         at_least("Case page", ratio("case_page"), 0.5),
         at_least("Disclosure page with its chart", ratio("disclosure"), 0.4),
         under("Staff queue, overdue, one city: p95", runs["queue"].p95_ms, 150, "ms"),
+        under(
+            "Staff queue, institution search, one city: p95",
+            runs["queue_search"].p95_ms,
+            150,
+            "ms",
+        ),
         at_least(
             "Report submission without files", runs["submit"].rps / ceiling, 0.8, "Argon2 ceiling"
         ),
@@ -548,6 +561,10 @@ def write_results(
         cases=fx["cases"],
         disclosures=fx["disclosures"],
         overdue=fx["overdue_in_city"],
+        institutions=fx["institutions"],
+        linked=fx["linked_reports"],
+        search_text=fx["search_text"],
+        found=fx["found_in_city"],
         seconds=fx["seconds"],
         duration=args.duration,
         threads=args.threads,
@@ -601,7 +618,9 @@ wrk, {threads} threads, {connections} connections, {duration} s per run, on loop
 
 `queue` runs with 2 connections, one per worker (staff are a handful of officers, not a
 crowd); `queue_c8` is the same page at the public pages' 8 connections, where each request
-also waits for the ones ahead of it. `case_pages_random` asks for a random case among all
+also waits for the ones ahead of it. `queue_search` is the city's queue searched for one
+institution by its name ("{search_text}", {found:,} active reports found), also with 2
+connections. `case_pages_random` asks for a random case among all
 {cases:,} each time, so most answers are rendered rather than found in the page cache: it
 is what a page costs when nobody asked for it in the last minutes. `home` and `stats` have
 no target; they are the busiest page and the heaviest query. Each run's wrk command and
@@ -619,7 +638,8 @@ output are in `bench/out/` (not committed).
   why a cached page can beat the baseline: it skips Flask entirely. The staff queue,
   submissions and `case_pages_random` show the cost of work that is not cached.
 - Data: {reports:,} reports over the jurisdiction tree ({overdue:,} of them overdue in the
-  city the queue run filters), {cases:,} published typical cases, {disclosures:,} fund
+  city the queue run filters), {institutions:,} institutions in the directory with
+  {linked:,} reports linked to them, {cases:,} published typical cases, {disclosures:,} fund
   disclosures (country, provinces and cities, 2018–2025, year and quarters), seeded in
   {seconds} s with PostgreSQL COPY.
 - The data is synthetic and took shortcuts that only seeding takes: every report is

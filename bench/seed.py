@@ -6,7 +6,9 @@ What is synthetic, and what the fast path skips (bench/results.md repeats this):
 - facts are really encrypted under the data key, bound to each case number as usual;
 - rows go in with PostgreSQL COPY, not through the workflow, so there are no audit
   entries for them and the only event of a report is its receipt (plus its outcome);
-- deadlines are counted in calendar days (received + 21), not with the holiday calendar.
+- deadlines are counted in calendar days (received + 21), not with the holiday calendar;
+- the directory of institutions is made up (bench/institutions.py), and reports about a
+  hospital or pharmacy are mostly linked to one of it, the rest named as free text.
 
 Everything the benchmarked pages read (regions, stages, deadlines, violations, published
 cases, disclosures with revisions and fund lines) has the shape the real code writes.
@@ -24,14 +26,23 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
+from bench.institutions import (
+    INSTITUTION_COLUMNS,
+    NAME_COLUMNS,
+    Listed,
+    institution_rows,
+    party_of,
+)
 from intake.catalog import PARTY_KINDS, VIOLATION_CODES
 from intake.filing.receipts import new_case_number
 from intake.models import Report, report_context
+from intake.office.queue import party_clause
 from intake.office.workflow import ACTIVE as WORKFLOW_ACTIVE
 from portal.accounts.operations import create_staff_user
 from portal.accounts.sessions import start_staff_session
 from portal.crypto import DataCipher
 from portal.db import get_engine
+from portal.institutions.models import Institution
 from portal.jurisdictions.models import Region, RegionLevel
 from portal.jurisdictions.seed import seed_regions
 from portal.jurisdictions.tree import subtree_ids
@@ -74,6 +85,12 @@ class Fixtures:
     cases: int
     disclosures: int
     overdue_in_city: int
+    institutions: int
+    linked_reports: int
+    # What the queue's institution search of the bench types, and how many active reports
+    # of the city it finds.
+    search_text: str
+    found_in_city: int
 
 
 def _copy(conn: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
@@ -106,6 +123,7 @@ def _report_rows(
     cipher: DataCipher,
     access_hash: str,
     today: date,
+    institutions: dict[int, list[Listed]],
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Return rows of reports, their violations and their events."""
     counties = [r for r in regions if r.level is RegionLevel.COUNTY]
@@ -155,6 +173,8 @@ def _report_rows(
             else None
         )
         facts = cipher.encrypt_text(rng.choice(FACTS), report_context(case_number, "facts"))
+        kind = rng.choice(kinds)
+        party_name, party_key, institution_id = party_of(rng, kind, region, institutions)
         reports.append(
             (
                 rid,
@@ -162,8 +182,10 @@ def _report_rows(
                 secrets.token_hex(32),
                 access_hash,
                 region.id,
-                rng.choice(kinds),
-                f"{rng.choice(SURNAMES)}某某医院",
+                kind,
+                party_name,
+                party_key,
+                institution_id,
                 facts,
                 Decimal(rng.randint(1_000, 5_000_000)) / 100,
                 "anonymous",
@@ -208,6 +230,8 @@ REPORT_COLUMNS = [
     "region_id",
     "party_kind",
     "party_name",
+    "party_key",
+    "institution_id",
     "facts_enc",
     "amount",
     "identity_mode",
@@ -428,13 +452,26 @@ def seed(app: Flask, *, reports: int, cases: int, seed_value: int = 20261122) ->
     raw = engine.raw_connection()
     try:
         conn = raw.driver_connection
+        listed, former, institutions = institution_rows(
+            rng, regions, _next_id(conn, "institutions"), _next_id(conn, "institution_names")
+        )
+        _copy(conn, "institutions", INSTITUTION_COLUMNS, listed)
+        _copy(conn, "institution_names", NAME_COLUMNS, former)
         report_id = _next_id(conn, "reports")
         event_id = _next_id(conn, "report_events")
         chunk = 20_000
         for first in range(0, reports, chunk):
             n = min(chunk, reports - first)
             rows, violations, events = _report_rows(
-                rng, n, report_id + first, event_id, regions, cipher, access_hash, today
+                rng,
+                n,
+                report_id + first,
+                event_id,
+                regions,
+                cipher,
+                access_hash,
+                today,
+                institutions,
             )
             event_id += len(events)
             _copy(conn, "reports", REPORT_COLUMNS, rows)
@@ -451,6 +488,8 @@ def seed(app: Flask, *, reports: int, cases: int, seed_value: int = 20261122) ->
             )
         disclosures = _seed_disclosures(conn, rng, regions)
         for table in (
+            "institutions",
+            "institution_names",
             "reports",
             "report_events",
             "typical_cases",
@@ -479,6 +518,10 @@ def seed(app: Flask, *, reports: int, cases: int, seed_value: int = 20261122) ->
                 Report.due_on < today,
             )
         )
+        search_text, found = _search_of_the_bench(session, city, today)
+        linked = session.scalar(
+            select(func.count()).select_from(Report).where(Report.institution_id.is_not(None))
+        )
         newest_case = session.scalar(select(func.max(TypicalCase.id)))
         disclosure_id = session.scalar(
             select(Disclosure.id).where(
@@ -499,4 +542,33 @@ def seed(app: Flask, *, reports: int, cases: int, seed_value: int = 20261122) ->
         cases=cases,
         disclosures=disclosures,
         overdue_in_city=int(overdue),
+        institutions=len(listed),
+        linked_reports=int(linked or 0),
+        search_text=search_text,
+        found_in_city=found,
     )
+
+
+def _search_of_the_bench(session: Any, city: Region, today: date) -> tuple[str, int]:
+    """Return the name of the city's institution with the most active reports, and their count.
+
+    Counted as the queue counts: the city's subtree, active stages, the queue's own clause.
+    """
+    in_city = Report.region_id.in_(subtree_ids(session, city.id))
+    busiest = session.execute(
+        select(Institution.name, func.count())
+        .join(Report, Report.institution_id == Institution.id)
+        .where(in_city, Report.stage.in_(WORKFLOW_ACTIVE))
+        .group_by(Institution.id, Institution.name)
+        .order_by(func.count().desc(), Institution.id)
+        .limit(1)
+    ).first()
+    if busiest is None:
+        return "", 0
+    name = str(busiest[0])
+    found = session.scalar(
+        select(func.count())
+        .select_from(Report)
+        .where(in_city, Report.stage.in_(WORKFLOW_ACTIVE), party_clause(name))
+    )
+    return name, int(found or 0)

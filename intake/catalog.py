@@ -93,6 +93,9 @@ VIOLATION_GROUPS: tuple[ViolationGroup, ...] = (
 
 VIOLATION_CODES: frozenset[str] = frozenset(t.code for g in VIOLATION_GROUPS for t in g.types)
 PARTY_KIND_CODES: frozenset[str] = frozenset(c.code for c in PARTY_KINDS)
+# The party kinds that are people: never chosen from or linked to the directory of
+# institutions (docs/domain.md §8), whose entries are institutions only.
+PERSON_PARTY_KINDS: frozenset[str] = frozenset({"insured_person", "agency_staff", "medical_staff"})
 
 
 def violation_label(code: str) -> object:

@@ -29,6 +29,12 @@ MESSAGES = {
     "identity": _l("Give your identity to claim the reward."),
     "other_not_found": _l("No report with that case number in your jurisdiction."),
     "channel": _l("Choose how the report arrived."),
+    "institution_unknown": _l(
+        "No institution of the directory has the code %(institution)s. Check the code, or leave it empty."
+    ),
+    "party_is_a_person": _l(
+        "The party of this report is a person; only institutions are linked to the directory."
+    ),
     "already_submitted": _l("This form was already sent: its report is %(case_number)s."),
     "sealing_unavailable": _l(
         "Real-name reports cannot be accepted right now. You may report anonymously or try later."

@@ -145,7 +145,22 @@ class Report(Base):
     __mapper_args__ = {"version_id_col": version}
     # The work queue filters a jurisdiction by stage and deadline (overdue, due soon) and
     # counts per stage: one index answers all of it (bench/results.md).
-    __table_args__ = (Index("ix_reports_region_stage_due", "region_id", "stage", "due_on"),)
+    # Searching the queue by party (an institution or the name as typed, docs/domain.md §8)
+    # counts and pages a jurisdiction's matches from a second index alone, without reading
+    # each report's row (bench/results.md).
+    __table_args__ = (
+        Index("ix_reports_region_stage_due", "region_id", "stage", "due_on"),
+        Index(
+            "ix_reports_region_stage_party",
+            "region_id",
+            "stage",
+            "institution_id",
+            "party_key",
+            "due_on",
+            "received_at",
+            "id",
+        ),
+    )
 
     @property
     def measure_codes(self) -> list[str]:

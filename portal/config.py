@@ -49,6 +49,10 @@ DEFAULTS: dict[str, Any] = {
     "UNAVAILABLE_RETRY_AFTER": 60,
     "RATELIMIT_REPORT": "20 per hour",
     "RATELIMIT_REPLY": "30 per hour",
+    # Finding the reported institution: suggestions as one types (a request every few
+    # keystrokes), and the search buttons of the form without JavaScript.
+    "RATELIMIT_SUGGEST": "120 per minute",
+    "RATELIMIT_INSTITUTION_SEARCH": "60 per hour",
     # Guessing secrets (portal/attempts.py): strict limits per client; per case number or
     # account a few quick tries, then one try per delay doubling from the first to the
     # maximum, so an attacker cannot lock the rightful owner out for long. Failures are

@@ -52,9 +52,6 @@ MESSAGES: dict[str, LazyString] = {
     "discovery": _l("Choose how the case was found from the list."),
     "violations": _l("Choose at least one violation type."),
     "conduct_period": _l("The end cannot be before the start."),
-    "institution_unknown": _l(
-        "No institution of the directory has the code %(institution)s. Check the code, or leave it empty."
-    ),
     "source_url": _l("A link starts with https:// or http://."),
     # Following (publish/following/operations.py).
     "follow_choice": _l("Choose a region or a violation type."),

@@ -26,7 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from intake.catalog import PARTY_KINDS, VIOLATION_GROUPS
+from intake.catalog import PARTY_KINDS, PERSON_PARTY_KINDS, VIOLATION_GROUPS
 from intake.evidence import CleanFile, EvidenceRejected, clean_upload
 from intake.evidence.pdf_render import MAX_PAGES as MAX_PAGES_AS_PICTURES
 from intake.filing.operations import (
@@ -39,11 +39,20 @@ from intake.identity.person import (
     resident_id_is_valid,
 )
 from portal.forms import AT_MOST, AmountField, MultiCheckboxField
+from portal.institutions.models import Institution
 from portal.jurisdictions.models import Region
 from portal.timeutil import today_in_china
 from portal.web import grouped_region_options
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+PERSON_NOT_LISTED = _l(
+    "A person is not chosen from the directory of institutions: choose “Not in the list”, or "
+    "say that a hospital, pharmacy or other organisation is being reported."
+)
+UNKNOWN_INSTITUTION = _l(
+    "The institution chosen is not in the directory. Search again, or choose “Not in the list” "
+    "and type the name."
+)
 
 
 EVIDENCE_MESSAGES = {
@@ -151,12 +160,17 @@ class ReportForm(FlaskForm):
         choices=[SelectChoice(c.code, c.label) for c in PARTY_KINDS],
         validators=[InputRequired(_l("Choose who is being reported."))],
     )
+    # The chooser of docs/domain.md §8: a search box, and the code of the institution chosen
+    # (hidden, or radio buttons while matches are listed). Partner systems may post the code.
+    institution_query = StringField(
+        _l("Find it in the directory of designated hospitals, clinics and pharmacies"),
+        validators=[Length(max=100, message=AT_MOST)],
+    )
+    institution = HiddenField(_l("Institution chosen from the directory"))
     party_name = StringField(
         _l("Name of the person or organisation"),
-        validators=[
-            DataRequired(_l("Give the name of who is being reported.")),
-            Length(max=200, message=AT_MOST),
-        ],
+        # Required unless an institution was chosen (validate_party_name): it is then its name.
+        validators=[Length(max=200, message=AT_MOST)],
     )
     party_details = TextAreaField(
         _l("Address or other identifying details (optional)"),
@@ -164,7 +178,7 @@ class ReportForm(FlaskForm):
     )
     region = SelectField(
         _l("Where did it happen?"),
-        validators=[DataRequired(_l("Choose the region where it happened."))],
+        # Required unless an institution was chosen, which brings its region (validate_region).
         validate_choice=False,
     )
     conduct_from = DateField(_l("From (optional)"), validators=[Optional()])
@@ -222,18 +236,37 @@ class ReportForm(FlaskForm):
         ]
         self.clean_files: list[CleanFile] = []
         self.file_errors: list[str] = []
+        # The institution whose code the form carries, looked up by the view (forms never
+        # query the database): None when none was chosen or the code is unknown.
+        self.chosen_institution: Institution | None = None
 
     @property
     def selected_region(self) -> Region | None:
-        """Return the Region chosen, once validated."""
-        return self._regions.get(self.region.data or "")
+        """Return the Region chosen, once validated; without one, the chosen institution's."""
+        region = self._regions.get(self.region.data or "")
+        if region is None and self.chosen_institution is not None:
+            return self.chosen_institution.region
+        return region
 
     def is_bot(self) -> bool:
         """Return whether the honeypot field was filled in."""
         return bool((self.website.data or "").strip())
 
+    def validate_institution(self, field: HiddenField) -> None:
+        if not field.data:
+            return
+        if self.chosen_institution is None:
+            raise ValidationError(UNKNOWN_INSTITUTION)
+        if self.party_kind.data in PERSON_PARTY_KINDS:
+            raise ValidationError(PERSON_NOT_LISTED)
+
+    def validate_party_name(self, field: StringField) -> None:
+        if not (field.data or "").strip() and self.chosen_institution is None:
+            raise ValidationError(_l("Give the name of who is being reported."))
+
     def validate_region(self, field: SelectField) -> None:
-        if field.data not in self._regions:
+        # An institution chosen from the directory brings its region (docs/domain.md §8).
+        if field.data not in self._regions and self.chosen_institution is None:
             raise ValidationError(_l("Choose the region where it happened."))
 
     def validate_facts(self, field: TextAreaField) -> None:
@@ -315,10 +348,13 @@ def facts_draft(form: ReportForm) -> ReportDraft:
     """Return what any filer tells, from a validated form: where, who, what, when, evidence."""
     region = form.selected_region
     assert region is not None  # the form validated the region
+    institution = form.chosen_institution
+    party_name = (form.party_name.data or "").strip()
     return ReportDraft(
         region=region,
         party_kind=form.party_kind.data,
-        party_name=form.party_name.data.strip(),
+        party_name=party_name or (institution.name if institution is not None else ""),
+        institution=institution,
         party_details=(form.party_details.data or "").strip(),
         facts=form.facts.data.strip(),
         how_known=(form.how_known.data or "").strip(),

@@ -27,7 +27,7 @@ from intake.models import ActorKind, IdentityMode, Report, ReportViolation, Stag
 from portal.crypto import DataCipher
 from portal.db import utcnow
 from portal.errors import OperationError
-from portal.institutions.models import name_key
+from portal.institutions.models import Institution, name_key
 from portal.jurisdictions.models import Region
 from portal.timeutil import CHINA
 
@@ -53,6 +53,8 @@ class ReportDraft:
     wants_reward: bool = False
     is_insider: bool = False
     files: list[CleanFile] = field(default_factory=list)
+    # The institution of the directory the party is, when the filer chose one (docs/domain.md §8).
+    institution: Institution | None = None
     # "web" for the public form, "supervisor" for a social supervisor's clue (docs/domain.md §1).
     source: str = "web"
     filed_by_staff_id: int | None = None
@@ -123,6 +125,7 @@ def submit_report(
         party_kind=draft.party_kind,
         party_name=draft.party_name,
         party_key=name_key(draft.party_name),
+        institution_id=draft.institution.id if draft.institution is not None else None,
         party_details_enc=enc(draft.party_details, "party_details")
         if draft.party_details
         else None,

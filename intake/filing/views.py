@@ -5,12 +5,20 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from intake.catalog import VIOLATION_GROUPS
+from intake.filing.chooser import (
+    Chooser,
+    bind_institution,
+    chooser_action,
+    chooser_for,
+    chooser_step,
+    choosing_institution,
+)
 from intake.filing.forms import ReportForm, draft_from_form
 from intake.filing.operations import AlreadySubmitted, submit_report
 from intake.filing.receipt_page import render_receipt
@@ -18,9 +26,15 @@ from intake.filing.receipts import access_code_hasher
 from portal.db import db_session
 from portal.errors import OperationError, message_for, on_refusal
 from portal.forms import refused
-from portal.jurisdictions.models import last_known_regions, list_regions_for_form
+from portal.institutions.search import search_institutions
+from portal.jurisdictions.models import (
+    get_region_by_code,
+    last_known_regions,
+    list_regions_for_form,
+)
 from portal.security import configured_limit, data_cipher, limiter, private_page
 from portal.unavailable import on_unavailable
+from portal.web import json_response, page_language
 
 bp = Blueprint("filing", __name__)
 log = logging.getLogger(__name__)
@@ -47,7 +61,7 @@ def _render_unsaved_report() -> ResponseReturnValue:
 
 
 def _render_report_form(
-    form: ReportForm, status: int = 200, *, unsaved: str = ""
+    form: ReportForm, status: int = 200, *, unsaved: str = "", chooser: Chooser | None = None
 ) -> ResponseReturnValue:
     if not form.submission_key.data:
         form.submission_key.data = secrets.token_urlsafe(24)
@@ -56,6 +70,7 @@ def _render_report_form(
         form=form,
         violation_groups=VIOLATION_GROUPS,
         unsaved=unsaved,
+        chooser=chooser or Chooser(),
     )
     return page, status
 
@@ -71,7 +86,9 @@ def _on_refusal_draw(form: ReportForm) -> None:
             return page, 409
         # Real-name reports wait for a recovery key; everything typed stays in the form.
         log.error("report refused: %s", error.code)
-        return _render_report_form(refused(form, message_for(error)), error.status)
+        return _render_report_form(
+            refused(form, message_for(error)), error.status, chooser=chooser_for(form)
+        )
 
     on_refusal(render)
 
@@ -84,19 +101,80 @@ def new_report() -> ResponseReturnValue:
 
 
 @bp.post("/report")
-@limiter.limit(configured_limit("RATELIMIT_REPORT"))
+# A step of the institution chooser is a search, limited as one; only a submission counts
+# against the reports a client may file.
+@limiter.limit(configured_limit("RATELIMIT_REPORT"), exempt_when=choosing_institution)
+@limiter.limit(
+    configured_limit("RATELIMIT_INSTITUTION_SEARCH"),
+    exempt_when=lambda: not choosing_institution(),
+    scope="institution_search",
+)
 @private_page
 def create_report() -> ResponseReturnValue:
-    """Validate the report form and file the report, showing the receipt once."""
+    """Validate the report form and file the report, showing the receipt once.
+
+    A post sent with a button of the institution chooser instead draws the form again with
+    everything typed (intake/filing/chooser.py).
+    """
     on_unavailable(_render_unsaved_report)
     form = _new_report_form()
     if form.is_bot():
         log.info("report form honeypot filled; post discarded")
         return render_template("intake/filing/rejected.html"), 400
+    session = db_session()
+    bind_institution(session, form)
+    action = chooser_action()
+    if action is not None:
+        step = chooser_step(session, form, action)
+        return _render_report_form(form, step.status, chooser=step)
     if not form.validate_on_submit():
-        return _render_report_form(form, 422)
+        return _render_report_form(form, 422, chooser=chooser_for(form))
     _on_refusal_draw(form)
     receipt = submit_report(
-        db_session(), draft_from_form(form), cipher=data_cipher(), hasher=access_code_hasher()
+        session, draft_from_form(form), cipher=data_cipher(), hasher=access_code_hasher()
     )
     return render_receipt(receipt)
+
+
+SUGGESTIONS = 10
+
+
+@bp.get("/institutions/suggest")
+@limiter.limit(configured_limit("RATELIMIT_SUGGEST"))
+def suggest_institutions() -> ResponseReturnValue:
+    """Answer the institutions matching `q`, as JSON, for the chooser's suggestions.
+
+    Public directory facts only: nothing of any report, and nothing of the asker is read or
+    kept (the access log holds paths without query strings). Browsers keep an answer for a
+    minute, so going back over what was typed asks again for nothing.
+    """
+    query = request.args.get("q", "")[:100]
+    limit = max(1, min(request.args.get("limit", SUGGESTIONS, type=int), 20))
+    region = None
+    if request.args.get("region"):
+        region = get_region_by_code(db_session(), request.args["region"])
+        if region is None:
+            return json_response({"error": "unknown region"}, 400, indent=None)
+    language = page_language()
+    matches = search_institutions(db_session(), query, region=region, limit=limit)
+    response = json_response(
+        {
+            "query": query,
+            "results": [
+                {
+                    "code": m.code,
+                    "name": m.name,
+                    "former_name": m.former_name or None,
+                    "kind": m.kind.value,
+                    "party_kind": m.party_kind,
+                    "region": {"code": m.region_code, "label": m.region_label(language)},
+                    "address": m.address,
+                }
+                for m in matches
+            ],
+        },
+        indent=None,
+    )
+    response.headers["Cache-Control"] = "public, max-age=60"
+    response.headers["Vary"] = "Cookie, Accept-Language"
+    return response

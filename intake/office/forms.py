@@ -16,13 +16,21 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from intake.catalog import DECLINE_GROUNDS, MEASURES, TRANSFER_BODIES, VIOLATION_GROUPS
 from intake.filing.forms import ReportForm
 from intake.filing.receipts import normalize_case_number
 from intake.models import Stage
 from portal.forms import AT_MOST, AmountField, MultiCheckboxField
+from portal.institutions.models import name_key
 
 REASON_REQUIRED = _l("Give a reason; it is kept in the report's record.")
 
@@ -144,6 +152,16 @@ class MergeForm(FlaskForm):
         return normalize_case_number(self.other.data or "")
 
 
+class LinkInstitutionForm(_VersionedForm):
+    """Link the report's party to an institution of the directory, change or remove the link."""
+
+    institution = StringField(
+        _l("Code of the institution (leave empty to remove the link)"),
+        validators=[Length(max=20, message=AT_MOST)],
+    )
+    reason = TextAreaField(_l("Note (optional)"), validators=[Length(max=2000, message=AT_MOST)])
+
+
 class QueueFilterForm(FlaskForm):
     """Filters of the work queue, read from the query string."""
 
@@ -153,6 +171,10 @@ class QueueFilterForm(FlaskForm):
     stage = SelectField(_l("Stage"), validators=[Optional()], validate_choice=True)
     region = SelectField(_l("Region"), validators=[Optional()], validate_choice=True)
     violation = SelectField(_l("Violation type"), validators=[Optional()], validate_choice=True)
+    # Institution name, former name or code, or the party as the reporter typed it (§8).
+    q = StringField(
+        _l("Institution, code or party"), validators=[Optional(), Length(max=100, message=AT_MOST)]
+    )
     mine = BooleanField(_l("Assigned to me"))
     due_soon = BooleanField(_l("Due soon"))
     overdue = BooleanField(_l("Overdue"))
@@ -175,6 +197,10 @@ class QueueFilterForm(FlaskForm):
         self.violation.choices = [SelectChoice("", _l("Any"))] + [
             SelectChoice(t.code, t.label) for g in VIOLATION_GROUPS for t in g.types
         ]
+
+    def validate_q(self, field: StringField) -> None:
+        if not name_key(field.data or ""):
+            raise ValidationError(_l("Type part of a name, or a code."))
 
 
 class RegisterForm(ReportForm):

@@ -16,12 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.models import Report
-from intake.office import acceptance, handling
+from intake.office import acceptance, handling, linking
 from intake.office.forms import (
     AssignForm,
     DeclineForm,
     FeedbackForm,
     HandlingForm,
+    LinkInstitutionForm,
     MergeForm,
     MessageForm,
     MoveForm,
@@ -33,6 +34,7 @@ from intake.office.workflow import CASE_STAFF, WorkflowError
 from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.forms import as_choices
+from portal.institutions.search import get_institution
 from portal.jurisdictions.models import get_region_by_code
 from portal.jurisdictions.tree import in_jurisdiction, regions_within
 from portal.web import region_options
@@ -96,6 +98,24 @@ def _merge(
         raise WorkflowError("other_not_found")
     acceptance.merge_reports(
         session, report, other, reason=form.reason.data, actor=actor, cipher=cipher
+    )
+
+
+def _link(
+    session: Session, report: Report, form: Any, actor: StaffUser, cipher: DataCipher
+) -> None:
+    code = (form.institution.data or "").strip()
+    institution = get_institution(session, code) if code else None
+    if code and institution is None:
+        raise WorkflowError("institution_unknown", institution=code)
+    linking.link_institution(
+        session,
+        report,
+        institution=institution,
+        actor=actor,
+        note=form.reason.data or "",
+        cipher=cipher,
+        expected_version=_version(form),
     )
 
 
@@ -173,6 +193,7 @@ OPERATIONS: dict[str, Operation] = {
     "record_notice": Operation(
         ReasonForm, _reasoned(acceptance.record_notice, "how", versioned=False), versioned=False
     ),
+    "link_institution": Operation(LinkInstitutionForm, _link),
 }
 
 

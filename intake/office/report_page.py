@@ -25,6 +25,7 @@ from intake.identity.access import seals_of
 from intake.identity.forms import AccessRequestForm
 from intake.identity.models import IdentityAccessRequest
 from intake.models import IdentityMode, MessageDirection, Report, Stage, report_context
+from intake.office.duplicates import DuplicateLine, list_duplicates
 from intake.office.operations_table import operation_form
 from intake.office.queue import due_state
 from intake.office.workflow import CASE_STAFF, allowed_operations
@@ -34,6 +35,7 @@ from intake.rewards.queries import get_reward
 from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.db import db_session
+from portal.institutions.search import InstitutionMatch, as_match, search_institutions
 from portal.jurisdictions.tree import in_jurisdiction
 from portal.security import data_cipher
 from portal.timeutil import today_in_china
@@ -54,6 +56,8 @@ class Particulars:
     region_label: str
     party_kind: str
     party_name: str
+    # The institution of the directory the party is linked to, if any (docs/domain.md §8).
+    institution: InstitutionMatch | None
     violation_codes: list[str]
     conduct_from: date | None
     conduct_to: date | None
@@ -138,6 +142,11 @@ class StaffReportView:
     seals: list[tuple[int, str]]
     requests: list[tuple[datetime, str, str]]
     reward: RewardLine | None
+    # Other reports about the same party that may be the same clue (case staff only).
+    duplicates: list[DuplicateLine]
+    # What the staff's search for an institution to link found, or None without a search.
+    institution_query: str
+    institution_matches: tuple[InstitutionMatch, ...] | None
 
 
 def load_report_for(case_number: str) -> Report:
@@ -160,6 +169,7 @@ def _particulars(report: Report, today: date, soon: int) -> Particulars:
         region_label=report.region.label(page_language()),
         party_kind=report.party_kind,
         party_name=report.party_name,
+        institution=as_match(report.institution) if report.institution else None,
         violation_codes=report.violation_codes,
         conduct_from=report.conduct_from,
         conduct_to=report.conduct_to,
@@ -210,7 +220,14 @@ def _case_file(report: Report, cipher: DataCipher) -> CaseFile:
 
 
 def staff_view(
-    session: Session, report: Report, user: StaffUser, cipher: DataCipher, *, today: date, soon: int
+    session: Session,
+    report: Report,
+    user: StaffUser,
+    cipher: DataCipher,
+    *,
+    today: date,
+    soon: int,
+    institution_query: str = "",
 ) -> StaffReportView:
     """Return what `user` may see of `report`, and what they may do with it now."""
     requests = session.scalars(
@@ -221,6 +238,10 @@ def staff_view(
     reward = get_reward(session, report)
     # A reward officer sees what the reward needs, not the case file (docs/domain.md §1).
     sees_case_file = user.has_role(*CASE_STAFF)
+    operations = allowed_operations(report, user)
+    matches = None
+    if institution_query.strip() and "link_institution" in operations:
+        matches = tuple(search_institutions(session, institution_query, limit=10))
     return StaffReportView(
         particulars=_particulars(report, today, soon),
         case_file=_case_file(report, cipher) if sees_case_file else None,
@@ -234,13 +255,16 @@ def staff_view(
             )
             for e in report.events
         ],
-        operations=allowed_operations(report, user),
+        operations=operations,
         reward_steps=allowed_reward_steps(session, report, user),
         seals=[(s.id, s.purpose) for s in seals_of(session, report)],
         requests=[(r.created_at, r.requester.display_name, r.status.value) for r in requests],
         reward=RewardLine(reward.amount, reward.status.value, reward.claim_due_on)
         if reward
         else None,
+        duplicates=list_duplicates(session, report, user) if sees_case_file else [],
+        institution_query=institution_query,
+        institution_matches=matches,
     )
 
 
@@ -263,6 +287,7 @@ def render_report_page(
     bound: dict[str, FlaskForm] | None = None,
     status: int = 200,
     error: str = "",
+    institution_query: str = "",
 ) -> ResponseReturnValue:
     """Draw the report page for the signed-in user; `bound` keeps forms as they were posted."""
     session, user = db_session(), current_user()
@@ -273,6 +298,7 @@ def render_report_page(
         data_cipher(),
         today=today_in_china(),
         soon=int(current_app.config["DUE_SOON_DAYS"]),
+        institution_query=institution_query,
     )
     forms = {**page_forms(session, report, view, user), **(bound or {})}
     page = render_template(

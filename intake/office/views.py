@@ -16,6 +16,13 @@ from flask_babel import gettext as _
 
 from intake.catalog import STAGE_LABELS, VIOLATION_GROUPS, party_kind_label, violation_label
 from intake.evidence import extension_for, read_evidence
+from intake.filing.chooser import (
+    Chooser,
+    bind_institution,
+    chooser_action,
+    chooser_for,
+    chooser_step,
+)
 from intake.filing.forms import draft_from_form
 from intake.filing.receipt_page import render_receipt
 from intake.filing.receipts import access_code_hasher
@@ -65,6 +72,7 @@ def list_queue_view() -> ResponseReturnValue:
             stage=Stage(form.stage.data) if form.stage.data else None,
             region=get_region_by_code(db_session(), form.region.data) if form.region.data else None,
             violation=form.violation.data or None,
+            party=(form.q.data or "").strip(),
             mine=bool(form.mine.data),
             due_soon=bool(form.due_soon.data),
             overdue=bool(form.overdue.data),
@@ -102,7 +110,9 @@ def show_report(case_number: str) -> ResponseReturnValue:
             actor=f"staff:{current_user().id}",
             subject=f"report:{report.case_number}",
         )
-    return render_report_page(report)
+    # The search of the institution to link the party to (docs/domain.md §8), a plain GET.
+    query = request.args.get("institution_q", "")[:100]
+    return render_report_page(report, institution_query=query)
 
 
 @bp.get("/reports/<case_number>/evidence/<int:evidence_id>")
@@ -175,13 +185,16 @@ def _register_form() -> RegisterForm:
     return form
 
 
-def _render_register(form: RegisterForm, status: int = 200) -> ResponseReturnValue:
+def _render_register(
+    form: RegisterForm, status: int = 200, chooser: Chooser | None = None
+) -> ResponseReturnValue:
     page = render_template(
         "intake/filing/report_form.html",
         form=form,
         violation_groups=VIOLATION_GROUPS,
         layout="_staff_base.html",
         form_action=url_for("office.register_report_view"),
+        chooser=chooser or Chooser(),
     )
     return page, status
 
@@ -199,9 +212,19 @@ def new_registration() -> ResponseReturnValue:
 def register_report_view() -> ResponseReturnValue:
     """Register the report and show the receipt to pass on to the reporter."""
     form = _register_form()
+    # The same institution chooser as the public form (intake/filing/chooser.py).
+    bind_institution(db_session(), form)
+    action = chooser_action()
+    if action is not None:
+        step = chooser_step(db_session(), form, action)
+        return _render_register(form, step.status, step)
     if not form.validate_on_submit():
-        return _render_register(form, 422)
-    on_refusal(lambda error: _render_register(refused(form, message_for(error)), error.status))
+        return _render_register(form, 422, chooser_for(form))
+    on_refusal(
+        lambda error: _render_register(
+            refused(form, message_for(error)), error.status, chooser_for(form)
+        )
+    )
     receipt = register_report(
         db_session(),
         draft_from_form(form),

@@ -68,6 +68,8 @@ TRANSITIONS: dict[str, Transition] = {
     "record_notice": _t(
         {C, H, F, W, Stage.CLOSED, Stage.DECLINED, Stage.TRANSFERRED}, set(), {"intake_officer"}
     ),
+    # Who the party is can be settled at any stage, a closed report's too (docs/domain.md §8).
+    "link_institution": _t(set(Stage), set(), set(CASE_STAFF)),
 }
 
 

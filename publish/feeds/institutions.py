@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from portal.institutions.search import get_institution
 from portal.timeutil import today_in_china
 from portal.web import external_url
 from publish.cases.queries import CaseFilters, list_published
 from publish.feeds.penalties import penalty_entry
 from publish.feeds.queries import ENTRIES, TAG, Feed, case_entry
-from publish.institutions.queries import get_institution, listed_penalties
+from publish.institutions.queries import listed_penalties
 
 
 def find_institution_feed(session: Session, path: str, fmt: str) -> Feed | None:

@@ -13,11 +13,11 @@ from intake.catalog import MEASURES, label_of
 from intake.penalties.articles import ARTICLES
 from intake.penalties.models import Penalty
 from portal.institutions.models import AgreementStatus
+from portal.institutions.search import get_institution
 from portal.web import page_language
 from publish.cases.queries import CaseFilters, list_published
 from publish.institutions.queries import (
     DirectoryFilters,
-    get_institution,
     list_directory,
     listed_penalties,
 )

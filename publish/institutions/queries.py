@@ -11,16 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from intake.penalties.models import Penalty
-from portal.institutions.models import (
-    Institution,
-    InstitutionKind,
-    InstitutionName,
-    name_key,
-)
+from portal.institutions.models import Institution, InstitutionKind
+from portal.institutions.search import institutions_matching
 from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import subtree_ids
 from publish.penalties.queries import PenaltyFilters, list_listed
@@ -35,31 +31,16 @@ class DirectoryFilters:
     kind: InstitutionKind | None = None
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _where(session: Session, filters: DirectoryFilters) -> list[Any]:
     where: list[Any] = []
     if filters.region is not None:
         where.append(Institution.region_id.in_(subtree_ids(session, filters.region.id)))
     if filters.kind is not None:
         where.append(Institution.kind == filters.kind)
-    query = filters.query.strip()
-    if query:
-        key = name_key(query)
-        former = select(InstitutionName.institution_id).where(
-            InstitutionName.name_key.like(_like(key), escape="\\")
-        )
-        where.append(
-            or_(
-                Institution.code == query.upper(),
-                Institution.name_key.like(_like(key), escape="\\"),
-                Institution.id.in_(former),
-            )
-            if key
-            else Institution.code == query.upper()
-        )
+    if filters.query.strip():
+        # The one match of the directory (names folded, former names, code prefixes).
+        matching = institutions_matching(filters.query)
+        where.append(Institution.id.in_(matching) if matching is not None else false())
     return where
 
 
@@ -78,11 +59,6 @@ def list_directory(
         .offset((page - 1) * per_page)
     )
     return list(rows), total
-
-
-def get_institution(session: Session, code: str) -> Institution | None:
-    """Return the institution with national code `code` (as written, any letter case)."""
-    return session.scalar(select(Institution).where(Institution.code == code.upper()))
 
 
 def listed_penalties(session: Session, institution: Institution, today: date) -> list[Penalty]:

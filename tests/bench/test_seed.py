@@ -17,6 +17,7 @@ from intake.models import Report, report_context
 from portal import create_app
 from portal.crypto import DataCipher
 from portal.db import Base, get_engine
+from portal.institutions.models import Institution, name_key
 from publish.cases.models import CaseStatus, TypicalCase
 from publish.disclosures.models import Disclosure
 from tests.conftest import PG_URL, test_config
@@ -81,6 +82,35 @@ def test_the_bench_staff_cookie_opens_the_overdue_queue(seeded: tuple[Flask, Fix
     client.set_cookie("portal_staff", fixtures.staff_cookie, path="/staff")
     page = client.get(f"/staff/queue?overdue=y&region={fixtures.queue_city}")
     assert f'id="overdue-count">{fixtures.overdue_in_city}<' in page.get_data(as_text=True)
+
+
+def test_the_seed_lists_institutions_and_links_reports_to_them(
+    seeded: tuple[Flask, Fixtures],
+) -> None:
+    app, fixtures = seeded
+    assert _count(app, select(func.count()).select_from(Institution)) == fixtures.institutions > 0
+    linked = select(func.count()).where(Report.institution_id.is_not(None))
+    assert _count(app, linked) == fixtures.linked_reports > 0
+
+
+def test_every_seeded_party_is_folded_as_filing_folds_it(seeded: tuple[Flask, Fixtures]) -> None:
+    app, _ = seeded
+    with app.extensions["db_sessionmaker"]() as session:
+        parties = session.execute(select(Report.party_name, Report.party_key)).all()
+    assert all(key == name_key(name) for name, key in parties)
+
+
+def test_the_bench_staff_cookie_finds_the_institution_in_the_queue(
+    seeded: tuple[Flask, Fixtures],
+) -> None:
+    app, fixtures = seeded
+    client = app.test_client()
+    client.set_cookie("portal_staff", fixtures.staff_cookie, path="/staff")
+    page = client.get(
+        "/staff/queue", query_string={"region": fixtures.queue_city, "q": fixtures.search_text}
+    ).get_data(as_text=True)
+    assert fixtures.found_in_city > 0
+    assert f"{fixtures.found_in_city} 件举报" in page
 
 
 @pytest.mark.parametrize("which", ["case", "disclosure"])

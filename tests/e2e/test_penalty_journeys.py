@@ -36,7 +36,7 @@ def _fill_decision(page: Page, fine: str) -> None:
     page.fill('[name="summary"]', "飞行检查发现虚构诊疗项目。")
 
 
-def test_an_approver_records_another_publishes_and_a_reader_finds_it_in_the_list_and_feed(
+def test_an_approver_records_another_publishes_and_a_reader_finds_it_on_the_list_the_institutions_page_and_its_feeds(
     browser: Browser, live_site: tuple[str, Flask]
 ) -> None:
     base, app = live_site
@@ -71,6 +71,15 @@ def test_an_approver_records_another_publishes_and_a_reader_finds_it_in_the_list
     assert feed.bozo == 0
     assert [e.title.split("（")[0] for e in feed.entries] == ["银川某某医院"]
     assert "飞行检查" not in str(feed)  # the staff-only summary is never published
+
+    # From the entry to the institution's page in the directory, and that page's own feed.
+    entry.locator('a[href="/institutions/H64010400012"]').click()
+    expect(reader.get_by_role("heading", level=1)).to_have_text("银川某某医院")
+    expect(reader.locator("#penalty-list")).to_contain_text("银医保罚〔2026〕15号")
+    own = feedparser.parse(
+        reader.request.get(f"{base}/feeds/institutions/H64010400012.atom").body()
+    )
+    assert (own.bozo, [e.title.split("（")[0] for e in own.entries]) == (0, ["银川某某医院"])
 
 
 def test_an_out_of_range_fine_is_refused_on_the_form_naming_the_range_and_keeping_everything(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import Flask
 from playwright.sync_api import Browser, Page
@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page
 from intake.filing.operations import ReportDraft, submit_report
 from intake.filing.receipts import access_code_hasher
 from intake.office import acceptance, handling
+from intake.office.linking import link_institution
 from intake.tracking.operations import add_reporter_reply
 from portal.accounts.operations import create_staff_user
 from portal.db import db_session
@@ -29,6 +30,7 @@ from publish.cases.operations import CaseFields, correct_case, draft_case, publi
 from publish.disclosures.importing import COLUMN_NAMES, import_disclosures
 from tests.conftest import STAFF_PASSWORD
 from tests.e2e.hostile import ALL, CORPUS, chunk
+from tests.institution_samples import add_institution as add_sample_institution
 
 INJECTED = "[onerror],[onload],[onfocus],[ontoggle],[onclick],[onstart],[onbegin],iframe[srcdoc],object,meta[http-equiv],script:not([src])"
 
@@ -87,6 +89,38 @@ def _seed(app: Flask) -> dict[str, Any]:
 
         report = s.scalar(select(Report).where(Report.case_number == receipt.case_number))
         add_reporter_reply(s, report, chunk(5000, 13), [], data_cipher())
+        # An institution of the directory named with payloads, the report linked to it with a
+        # payload for a note, and a second report about it for the duplicates panel.
+        listed = add_sample_institution(
+            s,
+            "H64019900001",
+            chunk(200, 5),
+            region_code="640199",
+            former=(chunk(200, 9),),
+            address=chunk(300, 7),
+        )
+        link_institution(
+            s,
+            report,
+            institution=listed,
+            actor=people["intake_officer"][0],
+            note=chunk(2000, 12),
+            cipher=data_cipher(),
+        )
+        submit_report(
+            s,
+            ReportDraft(
+                region=hostile_region,
+                party_kind="hospital",
+                party_name=chunk(200, 15),
+                institution=listed,
+                facts=ALL,
+                violation_codes=["nominal_bed"],
+                submission_key="xss-duplicate",
+            ),
+            cipher=data_cipher(),
+            hasher=access_code_hasher(),
+        )
         c = data_cipher()
         intake, investigator, approver = (
             people[r][0] for r in ("intake_officer", "investigator", "approver")
@@ -109,7 +143,7 @@ def _seed(app: Flask) -> dict[str, Any]:
         institution = add_institution(
             s,
             InstitutionFields(
-                code="H64019900001",
+                code="H64019900002",
                 name=chunk(200, 51),
                 kind=InstitutionKind.HOSPITAL,
                 region=hostile_region,
@@ -121,7 +155,7 @@ def _seed(app: Flask) -> dict[str, Any]:
             s,
             institution,
             InstitutionFields(
-                code="H64019900001",
+                code="H64019900002",
                 name=chunk(200, 55),
                 kind=InstitutionKind.HOSPITAL,
                 region=hostile_region,
@@ -242,6 +276,7 @@ def test_hostile_text_never_runs_in_any_view(
         "/institutions/H64019900001",
         "/feeds/institutions/H64019900001.rss",
         "/feeds/institutions/H64019900001.atom",
+        "/institutions/suggest?q=H640199",
     ):
         public.goto(base + path)
         _assert_inert(public, fired)
@@ -263,9 +298,24 @@ def test_hostile_text_never_runs_in_any_view(
         "/staff/queue?stage=closed",
         f"/staff/reports/{data['receipt'].case_number}",
         "/staff/identity-requests",
+        # The party search of the queue, the link form's matches and the duplicates panel.
+        "/staff/queue?q=H640199",
+        f"/staff/?{urlencode({'q': chunk(100, 21)})}",
+        f"/staff/reports/{data['receipt'].case_number}?institution_q=H640199",
+        f"/staff/reports/{data['receipt'].case_number}?{urlencode({'institution_q': chunk(100, 22)})}",
     ):
         staff.goto(base + path)
         _assert_inert(staff, fired_s)
+    # Suggestions as one types, on the link form and on the hotline registration.
+    staff.goto(f"{base}/staff/reports/{data['receipt'].case_number}")
+    staff.locator("#op-link_institution summary").click()
+    staff.locator("#institution_q").press_sequentially("H640199")
+    staff.get_by_role("option").first.wait_for()
+    _assert_inert(staff, fired_s)
+    staff.goto(f"{base}/staff/register")
+    staff.fill('[name="institution_query"]', chunk(100, 23))
+    staff.get_by_role("button", name="查找机构").click()
+    _assert_inert(staff, fired_s)
 
     form, fired_f = _page(browser)
     form.goto(f"{base}/report")
@@ -275,6 +325,23 @@ def test_hostile_text_never_runs_in_any_view(
     form.get_by_role("button", name="提交举报").click()  # refused: the form is incomplete
     _assert_inert(form, fired_f)
     assert "script" in form.locator('[name="facts"]').input_value()
+
+    # The institution chooser: a search without JavaScript's help, the matches listed (the
+    # institution's names and address are payloads), one chosen, and suggestions as one types.
+    form.fill('[name="institution_query"]', chunk(100, 2))
+    form.get_by_role("button", name="查找机构").click()
+    _assert_inert(form, fired_f)
+    form.fill('[name="institution_query"]', "H640199")
+    form.get_by_role("button", name="查找机构").click()
+    _assert_inert(form, fired_f)
+    form.locator('input[name="institution"][value="H64019900001"]').check()
+    form.get_by_role("button", name="选用所选机构").click()
+    _assert_inert(form, fired_f)
+    assert form.locator("#institution-chosen").inner_text()
+    form.locator('[name="institution_query"]').fill("")
+    form.locator('[name="institution_query"]').press_sequentially("H6401990")
+    form.get_by_role("option").first.wait_for()
+    _assert_inert(form, fired_f)
 
 
 def test_hostile_text_never_runs_in_the_directorys_pages(

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from intake.calendar.deadlines import ACCEPT_DECISION_WORKING_DAYS, add_working_days
 from intake.calendar.report_deadlines import set_accept_due
 from intake.models import Report
+from portal.institutions.models import Institution, InstitutionKind
 from portal.timeutil import CHINA
+from tests.institution_samples import add_institution
 
 
 @pytest.fixture
@@ -27,3 +29,33 @@ def file_on(db: Session, make_report: Any) -> Callable[..., Report]:
         return report
 
     return factory
+
+
+@pytest.fixture
+def institutions(db: Session) -> dict[str, Institution]:
+    """Institutions of the directory in 银川 and 北京, made with the models, by short name."""
+    made = {
+        "first": add_institution(
+            db,
+            "H64010400001",
+            "银川市第一人民医院",
+            former=("银川市人民医院",),
+            address="兴庆区胜利街 2 号",
+        ),
+        "jinfeng": add_institution(
+            db,
+            "H64010600003",
+            "金凤区人民医院",
+            region_code="640106",
+        ),
+        "pharmacy": add_institution(
+            db,
+            "P64010600001",
+            "金凤区康宁大药房",
+            region_code="640106",
+            kind=InstitutionKind.PHARMACY,
+        ),
+        "beijing": add_institution(db, "H11010500001", "北京朝阳医院", region_code="110105"),
+    }
+    db.commit()
+    return made

@@ -55,6 +55,15 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
         QUEUE,
         "jurisdiction",
     ),
+    # Linking the party to the directory is an operation of the same route; which case
+    # roles may perform it is tested with the operation (tests/intake/test_institution_linking.py).
+    (
+        "POST",
+        "/staff/reports/{case_number}/op/{operation}",
+        {"operation": "link_institution"},
+        QUEUE,
+        "jurisdiction",
+    ),
     ("POST", "/staff/reports/{case_number}/identity", {}, QUEUE, "jurisdiction"),
     (
         "POST",

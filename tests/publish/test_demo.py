@@ -40,6 +40,12 @@ def test_the_demo_institution_page_shows_its_case_and_penalty(seeded: Flask, cli
     assert "银医保罚〔2024〕3号" in page and "挂床住院" in page
 
 
+def test_the_demo_public_list_and_its_feed_have_entries(seeded: Flask, client: Any) -> None:
+    root = ET.fromstring(client.get("/feeds/penalties.rss").data)  # noqa: S314 (our own output)
+    page = client.get("/penalties").get_data(as_text=True)
+    assert len(list(root.iter("item"))) >= 3 and "（演示）" in page
+
+
 def test_the_demo_has_a_report_in_every_stage(seeded: Flask, fresh: Any) -> None:
     stages = set(fresh().scalars(select(Report.stage).distinct()))
     assert stages == set(Stage)
