@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -38,21 +39,31 @@ class MultiCheckboxField(SelectMultipleField):
         super().__init__(*args, **kwargs)
 
 
+# Amounts written the way people say them: 3万 is 30,000 yuan, 1.2亿 is 120,000,000.
+_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+
+
 class AmountField(StringField):
-    """A money amount in yuan, tolerant of thousands separators and a trailing 元."""
+    """A money amount in yuan, tolerant of separators, a trailing 元, and 万 or 亿 (3.5万元)."""
 
     data: Decimal | None
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.raw = valuelist[0] if valuelist else ""
-        text = re.sub(r"[\s,，元¥￥]", "", self.raw or "")
+        text = unicodedata.normalize("NFKC", self.raw or "")
+        text = re.sub(r"[\s,，元¥￥]", "", text)
         self.data = None
         if not text:
             return
+        factor = _UNITS.get(text[-1], Decimal(1))
+        if factor != 1:
+            text = text[:-1]
         try:
-            value = Decimal(text)
+            value = Decimal(text) * factor
         except InvalidOperation as exc:
-            raise ValueError(_l("Enter an amount in yuan, such as 12500 or 12500.50.")) from exc
+            raise ValueError(
+                _l("Enter an amount in yuan, such as 12500, 12,500.50 or 3.5万.")
+            ) from exc
         if not value.is_finite() or value < 0 or value >= MAX_AMOUNT:
             raise ValueError(_l("Enter an amount in yuan between 0 and 999,999,999,999.99."))
         if value != value.quantize(Decimal("0.01")):

@@ -4,6 +4,7 @@ hotline and partner systems post to /report with them."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from typing import Any
 
@@ -135,6 +136,13 @@ def clean_files(
     return cleaned, errors
 
 
+def compact_id_number(value: str | None) -> str | None:
+    """Return a typed ID number without spaces or hyphens, full-width digits made plain."""
+    if value is None:
+        return None
+    return re.sub(r"[\s\-－—]", "", unicodedata.normalize("NFKC", value)).upper()
+
+
 def identity_fields() -> tuple[Any, Any, Any, Any]:
     """Return the name, ID number, phone and address fields of a reporter's identity.
 
@@ -143,11 +151,14 @@ def identity_fields() -> tuple[Any, Any, Any, Any]:
     """
     return (
         StringField(_l("Your full legal name"), validators=[Length(max=30)]),
+        # Pasted numbers often carry spaces or hyphens (640104 19850307 1238): the box takes
+        # them, and the number is checked and kept without them.
         StringField(
             _l("Resident ID number"),
-            validators=[Length(max=18, message=_l("A resident ID number has 18 characters."))],
+            validators=[Length(max=30, message=_l("A resident ID number has 18 characters."))],
+            filters=[compact_id_number],
         ),
-        StringField(_l("Phone number"), validators=[Length(max=20)]),
+        StringField(_l("Phone number"), validators=[Length(max=30)]),
         StringField(_l("Postal address (optional)"), validators=[Optional(), Length(max=200)]),
     )
 

@@ -199,6 +199,38 @@ def test_amount_with_yuan_sign_is_accepted(only_report, app, client):
     assert only_report().amount == Decimal("1500000.00")
 
 
+@pytest.mark.parametrize(
+    ("typed", "yuan"),
+    [("3万", "30000.00"), ("3万元", "30000.00"), ("3.5万", "35000.00"), ("30,000", "30000.00"),
+     ("１２万", "120000.00"), ("1.2亿元", "120000000.00")],
+)  # fmt: skip
+def test_amounts_are_read_as_people_write_them(only_report, app, client, typed, yuan):
+    client.post("/report", data=report_form(amount=typed))
+    assert only_report().amount == Decimal(yuan)
+
+
+@pytest.mark.parametrize("typed", ["万", "3万万", "万3"])
+def test_a_unit_without_a_number_is_refused(client, typed):
+    html = client.post("/report", data=report_form(amount=typed)).get_data(as_text=True)
+    assert 'id="amount-error"' in html
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["640104 19850307 1238", "640104-19850307-1238", "６４０１０４１９８５０３０７１２３８"],
+)
+def test_an_id_number_with_spaces_hyphens_or_full_width_digits_is_accepted(
+    only_report, app, client, recovery_private_key, typed
+):
+    response = client.post("/report", data=real_name(id_number=typed))
+    assert response.status_code == 201
+
+
+def test_the_form_gives_room_for_an_id_number_typed_with_spaces(client):
+    html = client.get("/report").get_data(as_text=True)
+    assert 'maxlength="18"' not in html
+
+
 def test_facts_longer_than_the_limit_are_refused(client):
     html = client.post("/report", data=report_form(facts="很" * 10001)).get_data(as_text=True)
     assert 'id="facts-error"' in html
