@@ -11,10 +11,10 @@ from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from portal.forms import as_choices
+from portal.institutions.catalog import KIND_LABELS
 from portal.institutions.models import InstitutionKind
 from portal.jurisdictions.models import Region
 from portal.web import region_options
-from publish.institutions.pages import KIND_LABELS
 from publish.institutions.queries import DirectoryFilters
 
 
@@ -40,7 +40,7 @@ class DirectoryFilterForm(FlaskForm):
             region_options(regions)
         )
         self.kind.choices = [SelectChoice("", _("Any"))] + [
-            SelectChoice(kind.value, KIND_LABELS[kind.value]) for kind in InstitutionKind
+            SelectChoice(kind.value, KIND_LABELS[kind]) for kind in InstitutionKind
         ]
 
     def filters(self) -> DirectoryFilters:

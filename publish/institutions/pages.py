@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from intake.catalog import MEASURES, label_of
 from intake.penalties.articles import ARTICLES
 from intake.penalties.models import Penalty
+from portal.institutions.catalog import KIND_LABELS, LEVEL_LABELS, OWNERSHIP_LABELS, STATUS_LABELS
 from portal.institutions.models import AgreementStatus
 from portal.institutions.search import get_institution
 from portal.web import page_language
@@ -21,25 +21,6 @@ from publish.institutions.queries import (
     list_directory,
     listed_penalties,
 )
-
-KIND_LABELS = {
-    "hospital": _l("Hospital"),
-    "primary_care": _l("Primary care or clinic"),
-    "pharmacy": _l("Retail pharmacy"),
-    "other": _l("Other institution"),
-}
-LEVEL_LABELS = {
-    "level_1": _l("Grade 1 (一级)"),
-    "level_2": _l("Grade 2 (二级)"),
-    "level_3": _l("Grade 3 (三级)"),
-    "ungraded": _l("Not graded (未定级)"),
-}
-OWNERSHIP_LABELS = {"public": _l("Public (公立)"), "private": _l("Private (民营)")}
-AGREEMENT_LABELS = {
-    "in_force": _l("Agreement in force"),
-    "suspended": _l("Agreement suspended"),
-    "terminated": _l("Agreement terminated"),
-}
 
 
 @dataclass(frozen=True)
@@ -177,9 +158,10 @@ def _penalty_line(penalty: Penalty) -> PenaltyLine:
 
 def institution_labels() -> dict[str, object]:
     """Return the labels an institution's codes are shown with."""
+    # The directory's own labels (portal/institutions/catalog.py), keyed by the values.
     return {
         "kind_labels": KIND_LABELS,
         "level_labels": LEVEL_LABELS,
         "ownership_labels": OWNERSHIP_LABELS,
-        "agreement_labels": AGREEMENT_LABELS,
+        "agreement_labels": STATUS_LABELS,
     }

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from intake.catalog import MEASURES
 from intake.penalties.models import Penalty
+from portal.institutions.catalog import KIND_LABELS
 from portal.institutions.models import InstitutionKind
 from portal.timeutil import today_in_china
 from portal.web import external_url
@@ -31,10 +32,9 @@ from publish.penalties.queries import (
     penalty_record,
 )
 
+# The directory's kinds (an unlisted institution counts as "other"), and individuals.
 PARTY_KIND_LABELS: dict[str, Any] = {
-    InstitutionKind.HOSPITAL.value: _l("Hospital"),
-    InstitutionKind.PRIMARY_CARE.value: _l("Primary care or clinic"),
-    InstitutionKind.PHARMACY.value: _l("Pharmacy"),
+    **{kind.value: label for kind, label in KIND_LABELS.items()},
     InstitutionKind.OTHER.value: _l("Other institution"),
     INDIVIDUAL: _l("Individual"),
 }

@@ -162,7 +162,7 @@ def test_the_page_shows_a_suspension_with_its_dates(
     hospital.agreement_from, hospital.agreement_to = today, today + timedelta(days=180)
     db.commit()
     page = client.get(f"/institutions/{hospital.code}").get_data(as_text=True)
-    assert "服务协议中止" in page and str(today + timedelta(days=180)) in page
+    assert 'id="agreement">暂停' in page and str(today + timedelta(days=180)) in page
 
 
 def test_a_suspension_that_ended_shows_the_agreement_in_force(
@@ -174,7 +174,7 @@ def test_a_suspension_that_ended_shows_the_agreement_in_force(
     hospital.agreement_to = today - timedelta(days=1)
     db.commit()
     page = client.get(f"/institutions/{hospital.code}").get_data(as_text=True)
-    assert "服务协议有效" in page and "服务协议中止" not in page
+    assert 'id="agreement">正常' in page
 
 
 def test_the_page_lists_the_published_cases_about_the_institution(
