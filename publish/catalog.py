@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from babel.dates import format_skeleton
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from intake.catalog import Choice
@@ -53,3 +57,16 @@ def period_sort_key(period: str) -> tuple[int, int]:
     if period.startswith("Q"):
         return (1, int(period[1:]))
     return (2, 0)
+
+
+def period_name(year: int, period: str) -> str:
+    """Return a period as people write it: 2022年全年, 2022年第1季度, 2022年3月 (or in English).
+
+    Pages, feeds and download titles all name a disclosure's period (Y, Q1–Q4, M01–M12)
+    through this one function, in the language of the request.
+    """
+    if period.startswith("Q"):
+        return str(_("Q%(quarter)d %(year)d", quarter=int(period[1:]), year=year))
+    if period.startswith("M"):
+        return format_skeleton("yMMMM", date(year, int(period[1:]), 1), locale=get_locale())
+    return str(_("%(year)d (full year)", year=year))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from intake.catalog import VIOLATION_CODES
+from publish.api.openapi_stats import stats_schema
 from publish.catalog import FUND_CODES
-from publish.stats.by_kind import KIND_METRICS
-from publish.stats.compute import COUNTS, METRICS
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 
@@ -125,17 +124,6 @@ def document(server: str, region_codes: list[str], national_code: str) -> dict[s
         },
         "url": {"type": "string"},
     }
-    stats_row: dict[str, dict[str, Any]] = {
-        "region_code": {"type": "string"},
-        "region": {"type": "string"},
-    }
-    for metric in METRICS:
-        if metric in COUNTS:
-            stats_row[metric] = {"type": ["integer", "null"], "description": "null when suppressed"}
-        elif metric.endswith("amount"):
-            stats_row[metric] = MONEY
-        else:
-            stats_row[metric] = {"type": ["number", "null"]}
 
     def page_of(ref: str) -> dict[str, Any]:
         return {
@@ -289,37 +277,7 @@ def document(server: str, region_codes: list[str], national_code: str) -> dict[s
                     "properties": disclosure_props,
                 },
                 "DisclosurePage": page_of("#/components/schemas/Disclosure"),
-                "Stats": {
-                    "type": "object",
-                    "required": ["year", "rows", "suppression_threshold"],
-                    "properties": {
-                        "year": {"type": "integer"},
-                        "quarter": {"type": ["integer", "null"]},
-                        "suppression_threshold": {"type": "integer"},
-                        "rows": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["region_code"],
-                                "properties": stats_row,
-                            },
-                        },
-                        "by_party_kind": {
-                            "type": "array",
-                            "description": "reports, founded cases and penalties by kind of "
-                            "reported party, for the region asked for and below; null when "
-                            "suppressed",
-                            "items": {
-                                "type": "object",
-                                "required": ["party_kind", *KIND_METRICS],
-                                "properties": {
-                                    "party_kind": {"type": "string"},
-                                    **{m: {"type": ["integer", "null"]} for m in KIND_METRICS},
-                                },
-                            },
-                        },
-                    },
-                },
+                "Stats": stats_schema(),
             }
         },
     }

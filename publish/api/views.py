@@ -21,7 +21,6 @@ from publish.api.documents import (
     list_disclosures_document,
     list_penalties_document,
     penalty_document,
-    stats_document,
 )
 from publish.api.openapi import document
 from publish.api.openapi_penalties import with_penalties
@@ -32,6 +31,7 @@ from publish.disclosures.models import NATIONAL_CODE
 from publish.disclosures.queries import DisclosureFilters
 from publish.penalties.forms import PenaltyFilterForm
 from publish.stats.forms import StatsForm
+from publish.stats.pages import stats_body
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -148,7 +148,7 @@ def get_stats() -> ResponseReturnValue:
         return _bad(form)
     selection = form.selection(today_in_china().year)
     threshold = int(current_app.config["STATS_MIN_COUNT"])
-    return _json(stats_document(db_session(), selection, threshold))
+    return _json(stats_body(db_session(), selection, threshold))
 
 
 @bp.get("/openapi.json")

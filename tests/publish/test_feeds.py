@@ -162,6 +162,15 @@ def test_the_disclosure_feed_lists_each_revision(client: Any, db: Session) -> No
     assert len(parsed.entries) == 1 and "2022" in parsed.entries[0].title
 
 
+def test_a_disclosure_entry_names_its_period_in_words(client: Any, db: Session) -> None:
+    from publish.demo import seed_demo_disclosures
+
+    seed_demo_disclosures(db)
+    db.commit()
+    parsed = feedparser.parse(client.get("/feeds/disclosures.rss").data)
+    assert parsed.entries[0].title == "全国 2022年全年医保基金收支"
+
+
 def test_withdrawn_cases_leave_the_feed(
     client: Any, db: Session, two_cases: list[Any], make_staff: Any
 ) -> None:
