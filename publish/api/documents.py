@@ -17,6 +17,7 @@ from portal.timeutil import today_in_china
 from portal.web import external_url
 from publish.cases.models import CaseStatus
 from publish.cases.queries import CaseFilters, case_summary, get_public_case, list_published
+from publish.catalog import UNIT_NAMES, chinese_period_name
 from publish.disclosures.columns import fund_records
 from publish.disclosures.models import Disclosure
 from publish.disclosures.queries import (
@@ -66,7 +67,8 @@ def _disclosure(d: Disclosure) -> dict[str, Any]:
         "region": d.region_label("zh"),
         "year": d.year,
         "period": d.period,
-        "unit": revision.unit,
+        "period_name": chinese_period_name(d.year, d.period),
+        "unit": UNIT_NAMES[revision.unit],
         "source": revision.source,
         "revision": revision.number,
         "funds": fund_records(d, revision),

@@ -67,7 +67,7 @@ def stats_schema() -> dict[str, Any]:
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "required": ["region_code", *row],
+                    "required": list(row),
                     "properties": row,
                     "additionalProperties": False,
                 },

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from publish.catalog import period_name
+from publish.catalog import UNIT_NAMES, chinese_period_name, period_name
 from publish.disclosures.columns import fund_records, revision_rows
 from publish.disclosures.models import Disclosure, DisclosureRevision, FundLine
 
@@ -154,7 +154,8 @@ def get_download(session: Session, disclosure_id: int, number: int | None) -> Do
         "region": {"code": disclosure.region_key, "name": disclosure.region_label("zh")},
         "year": disclosure.year,
         "period": disclosure.period,
-        "unit": revision.unit,
+        "period_name": chinese_period_name(disclosure.year, disclosure.period),
+        "unit": UNIT_NAMES[revision.unit],
         "source": revision.source,
         "revision": revision.number,
         "revisions": revision_history(disclosure),

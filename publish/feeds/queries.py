@@ -10,17 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from intake.catalog import VIOLATION_CODES, violation_label
-from portal.i18n import CHINESE
 from portal.jurisdictions.models import get_region_by_code
 from portal.richtext import rich_text
 from portal.web import external_url
 from publish.cases.models import TypicalCase
 from publish.cases.queries import CaseFilters, list_published
-from publish.catalog import period_name
+from publish.catalog import chinese_period_name
 from publish.disclosures.models import Disclosure
 from publish.disclosures.queries import list_recent_disclosures
 from publish.following.queries import followed_items, user_for_token
@@ -105,9 +103,7 @@ def _case_feed(
 
 def _disclosure_entry(d: Disclosure, *, corrections: bool) -> FeedEntry:
     revision = d.current
-    with force_locale(CHINESE):
-        period = period_name(d.year, d.period)
-    title = f"{d.region_label('zh')} {period}医保基金收支"
+    title = f"{d.region_label('zh')} {chinese_period_name(d.year, d.period)}医保基金收支"
     if corrections:
         title += f"（第{revision.number}次更正）" if revision.number > 1 else ""
         summary = revision.change_note or revision.source
