@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import Babel, format_datetime
 
 from portal.web import is_english, page_language
@@ -39,6 +39,12 @@ def select_locale() -> str:
     return ENGLISH if request.cookies.get(LANG_COOKIE) == ENGLISH else CHINESE
 
 
+def hotline_text() -> str:
+    """Return the other ways to report (HOTLINE_TEXT) in the page's language."""
+    english = current_app.config.get("HOTLINE_TEXT_EN") if is_english() else None
+    return str(english or current_app.config["HOTLINE_TEXT"])
+
+
 def init_app(app: Flask) -> None:
     """Install Flask-Babel with our selector and template helpers."""
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
@@ -53,6 +59,7 @@ def init_app(app: Flask) -> None:
             "page_language": page_language(),
             "html_lang": "en" if english else "zh-CN",
             "other_language": CHINESE if english else ENGLISH,
+            "hotline_text": hotline_text(),
         }
 
     @app.after_request
