@@ -120,7 +120,10 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ["zh_Hans_CN", "en"],
+    # Other ways to report, on every page: in Chinese, and in English for English pages
+    # (empty: English pages show the Chinese text).
     "HOTLINE_TEXT": "全国医保服务热线 12393",
+    "HOTLINE_TEXT_EN": "National medical security service hotline 12393",
     # Postal or visiting address for reports, shown on the home page; empty hides it.
     "REPORT_ADDRESS_TEXT": "",
     # The address the public reaches the portal at, scheme and host only, e.g.

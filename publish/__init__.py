@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     from publish.cases.models import CaseCorrection, TypicalCase
     from publish.cases.views import bp as cases
     from publish.cases.views_office import bp as cases_office
+    from publish.catalog import period_name
     from publish.demo import seed_demo_disclosures
     from publish.demo_cases import seed_demo_cases
     from publish.disclosures.models import Disclosure, DisclosureRevision, FundLine
@@ -55,6 +56,8 @@ def init_app(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     register_messages(MESSAGES)
+    # One way to name a period on every page (docs/domain.md §5): 2022年第1季度, Q1 2022.
+    app.add_template_global(period_name)
     # Any change to what public pages show moves the page cache's generation.
     track_changes(TypicalCase, CaseCorrection, Disclosure, DisclosureRevision, FundLine, Region)
     track_changes(Institution, InstitutionName)

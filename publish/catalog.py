@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from babel.dates import format_skeleton
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from intake.catalog import Choice
+from portal.i18n import CHINESE
 
 FUNDS: tuple[Choice, ...] = (
     Choice("all", _l("Basic medical insurance, all funds")),
@@ -23,7 +28,9 @@ UNITS: tuple[Choice, ...] = (
     Choice("wan", _l("10,000 yuan (万元)")),
     Choice("yi", _l("100 million yuan (亿元)")),
 )
-# Spreadsheets write the unit in Chinese; both spellings are accepted on import.
+# The one name of each unit in every format: CSV and JSON downloads, the API, the columns
+# page (the code is only how it is stored). Spreadsheets write it so; imports take both.
+UNIT_NAMES = {"wan": "万元", "yi": "亿元"}
 UNIT_ALIASES = {"wan": "wan", "万元": "wan", "yi": "yi", "亿元": "yi"}
 
 SUBJECT_KINDS: tuple[Choice, ...] = (
@@ -53,3 +60,22 @@ def period_sort_key(period: str) -> tuple[int, int]:
     if period.startswith("Q"):
         return (1, int(period[1:]))
     return (2, 0)
+
+
+def period_name(year: int, period: str) -> str:
+    """Return a period as people write it: 2022年全年, 2022年第1季度, 2022年3月 (or in English).
+
+    Pages, feeds and download titles all name a disclosure's period (Y, Q1–Q4, M01–M12)
+    through this one function, in the language of the request.
+    """
+    if period.startswith("Q"):
+        return str(_("Q%(quarter)d %(year)d", quarter=int(period[1:]), year=year))
+    if period.startswith("M"):
+        return format_skeleton("yMMMM", date(year, int(period[1:]), 1), locale=get_locale())
+    return str(_("%(year)d (full year)", year=year))
+
+
+def chinese_period_name(year: int, period: str) -> str:
+    """Return a period's name in Chinese, the language of published records (feeds, JSON)."""
+    with force_locale(CHINESE):
+        return period_name(year, period)

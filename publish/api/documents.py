@@ -1,9 +1,10 @@
 """The JSON documents of the open-data API, built only from what public pages show.
 
 Cases go out in `case_summary`'s one public shape (never where a case came from or who
-drafted it), disclosures as the revision in force, statistics already suppressed, penalty
+drafted it), disclosures as the revision in force, penalty
 decisions in `penalty_record`'s one public shape (never the report they came from, an
-individual masked) and only while they are on the public list.
+individual masked) and only while they are on the public list. Statistics are the
+document of /stats.json (`publish/stats/pages.py` `stats_body`), already suppressed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from portal.timeutil import today_in_china
 from portal.web import external_url
 from publish.cases.models import CaseStatus
 from publish.cases.queries import CaseFilters, case_summary, get_public_case, list_published
+from publish.catalog import UNIT_NAMES, chinese_period_name
 from publish.disclosures.columns import fund_records
 from publish.disclosures.models import Disclosure
 from publish.disclosures.queries import (
@@ -26,8 +28,6 @@ from publish.disclosures.queries import (
 )
 from publish.penalties.pages import penalty_item
 from publish.penalties.queries import PenaltyFilters, get_published, list_listed
-from publish.stats.compute import METRICS
-from publish.stats.pages import Selection, list_stats_rows, party_kind_rows
 
 
 def list_cases_document(
@@ -67,7 +67,8 @@ def _disclosure(d: Disclosure) -> dict[str, Any]:
         "region": d.region_label("zh"),
         "year": d.year,
         "period": d.period,
-        "unit": revision.unit,
+        "period_name": chinese_period_name(d.year, d.period),
+        "unit": UNIT_NAMES[revision.unit],
         "source": revision.source,
         "revision": revision.number,
         "funds": fund_records(d, revision),
@@ -95,27 +96,6 @@ def disclosure_document(session: Session, disclosure_id: int) -> dict[str, Any] 
         return None
     disclosure = found[0]
     return {**_disclosure(disclosure), "revisions": revision_history(disclosure)}
-
-
-def stats_document(session: Session, selection: Selection, threshold: int) -> dict[str, Any]:
-    """Return the suppressed statistics of a region's children (or the provinces)."""
-    return {
-        "year": selection.year,
-        "quarter": selection.quarter,
-        "suppression_threshold": threshold,
-        "rows": [
-            {
-                "region_code": r.code,
-                "region": r.name_zh,
-                **{m: r.values[m] for m in METRICS},
-            }
-            for r in list_stats_rows(session, selection, threshold)
-        ],
-        "by_party_kind": [
-            {"party_kind": row.kind, **row.values}
-            for row in party_kind_rows(session, selection, threshold)
-        ],
-    }
 
 
 def list_penalties_document(

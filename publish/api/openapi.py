@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from intake.catalog import VIOLATION_CODES
-from publish.catalog import FUND_CODES
-from publish.stats.by_kind import KIND_METRICS
-from publish.stats.compute import COUNTS, METRICS
+from publish.api.openapi_stats import stats_schema
+from publish.catalog import FUND_CODES, UNIT_NAMES
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 
@@ -116,7 +115,16 @@ def document(server: str, region_codes: list[str], national_code: str) -> dict[s
         "region": {"type": "string"},
         "year": {"type": "integer"},
         "period": {"type": "string", "pattern": r"^(Y|Q[1-4]|M(0[1-9]|1[0-2]))$"},
-        "unit": {"type": "string", "enum": ["wan", "yi"], "description": "wan = 万元, yi = 亿元"},
+        "period_name": {
+            "type": "string",
+            "description": "the period in words, in Chinese: 2022年全年, 2022年第1季度, 2022年3月",
+        },
+        "unit": {
+            "type": "string",
+            "enum": sorted(UNIT_NAMES.values()),
+            "description": "the unit of every amount of the disclosure: 万元 (10,000 yuan) or "
+            "亿元 (100,000,000 yuan); the same words as the CSV downloads and imports",
+        },
         "source": {"type": "string"},
         "revision": {"type": "integer"},
         "funds": {
@@ -125,17 +133,6 @@ def document(server: str, region_codes: list[str], national_code: str) -> dict[s
         },
         "url": {"type": "string"},
     }
-    stats_row: dict[str, dict[str, Any]] = {
-        "region_code": {"type": "string"},
-        "region": {"type": "string"},
-    }
-    for metric in METRICS:
-        if metric in COUNTS:
-            stats_row[metric] = {"type": ["integer", "null"], "description": "null when suppressed"}
-        elif metric.endswith("amount"):
-            stats_row[metric] = MONEY
-        else:
-            stats_row[metric] = {"type": ["number", "null"]}
 
     def page_of(ref: str) -> dict[str, Any]:
         return {
@@ -154,13 +151,20 @@ def document(server: str, region_codes: list[str], national_code: str) -> dict[s
         "info": {
             "title": "医保基金监管公开数据 · Medical-insurance fund open data",
             "version": "1.0.0",
-            "description": "Read-only: published typical cases, fund disclosures in force, and statistics with small counts suppressed.",
+            "description": "Read-only: published typical cases, fund disclosures in force, and "
+            "statistics with small counts suppressed. Records are published in Chinese. Error "
+            "details come in one language per answer: English when the request's "
+            "Accept-Language prefers English to Chinese, otherwise Chinese (the default); the "
+            "answer's Content-Language says which. Money is in yuan (元) as exact decimal "
+            "strings, except a disclosure's figures, which are in its `unit` (万元 or 亿元).",
         },
         "servers": [{"url": server}],
         "paths": {
             "/cases": {
                 "get": {
                     "operationId": "listCases",
+                    "summary": "List published typical cases",
+                    "description": "Typical cases (典型案例) as published on /cases, newest first, one page at a time. Filters combine; a region includes everything below it. Individuals are named only by surname + 某/某某.",
                     "parameters": [
                         _param(
                             "q",
@@ -191,6 +195,8 @@ def document(server: str, region_codes: list[str], national_code: str) -> dict[s
             "/cases/{id}": {
                 "get": {
                     "operationId": "getCase",
+                    "summary": "Get one published case",
+                    "description": "One typical case with its full text and its corrections. A withdrawn case answers 410 with the reason it was withdrawn; an unknown or unpublished one answers 404.",
                     "parameters": [
                         {
                             "name": "id",
@@ -209,6 +215,8 @@ def document(server: str, region_codes: list[str], national_code: str) -> dict[s
             "/disclosures": {
                 "get": {
                     "operationId": "listDisclosures",
+                    "summary": "List fund disclosures in force",
+                    "description": "Fund income and expenditure disclosures (基金收支信息披露), each as its revision in force, newest period first. Amounts are in the disclosure's unit (万元 or 亿元).",
                     "parameters": [
                         _param(
                             "region",
@@ -227,6 +235,8 @@ def document(server: str, region_codes: list[str], national_code: str) -> dict[s
             "/disclosures/{id}": {
                 "get": {
                     "operationId": "getDisclosure",
+                    "summary": "Get one fund disclosure",
+                    "description": "One disclosure as its revision in force, with the number, time and note of every revision.",
                     "parameters": [
                         {
                             "name": "id",
@@ -241,6 +251,8 @@ def document(server: str, region_codes: list[str], national_code: str) -> dict[s
             "/stats": {
                 "get": {
                     "operationId": "getStats",
+                    "summary": "Get the statistics of report handling",
+                    "description": "How reports are handled, per region (the region asked for and its children, or every province) for a year or a quarter, with the counts by kind of reported party. Small counts are hidden: their value is null and their name is listed in the row's `suppressed`. The same document as /stats.json.",
                     "parameters": [
                         _param(
                             "year",
@@ -264,9 +276,21 @@ def document(server: str, region_codes: list[str], national_code: str) -> dict[s
                     "type": "object",
                     "required": ["error"],
                     "properties": {
-                        "error": {"type": "string"},
-                        "details": {"type": "object"},
-                        "reason": {"type": "string"},
+                        "error": {
+                            "type": "string",
+                            "description": "a fixed code: invalid_parameters, not_found, "
+                            "withdrawn or no_longer_listed",
+                        },
+                        "details": {
+                            "type": "object",
+                            "description": "for invalid_parameters: each parameter's problems, "
+                            "in the language chosen by Accept-Language (Chinese by default)",
+                            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                        },
+                        "reason": {
+                            "type": "string",
+                            "description": "why a case was withdrawn, as published (Chinese)",
+                        },
                     },
                 },
                 "Case": {
@@ -289,37 +313,7 @@ def document(server: str, region_codes: list[str], national_code: str) -> dict[s
                     "properties": disclosure_props,
                 },
                 "DisclosurePage": page_of("#/components/schemas/Disclosure"),
-                "Stats": {
-                    "type": "object",
-                    "required": ["year", "rows", "suppression_threshold"],
-                    "properties": {
-                        "year": {"type": "integer"},
-                        "quarter": {"type": ["integer", "null"]},
-                        "suppression_threshold": {"type": "integer"},
-                        "rows": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["region_code"],
-                                "properties": stats_row,
-                            },
-                        },
-                        "by_party_kind": {
-                            "type": "array",
-                            "description": "reports, founded cases and penalties by kind of "
-                            "reported party, for the region asked for and below; null when "
-                            "suppressed",
-                            "items": {
-                                "type": "object",
-                                "required": ["party_kind", *KIND_METRICS],
-                                "properties": {
-                                    "party_kind": {"type": "string"},
-                                    **{m: {"type": ["integer", "null"]} for m in KIND_METRICS},
-                                },
-                            },
-                        },
-                    },
-                },
+                "Stats": stats_schema(),
             }
         },
     }

@@ -90,7 +90,10 @@ def with_penalties(document: dict[str, Any], region_codes: list[str]) -> dict[st
         "/penalties": {
             "get": {
                 "operationId": "listPenalties",
-                "description": "Penalty decisions on the public list today (处理结果公示).",
+                "summary": "List penalty decisions on the public list",
+                "description": "Penalty decisions on the public list today (处理结果公示), newest "
+                "first. A decision leaves the list when its publicity period ends or its credit is "
+                "repaired; individuals are named only by surname + 某/某某.",
                 "parameters": parameters,
                 "responses": {"200": _ok("#/components/schemas/PenaltyPage"), "400": ERROR},
             }
@@ -98,6 +101,9 @@ def with_penalties(document: dict[str, Any], region_codes: list[str]) -> dict[st
         "/penalties/{id}": {
             "get": {
                 "operationId": "getPenalty",
+                "summary": "Get one penalty decision on the list",
+                "description": "One decision while it is on the public list. One that has left "
+                "the list answers 410 with nothing of it; one never published answers 404.",
                 "parameters": [
                     {
                         "name": "id",

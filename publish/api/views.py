@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
 from portal.db import db_session
+from portal.i18n import choose_language_by_header
 from portal.jurisdictions.models import list_regions
 from portal.pagecache import cache_page
 from portal.timeutil import today_in_china
@@ -21,7 +23,6 @@ from publish.api.documents import (
     list_disclosures_document,
     list_penalties_document,
     penalty_document,
-    stats_document,
 )
 from publish.api.openapi import document
 from publish.api.openapi_penalties import with_penalties
@@ -32,18 +33,29 @@ from publish.disclosures.models import NATIONAL_CODE
 from publish.disclosures.queries import DisclosureFilters
 from publish.penalties.forms import PenaltyFilterForm
 from publish.stats.forms import StatsForm
+from publish.stats.pages import stats_body
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Error details in one language per answer: English if Accept-Language prefers it, else Chinese.
+choose_language_by_header(bp.name)
 
 
 MAX_PER_PAGE = 100
 
 
-BAD_PAGING = {"error": "invalid_parameters", "details": {"page": ["1–100000, per_page 1–100"]}}
+def _bad_paging() -> Response:
+    message = _(
+        "page must be a whole number from 1 to %(pages)d and per_page one from 1 to %(most)d",
+        pages=100000,
+        most=MAX_PER_PAGE,
+    )
+    return _json({"error": "invalid_parameters", "details": {"page": [message]}}, 400)
 
 
 def _json(body: Any, status: int = 200) -> Response:
     response = json_response(body, status, indent=None)
+    # The language of the error details follows the request's Accept-Language.
+    response.headers["Vary"] = "Accept-Language"
     # Open data: any site may read it (security.py sets headers with setdefault).
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
@@ -79,7 +91,7 @@ def list_cases() -> ResponseReturnValue:
     form = CaseFilterForm(_args_without_paging(), regions=list_regions(db_session()))
     paging = _paging()
     if paging is None:
-        return _json(BAD_PAGING, 400)
+        return _bad_paging()
     if not form.validate():
         return _bad(form)
     return _json(list_cases_document(db_session(), form.filters(), *paging))
@@ -101,7 +113,7 @@ def list_disclosures_api() -> ResponseReturnValue:
     )
     paging = _paging()
     if paging is None:
-        return _json(BAD_PAGING, 400)
+        return _bad_paging()
     if not form.validate():
         return _bad(form)
     fund = form.fund.data if form.fund.data in FUND_CODES else None
@@ -126,7 +138,7 @@ def list_penalties() -> ResponseReturnValue:
     form = PenaltyFilterForm(_args_without_paging(), regions=list_regions(db_session()))
     paging = _paging()
     if paging is None:
-        return _json(BAD_PAGING, 400)
+        return _bad_paging()
     if not form.validate():
         return _bad(form)
     return _json(list_penalties_document(db_session(), form.filters(), *paging))
@@ -148,7 +160,7 @@ def get_stats() -> ResponseReturnValue:
         return _bad(form)
     selection = form.selection(today_in_china().year)
     threshold = int(current_app.config["STATS_MIN_COUNT"])
-    return _json(stats_document(db_session(), selection, threshold))
+    return _json(stats_body(db_session(), selection, threshold))
 
 
 @bp.get("/openapi.json")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from portal.csvfiles import csv_bytes
+from publish.catalog import UNIT_NAMES
 from publish.disclosures.models import Disclosure, DisclosureRevision
 
 # The import columns, in template order. (name, required, kind)
@@ -91,7 +92,7 @@ def to_csv(rows: list[dict[str, Any]]) -> bytes:
 
 def revision_rows(disclosure: Disclosure, revision: DisclosureRevision) -> list[dict[str, Any]]:
     """Return a revision as rows of the import format (what the downloads carry)."""
-    unit = {"wan": "万元", "yi": "亿元"}[revision.unit]
+    unit = UNIT_NAMES[revision.unit]
     return [
         {
             "region_code": disclosure.region_key,

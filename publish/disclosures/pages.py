@@ -12,12 +12,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from portal.web import page_language
 from publish.catalog import FUNDS
-from publish.disclosures.charts import Point, balance_chart, income_expenditure_chart
+from publish.disclosures.charts import Chart, Point, bar_chart, line_chart
 from publish.disclosures.columns import FIGURES
 from publish.disclosures.models import Disclosure, DisclosureRevision
 from publish.disclosures.queries import get_revision, series_for
@@ -61,8 +60,8 @@ class DisclosureView:
     funds: tuple[str, ...]
     # Only the line items that at least one fund states.
     rows: tuple[FigureRow, ...]
-    bars: Markup
-    balance: Markup | None
+    bars: Chart
+    balance: Chart | None
     revisions: tuple[RevisionLine, ...]
 
 
@@ -75,7 +74,7 @@ def _in_yi(value: Decimal | None, unit: str) -> Decimal | None:
 
 def _charts(
     session: Session, disclosure: Disclosure, fund: str, region: str
-) -> tuple[Markup, Markup | None]:
+) -> tuple[Chart, Chart | None]:
     points = [
         Point(
             label,
@@ -86,7 +85,7 @@ def _charts(
         for label, line in series_for(session, disclosure, fund)
     ]
     fund_label = str(next(f.label for f in FUNDS if f.code == fund))
-    bars = income_expenditure_chart(
+    bars = bar_chart(
         points,
         _(
             "Income and expenditure by period, %(region)s, %(fund)s (100 million yuan)",
@@ -94,18 +93,23 @@ def _charts(
             fund=fund_label,
         ),
         _(
-            "Bars for each period: income first, expenditure second. The figures are in the table above."
+            "Two bars for each period: income first, expenditure second. The figures are in the table below the chart."
         ),
         (_("Income"), _("Expenditure")),
+        category=_("Period"),
     )
-    balance = balance_chart(
+    balance = line_chart(
         points,
         _(
             "Accumulated balance over time, %(region)s, %(fund)s (100 million yuan)",
             region=region,
             fund=fund_label,
         ),
-        _("One point per period that states its accumulated balance."),
+        _(
+            "One point per period that states its accumulated balance. The figures are in the table below the chart."
+        ),
+        _("Accumulated balance"),
+        category=_("Period"),
     )
     return bars, balance
 

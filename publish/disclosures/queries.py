@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from publish.catalog import UNIT_NAMES, chinese_period_name, period_name
 from publish.disclosures.columns import fund_records, revision_rows
 from publish.disclosures.models import Disclosure, DisclosureRevision, FundLine
 
@@ -67,7 +68,7 @@ def series_for(session: Session, disclosure: Disclosure, fund: str) -> list[tupl
     for d in rows:
         line = next((ln for ln in d.current.lines if ln.fund == fund), None)
         if line is not None:
-            label = str(d.year) if d.period == "Y" else f"{d.year}{d.period}"
+            label = period_name(d.year, d.period)
             series.append((label, line))
     return series
 
@@ -153,7 +154,8 @@ def get_download(session: Session, disclosure_id: int, number: int | None) -> Do
         "region": {"code": disclosure.region_key, "name": disclosure.region_label("zh")},
         "year": disclosure.year,
         "period": disclosure.period,
-        "unit": revision.unit,
+        "period_name": chinese_period_name(disclosure.year, disclosure.period),
+        "unit": UNIT_NAMES[revision.unit],
         "source": revision.source,
         "revision": revision.number,
         "revisions": revision_history(disclosure),

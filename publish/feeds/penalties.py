@@ -52,6 +52,7 @@ def penalty_entry(penalty: Penalty) -> FeedEntry:
         updated=penalty.published_at,
         summary=" · ".join(parts),
         categories=tuple((m, str(label_of(MEASURES, m))) for m in record["measures"]),
+        author=record["deciding_office"],
     )
 
 

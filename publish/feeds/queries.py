@@ -13,11 +13,12 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from intake.catalog import VIOLATION_CODES, violation_label
-from portal.jurisdictions.models import get_region_by_code
+from portal.jurisdictions.models import Region, RegionLevel, get_region_by_code
 from portal.richtext import rich_text
 from portal.web import external_url
 from publish.cases.models import TypicalCase
 from publish.cases.queries import CaseFilters, list_published
+from publish.catalog import chinese_period_name
 from publish.disclosures.models import Disclosure
 from publish.disclosures.queries import list_recent_disclosures
 from publish.following.queries import followed_items, user_for_token
@@ -46,6 +47,8 @@ class FeedEntry:
     content_html: str = ""
     # (violation code, label) of a case.
     categories: tuple[tuple[str, str], ...] = ()
+    # Who published it: the medical-security office of its region, or the deciding office.
+    author: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,26 @@ class Feed:
         return max((e.updated for e in self.entries), default=EPOCH)
 
 
+def office_name(region: Region | None) -> str:
+    """Return the name of a region's medical-security office, the publisher of its records.
+
+    Offices are named after their region (银川市医疗保障局), a county's with its city in
+    front, as two counties may share a name (银川市兴庆区医疗保障局); national figures come
+    from the National Healthcare Security Administration (国家医疗保障局).
+    """
+    if region is None:
+        return "国家医疗保障局"
+    if region.level != RegionLevel.COUNTY:
+        return f"{region.name_zh}医疗保障局"
+    city = region.parent
+    # Beijing's districts sit under a placeholder city (市辖区) in the division codes.
+    while city is not None and city.name_zh.endswith("市辖区"):
+        city = city.parent
+    return f"{city.name_zh if city else ''}{region.name_zh}医疗保障局"
+
+
 def case_entry(case: TypicalCase, *, with_text: bool = True) -> FeedEntry:
+    """Return a published case as a feed entry (its text only when `with_text`)."""
     assert case.published_at is not None  # only published cases are listed
     summary = f"{case.region.name_zh} · {case.subject_name}"
     if case.amount is not None:
@@ -83,6 +105,7 @@ def case_entry(case: TypicalCase, *, with_text: bool = True) -> FeedEntry:
         categories=tuple((c, str(violation_label(c))) for c in case.violations)
         if with_text
         else (),
+        author=office_name(case.region),
     )
 
 
@@ -102,14 +125,11 @@ def _case_feed(
 
 def _disclosure_entry(d: Disclosure, *, corrections: bool) -> FeedEntry:
     revision = d.current
+    title = f"{d.region_label('zh')} {chinese_period_name(d.year, d.period)}医保基金收支"
     if corrections:
-        period = "全年" if d.period == "Y" else d.period
-        title = f"{d.region_label('zh')} {d.year}年{period}医保基金收支" + (
-            f"（第{revision.number}次更正）" if revision.number > 1 else ""
-        )
+        title += f"（第{revision.number}次更正）" if revision.number > 1 else ""
         summary = revision.change_note or revision.source
     else:
-        title = f"{d.region_label('zh')} {d.year}年{d.period}医保基金收支"
         summary = revision.source
     return FeedEntry(
         # One entry per revision, so a correction reaches subscribers as news.
@@ -119,6 +139,7 @@ def _disclosure_entry(d: Disclosure, *, corrections: bool) -> FeedEntry:
         published=revision.created_at,
         updated=revision.created_at,
         summary=summary,
+        author=office_name(d.region),
     )
 
 

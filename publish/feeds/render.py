@@ -18,6 +18,8 @@ MEDIA = {"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+
 
 def _generator(feed: Feed, fmt: str) -> FeedGenerator:
     fg = FeedGenerator()
+    # RSS 2.0's <author> must be an e-mail address: entries name their office in <dc:creator>.
+    fg.load_extension("dc")
     fg.id(feed.id)
     fg.title(feed.title)
     fg.author({"name": "医保基金监管公开平台"})
@@ -36,6 +38,9 @@ def _generator(feed: Feed, fmt: str) -> FeedGenerator:
         entry.summary(item.summary)
         if item.content_html:
             entry.content(item.content_html, type="html")
+        if item.author:
+            entry.author({"name": item.author})  # Atom <author><name>
+            entry.dc.dc_creator(item.author)
         for term, label in item.categories:
             entry.category(term=term, label=label)
     fg.updated(feed.newest)

@@ -21,8 +21,7 @@ from intake.penalties.models import Penalty, PenaltyStatus, SubjectKind
 from intake.queries import count_by_party_kind
 from portal.institutions.models import Institution, InstitutionKind
 from portal.timeutil import CHINA
-
-KIND_METRICS = ("reports", "founded", "penalties")
+from publish.stats.metrics import KIND_METRIC_NAMES
 
 # The directory's kinds, in the party kinds of reports.
 _PARTY_OF_INSTITUTION = {
@@ -35,10 +34,11 @@ _PARTY_OF_INSTITUTION = {
 
 @dataclass(frozen=True)
 class KindRow:
-    """One kind of party: each count, None when it is suppressed."""
+    """One kind of party: each count, None when it is suppressed (named in `suppressed`)."""
 
     kind: str
     values: dict[str, int | None]
+    suppressed: frozenset[str] = frozenset()
 
 
 def _penalties_by_kind(
@@ -85,8 +85,8 @@ def kind_rows(
         }
         for c in PARTY_KINDS
     }
-    hidden: dict[str, set[str]] = {metric: set() for metric in KIND_METRICS}
-    for metric in KIND_METRICS:
+    hidden: dict[str, set[str]] = {metric: set() for metric in KIND_METRIC_NAMES}
+    for metric in KIND_METRIC_NAMES:
         hidden[metric] = {k for k, v in raw.items() if 0 < v[metric] < threshold}
         if len(hidden[metric]) == 1:
             # The column adds up to a figure shown elsewhere: hide one more.
@@ -99,7 +99,8 @@ def kind_rows(
     return [
         KindRow(
             kind,
-            {m: None if kind in hidden[m] else values[m] for m in KIND_METRICS},
+            {m: None if kind in hidden[m] else values[m] for m in KIND_METRIC_NAMES},
+            frozenset(m for m in KIND_METRIC_NAMES if kind in hidden[m]),
         )
         for kind, values in raw.items()
     ]

@@ -35,15 +35,6 @@ DERIVED = {
 }
 
 
-METRICS = (
-    *COUNTS,
-    "accepted_on_time_rate",
-    "median_days_to_decision",
-    "recovered_amount",
-    "rewards_paid_amount",
-)
-
-
 @dataclass
 class RegionStats:
     """The statistics of one region (its whole subtree) for one period."""

@@ -11,31 +11,16 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from portal.jurisdictions.models import get_region_by_code
 from portal.jurisdictions.tree import subtree_ids
 from portal.web import page_language
-from publish.disclosures.charts import Point, income_expenditure_chart
-from publish.stats.by_kind import KIND_METRICS, KindRow, kind_rows
-from publish.stats.compute import METRICS, compute, period_bounds, rows_for
-
-# What the page's table shows, in order (the downloads carry METRICS).
-SHOWN = (
-    "received",
-    "accepted",
-    "declined",
-    "transferred",
-    "closed",
-    "accepted_on_time_rate",
-    "median_days_to_decision",
-    "handled_on_time_rate",
-    "median_days_to_close",
-    "recovered_amount",
-    "rewards_paid",
-    "rewards_paid_amount",
-)
+from publish.catalog import period_name
+from publish.disclosures.charts import Chart, Point, bar_chart
+from publish.stats.by_kind import KindRow, kind_rows
+from publish.stats.compute import compute, period_bounds, rows_for
+from publish.stats.metrics import KIND_METRIC_NAMES, METRIC_NAMES, SUPPRESSED_MARK
 
 
 @dataclass(frozen=True)
@@ -49,12 +34,13 @@ class Selection:
 
 @dataclass(frozen=True)
 class StatsRow:
-    """One region's statistics, each value None when it is suppressed."""
+    """One region's statistics, each value None when it is suppressed (named in `suppressed`)."""
 
     code: str
     name_zh: str
     name_en: str
     values: dict[str, Any]
+    suppressed: frozenset[str] = frozenset()
 
     def label(self, language: str) -> str:
         """Return the region's name in `language` ("en" or "zh")."""
@@ -68,7 +54,7 @@ class StatsView:
     year: int
     quarter: int | None
     rows: tuple[StatsRow, ...]
-    chart: Markup
+    chart: Chart
     threshold: int
     # Reports, founded cases and penalties by kind of party, for the region asked for.
     by_kind: tuple[KindRow, ...] = ()
@@ -83,7 +69,8 @@ def list_stats_rows(session: Session, selection: Selection, threshold: int) -> l
             r.region.code,
             r.region.name_zh,
             r.region.name_en,
-            {metric: r.shown(metric) for metric in (*SHOWN, *METRICS)},
+            {metric: r.shown(metric) for metric in METRIC_NAMES},
+            frozenset(m for m in METRIC_NAMES if m in r.suppressed),
         )
         for r in rows_for(result, region)
     ]
@@ -102,13 +89,20 @@ def stats_view(session: Session, selection: Selection, threshold: int) -> StatsV
         )
         for r in rows
     ]
-    chart = income_expenditure_chart(
+    chart = bar_chart(
         points,
-        _("Reports received and closed, %(year)s", year=selection.year),
         _(
-            "Bars for each region: received first, closed second. Suppressed counts are drawn as zero; the table marks them."
+            "Reports received and closed, %(period)s",
+            period=period_name(
+                selection.year, f"Q{selection.quarter}" if selection.quarter else "Y"
+            ),
+        ),
+        _(
+            "Two bars for each region: received first, closed second. Hidden counts are drawn as zero; the tables mark them."
         ),
         (_("Received reports"), _("Closed reports")),
+        category=_("Region"),
+        whole=True,
     )
     by_kind = tuple(party_kind_rows(session, selection, threshold))
     return StatsView(selection.year, selection.quarter, tuple(rows), chart, threshold, by_kind)
@@ -122,26 +116,27 @@ def party_kind_rows(session: Session, selection: Selection, threshold: int) -> l
     return kind_rows(session, start, end, region_ids, threshold)
 
 
-KIND_FIELDS = ("year", "quarter", "region_code", "party_kind", *KIND_METRICS)
+KIND_FIELDS = ("year", "quarter", "region_code", "party_kind", *KIND_METRIC_NAMES)
 
 
 def party_kind_records(
     session: Session, selection: Selection, threshold: int
 ) -> list[dict[str, Any]]:
-    """Return the rows of the by-kind downloads: one per kind, suppressed values None."""
+    """Return the rows of the by-kind downloads: one per kind, suppressed values None and named."""
     return [
         {
             "year": selection.year,
-            "quarter": selection.quarter or "",
-            "region_code": selection.region_code or "",
+            "quarter": selection.quarter,
+            "region_code": selection.region_code,
             "party_kind": row.kind,
             **row.values,
+            "suppressed": sorted(row.suppressed),
         }
         for row in party_kind_rows(session, selection, threshold)
     ]
 
 
-FIELDS = ("region_code", "region", "year", "quarter", *METRICS)
+FIELDS = ("region_code", "region", "year", "quarter", *METRIC_NAMES)
 
 
 def _exact(value: Any) -> Any:
@@ -150,14 +145,40 @@ def _exact(value: Any) -> Any:
 
 
 def stats_records(session: Session, selection: Selection, threshold: int) -> list[dict[str, Any]]:
-    """Return the rows of the downloads: one per region, suppressed values None."""
+    """Return the rows of the downloads: one per region, suppressed values None and named."""
     return [
         {
             "region_code": r.code,
             "region": r.name_zh,
             "year": selection.year,
-            "quarter": selection.quarter or "",
-            **{metric: _exact(r.values[metric]) for metric in METRICS},
+            "quarter": selection.quarter,
+            **{metric: _exact(r.values[metric]) for metric in METRIC_NAMES},
+            "suppressed": sorted(r.suppressed),
         }
         for r in list_stats_rows(session, selection, threshold)
+    ]
+
+
+def stats_body(session: Session, selection: Selection, threshold: int) -> dict[str, Any]:
+    """Return the statistics as one JSON document (the download and the API answer alike)."""
+    return {
+        "year": selection.year,
+        "quarter": selection.quarter,
+        "suppression_threshold": threshold,
+        "rows": stats_records(session, selection, threshold),
+        "by_party_kind": party_kind_records(session, selection, threshold),
+    }
+
+
+def marked_for_csv(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return download rows for CSV: a hidden cell says SUPPRESSED_MARK, unlike an empty one.
+
+    An empty cell means there was nothing to measure (no decision, so no rate).
+    """
+    return [
+        {
+            **{k: v for k, v in record.items() if k != "suppressed"},
+            **dict.fromkeys(record["suppressed"], SUPPRESSED_MARK),
+        }
+        for record in records
     ]

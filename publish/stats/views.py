@@ -14,11 +14,14 @@ from portal.pagecache import cache_page
 from portal.timeutil import today_in_china
 from portal.web import csv_response, json_response, region_options
 from publish.stats.forms import StatsForm
+from publish.stats.metrics import KIND_METRICS, METRICS, SUPPRESSED_MARK
 from publish.stats.pages import (
     FIELDS,
     KIND_FIELDS,
     Selection,
+    marked_for_csv,
     party_kind_records,
+    stats_body,
     stats_records,
     stats_view,
 )
@@ -31,8 +34,13 @@ def _selection() -> tuple[StatsForm, Selection, int]:
     form = StatsForm(request.args, regions=region_options(list_regions(db_session())))
     this_year = today_in_china().year
     if request.args and not form.validate():
-        return form, Selection(this_year), 400
-    return form, form.selection(this_year), 200
+        selection, status = Selection(this_year), 400
+    else:
+        selection, status = form.selection(this_year), 200
+    if not any(form.year.raw_data or ()):
+        # The box shows the year the table shows, not an empty field (what was typed stays).
+        form.year.data = selection.year
+    return form, selection, status
 
 
 def _threshold() -> int:
@@ -53,19 +61,22 @@ def show_stats() -> ResponseReturnValue:
         json_url=url_for("stats.download_stats_json", **args),
         kinds_csv_url=url_for("stats.download_party_kinds_csv", **args),
         party_kind_labels={c.code: c.label for c in PARTY_KINDS},
+        metrics=METRICS,
+        kind_metrics=KIND_METRICS,
+        suppressed_mark=SUPPRESSED_MARK,
     ), status
 
 
 @bp.get("/stats.csv")
 @cache_page("STATS_CACHE_SECONDS")
 def download_stats_csv() -> ResponseReturnValue:
-    """The statistics shown, as CSV (UTF-8 with BOM); suppressed cells are empty."""
+    """The statistics shown, as CSV (UTF-8 with BOM); a suppressed cell says so, one with nothing to measure is empty."""
     _form, selection, status = _selection()
     quarter = f"Q{selection.quarter}" if selection.quarter else ""
     return csv_response(
         f"stats-{selection.year}{quarter}.csv",
         FIELDS,
-        stats_records(db_session(), selection, _threshold()),
+        marked_for_csv(stats_records(db_session(), selection, _threshold())),
         status,
     )
 
@@ -73,27 +84,20 @@ def download_stats_csv() -> ResponseReturnValue:
 @bp.get("/stats.json")
 @cache_page("STATS_CACHE_SECONDS")
 def download_stats_json() -> ResponseReturnValue:
-    """The statistics shown, as JSON; suppressed values are null."""
+    """The statistics shown, as JSON; a suppressed value is null and named in its row's "suppressed"."""
     _form, selection, status = _selection()
-    body = {
-        "year": selection.year,
-        "quarter": selection.quarter,
-        "suppression_threshold": _threshold(),
-        "rows": stats_records(db_session(), selection, _threshold()),
-        "by_party_kind": party_kind_records(db_session(), selection, _threshold()),
-    }
-    return json_response(body, status)
+    return json_response(stats_body(db_session(), selection, _threshold()), status)
 
 
 @bp.get("/stats/party-kinds.csv")
 @cache_page("STATS_CACHE_SECONDS")
 def download_party_kinds_csv() -> ResponseReturnValue:
-    """Reports, founded cases and penalties by kind of party, as CSV; suppressed cells are empty."""
+    """Reports, founded cases and penalties by kind of party, as CSV; a suppressed cell says so."""
     _form, selection, status = _selection()
     quarter = f"Q{selection.quarter}" if selection.quarter else ""
     return csv_response(
         f"stats-party-kinds-{selection.year}{quarter}.csv",
         KIND_FIELDS,
-        party_kind_records(db_session(), selection, _threshold()),
+        marked_for_csv(party_kind_records(db_session(), selection, _threshold())),
         status,
     )

@@ -210,7 +210,35 @@ def test_the_detail_page_shows_the_table_and_two_svg_charts(
 ) -> None:
     page = client.get(f"/disclosures/{published.id}").get_data(as_text=True)
     assert 'id="figures"' in page and "100.00" in page
-    assert page.count("<svg") == 2 and "style=" not in page.split('id="charts-title"')[1]
+    assert page.count('class="chart"') == 2 and "style=" not in page.split('id="charts-title"')[1]
+
+
+def test_the_detail_page_names_its_period_in_words(client: Any, published: Disclosure) -> None:
+    page = client.get(f"/disclosures/{published.id}").get_data(as_text=True)
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "2025年全年" in title and " Y" not in title
+    assert "2025年全年</h1>" in page
+
+
+def test_each_chart_of_a_disclosure_has_a_title_and_a_legend(
+    client: Any, published: Disclosure
+) -> None:
+    client.set_cookie("lang", "en")
+    page = client.get(f"/disclosures/{published.id}").get_data(as_text=True)
+    figures = page.split('class="chart-figure"')[1:]
+    assert len(figures) == 2
+    assert "Income and expenditure by period" in figures[0].split("</figcaption>")[0]
+    assert "Accumulated balance over time" in figures[1].split("</figcaption>")[0]
+    assert "Income</li>" in figures[0] and "Accumulated balance</li>" in figures[1]
+
+
+def test_each_chart_of_a_disclosure_has_its_figures_as_a_table(
+    client: Any, published: Disclosure
+) -> None:
+    page = client.get(f"/disclosures/{published.id}").get_data(as_text=True)
+    for figure in page.split('class="chart-figure"')[1:]:
+        table = figure.split("<details")[1].split("</details>")[0]
+        assert "2024年全年" in table and "2025年全年" in table
 
 
 def test_the_list_filters_by_year(client: Any, published: Disclosure) -> None:

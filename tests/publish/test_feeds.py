@@ -13,6 +13,7 @@ from portal.jurisdictions.models import get_region_by_code
 from publish.cases.operations import CaseFields, draft_case, publish_case
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+DC = "{http://purl.org/dc/elements/1.1/}"
 
 
 @pytest.fixture
@@ -162,6 +163,15 @@ def test_the_disclosure_feed_lists_each_revision(client: Any, db: Session) -> No
     assert len(parsed.entries) == 1 and "2022" in parsed.entries[0].title
 
 
+def test_a_disclosure_entry_names_its_period_in_words(client: Any, db: Session) -> None:
+    from publish.demo import seed_demo_disclosures
+
+    seed_demo_disclosures(db)
+    db.commit()
+    parsed = feedparser.parse(client.get("/feeds/disclosures.rss").data)
+    assert parsed.entries[0].title == "全国 2022年全年医保基金收支"
+
+
 def test_withdrawn_cases_leave_the_feed(
     client: Any, db: Session, two_cases: list[Any], make_staff: Any
 ) -> None:
@@ -184,3 +194,38 @@ def test_a_feed_reader_gets_the_feed(client: Any, two_cases: list[Any]) -> None:
     reader_accept = "application/atom+xml,application/rdf+xml,application/rss+xml,application/xml;q=0.9,text/xml;q=0.2,*/*;q=0.1"
     response = client.get("/feeds/cases.rss", headers={"Accept": reader_accept})
     assert response.mimetype == "application/rss+xml" and response.headers["Vary"] == "Accept"
+
+
+def _rss_creators(body: bytes) -> list[str | None]:
+    root = ET.fromstring(body)  # noqa: S314 (our own output)
+    return [item.findtext(DC + "creator") for item in root.iter("item")]
+
+
+def _atom_authors(body: bytes) -> list[str | None]:
+    root = ET.fromstring(body)  # noqa: S314 (our own output)
+    return [e.findtext(f"{ATOM}author/{ATOM}name") for e in root.findall(ATOM + "entry")]
+
+
+def test_each_rss_case_entry_names_the_office_that_published_it(
+    client: Any, two_cases: list[Any]
+) -> None:
+    creators = _rss_creators(client.get("/feeds/cases.rss").data)
+    assert creators == ["北京市朝阳区医疗保障局", "银川市兴庆区医疗保障局"]
+
+
+def test_each_atom_case_entry_names_the_office_that_published_it(
+    client: Any, two_cases: list[Any]
+) -> None:
+    authors = _atom_authors(client.get("/feeds/cases.atom").data)
+    assert authors == ["北京市朝阳区医疗保障局", "银川市兴庆区医疗保障局"]
+
+
+def test_a_national_disclosure_entry_names_the_national_administration(
+    client: Any, db: Session
+) -> None:
+    from publish.demo import seed_demo_disclosures
+
+    seed_demo_disclosures(db)
+    db.commit()
+    assert _rss_creators(client.get("/feeds/disclosures.rss").data) == ["国家医疗保障局"]
+    assert _atom_authors(client.get("/feeds/disclosures.atom").data) == ["国家医疗保障局"]

@@ -105,3 +105,13 @@ def test_the_list_links_its_feeds_for_autodiscovery(client: Any) -> None:
     page = client.get("/penalties?region=640000").text
     assert 'href="/feeds/penalties.rss"' in page
     assert 'type="application/atom+xml"' in page and "/feeds/regions/640000/penalties.atom" in page
+
+
+def test_each_entry_names_the_deciding_office_in_rss_and_atom(client: Any, two: list[Any]) -> None:
+    dc, atom = "{http://purl.org/dc/elements/1.1/}", "{http://www.w3.org/2005/Atom}"
+    rss = ET.fromstring(client.get("/feeds/penalties.rss").data)  # noqa: S314 (our own output)
+    feed = ET.fromstring(client.get("/feeds/penalties.atom").data)  # noqa: S314
+    offices = {p.deciding_office for p in two}
+    assert {i.findtext(dc + "creator") for i in rss.iter("item")} == offices
+    names = {e.findtext(f"{atom}author/{atom}name") for e in feed.findall(atom + "entry")}
+    assert names == offices

@@ -76,23 +76,43 @@ def test_a_threshold_of_one_hides_nothing(db: Session, reports: None) -> None:
     assert stats["640104"].shown("received") == 3
 
 
-def test_the_page_marks_hidden_cells(client: Any, reports: None) -> None:
+def _cell(page: str, region: str, metric: str) -> str:
+    row = page.split(f'data-region="{region}"')[1].split("</tr>")[0]
+    return row.split(f'data-metric="{metric}"')[1].split("</td>")[0]
+
+
+def test_the_page_marks_hidden_cells_with_a_mark_and_words(client: Any, reports: None) -> None:
     page = client.get("/stats?region=640100").get_data(as_text=True)
-    row = page.split('data-region="640104"')[1].split("</tr>")[0]
-    assert 'data-metric="received">—<' in row
+    cell = _cell(page, "640104", "received")
+    assert 'data-suppressed="true"' in cell and '<span aria-hidden="true">*</span>' in cell
+    assert '<span class="visually-hidden">隐藏</span>' in cell
 
 
-def test_the_csv_leaves_hidden_cells_empty(client: Any, reports: None) -> None:
+def test_the_page_marks_nothing_to_measure_unlike_a_hidden_cell(client: Any, reports: None) -> None:
+    page = client.get("/stats?region=640100").get_data(as_text=True)
+    cell = _cell(page, "640106", "accepted_on_time_rate")
+    assert "data-suppressed" not in cell and "—" in cell
+
+
+def test_the_page_explains_its_marks(client: Any, reports: None) -> None:
+    page = client.get("/stats?region=640100").get_data(as_text=True)
+    assert 'id="cell-legend"' in page and 'aria-describedby="cell-legend"' in page
+
+
+def test_the_csv_marks_hidden_cells_apart_from_empty_ones(client: Any, reports: None) -> None:
     body = client.get("/stats.csv?region=640100").data
     assert body.startswith("\ufeff".encode())
     rows = {r["region_code"]: r for r in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))}
-    assert rows["640104"]["received"] == "" and rows["640100"]["received"] == "10"
+    assert rows["640104"]["received"] == "suppressed" and rows["640100"]["received"] == "10"
+    assert rows["640106"]["accepted_on_time_rate"] == ""
 
 
-def test_the_json_gives_null_for_hidden_values(client: Any, reports: None) -> None:
+def test_the_json_gives_null_for_hidden_values_and_names_them(client: Any, reports: None) -> None:
     body = json.loads(client.get("/stats.json?region=640100").data)
     rows = {r["region_code"]: r for r in body["rows"]}
-    assert rows["640104"]["received"] is None and body["suppression_threshold"] == 5
+    assert rows["640104"]["received"] is None and "received" in rows["640104"]["suppressed"]
+    assert "accepted_on_time_rate" not in rows["640106"]["suppressed"]
+    assert body["suppression_threshold"] == 5
 
 
 def test_bad_parameters_get_400(client: Any) -> None:
