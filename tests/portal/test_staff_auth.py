@@ -18,7 +18,7 @@ from portal.accounts.operations import create_staff_user
 from portal.accounts.passwords import authenticate, password_problem
 from portal.accounts.rights import StaffError
 from portal.accounts.sessions import STAFF_COOKIE
-from portal.accounts.totp import accept_totp
+from portal.accounts.totp import accept_totp, totp_uri
 from portal.audit import AuditEntry
 from portal.jurisdictions.models import get_region_by_code
 from portal.security import password_hasher
@@ -118,6 +118,22 @@ def test_enrolment_shows_a_qr_code_and_confirms_with_a_code(
     secret = page.split('id="totp-secret">')[1].split("<")[0]
     assert client.post("/staff/enrol", data={"code": pyotp.TOTP(secret).now()}).status_code == 303
     assert client.get("/staff/").status_code == 200
+
+
+def test_enrolment_shows_the_key_in_groups_of_four_that_an_app_accepts(
+    client: Any, make_staff: Any, db: Session
+) -> None:
+    user = make_staff("investigator")
+    user.totp_secret_enc = None
+    db.commit()
+    client.post("/staff/login", data={"username": user.username, "password": STAFF_PASSWORD})
+    page = client.get("/staff/enrol").get_data(as_text=True)
+    grouped = page.split('id="totp-key" class="totp-key">')[1].split("<")[0]
+    plain = page.split('id="totp-secret">')[1].split("<")[0]
+    assert [len(g) for g in grouped.split(" ")] == [4] * (len(plain) // 4)
+    assert grouped.replace(" ", "") == plain
+    # The QR code's otpauth URI keeps the key without spaces.
+    assert f"secret={plain}&" in totp_uri(plain, user.username)
 
 
 def test_the_enrolment_secret_is_not_in_the_cookie(
