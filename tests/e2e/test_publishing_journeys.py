@@ -131,10 +131,22 @@ def test_a_case_drafted_from_a_closed_report_is_published_and_appears_in_the_rss
     drafter.get_by_role("button", name="据此举报起草").click()
     expect(drafter.locator("#case-status")).to_have_attribute("data-status", "draft")
     case_url = drafter.url
+    # A draft from a report has no text: saving it without one is refused, keeping the rest.
+    expect(drafter.locator("#needs-body")).to_be_visible()
+    drafter.get_by_role("button", name="保存草稿").click()
+    expect(drafter.locator("#error-summary")).to_contain_text("写明案例正文")
+    drafter.fill('[name="body"]', "该药店用医保卡为参保人结算日用品，已责令退回。")
+    drafter.get_by_role("button", name="保存草稿").click()
+    expect(drafter.locator(".flash-success")).to_contain_text("草稿已保存")
 
     second = sign_in(browser, base, "second", secrets_["second"])
     second.goto(case_url)
-    second.get_by_role("button", name="发布").click()
+    second.get_by_role("link", name="预览并发布").click()
+    # The preview shows the case as its public page will, and nothing is public yet.
+    expect(second.locator("#case-preview")).to_contain_text("已责令退回")
+    expect(second.locator("#case-status")).to_have_count(0)
+    assert second.request.get(f"{base}/cases").text().count("银川某某大药房") == 0
+    second.get_by_role("button", name="确认发布").click()
     expect(second.locator("#case-title")).to_contain_text("银川某某大药房")
 
     feed = feedparser.parse(second.request.get(f"{base}/feeds/cases.rss").body())
@@ -180,6 +192,7 @@ def test_a_supervisor_follows_a_region_and_sees_a_new_case(
                 subject_name="兴庆区某诊所",
                 discovery="flying_inspection",
                 violation_codes=["fabricated_services"],
+                body="经查属实，已依法处理。",
             ),
             actor=p1,
         )
@@ -212,6 +225,7 @@ def test_a_reader_sees_a_withdrawal_on_a_page_already_served_from_memory(
                 subject_name="某某诊所",
                 discovery="big_data",
                 violation_codes=["fake_visits"],
+                body="经查属实，已依法处理。",
             ),
             actor=staff["drafter"],
         )
