@@ -11,36 +11,10 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from intake.filing.operations import ReportDraft, submit_report
-from intake.filing.receipts import access_code_hasher
-from intake.models import Report
 from portal.accounts.models import StaffUser
 from portal.db import db_session
-from portal.jurisdictions.models import get_region_by_code
-from portal.security import data_cipher
-from tests.conftest import STAFF_PASSWORD, handle_to_feedback
-from tests.e2e.staff import make_staff, sign_in
-
-
-def _file(app: Flask, key: str, *, wants_reward: bool = False) -> str:
-    with app.app_context():
-        session = db_session()
-        receipt = submit_report(
-            session,
-            ReportDraft(
-                region=get_region_by_code(session, "640104"),
-                party_kind="hospital",
-                party_name="银川某某医院",
-                facts="该院让病人挂床住院。",
-                violation_codes=["nominal_bed"],
-                wants_reward=wants_reward,
-                submission_key=key,
-            ),
-            cipher=data_cipher(),
-            hasher=access_code_hasher(),
-        )
-        session.commit()
-        return receipt.case_number
+from tests.conftest import STAFF_PASSWORD
+from tests.e2e.staff import file_report, make_staff, sign_in, take_to_feedback
 
 
 def _open_op(page: Page, op: str) -> None:
@@ -51,7 +25,7 @@ def test_each_step_confirms_what_was_done_and_names_its_fields(
     browser: Browser, live_site: tuple[str, Flask]
 ) -> None:
     base, app = live_site
-    case_number = _file(app, "e2e-wording")
+    case_number = file_report(app, "e2e-wording")
     intake = sign_in(browser, base, "w-intake", make_staff(app, "w-intake", "intake_officer"))
     intake.goto(f"{base}/staff/reports/{case_number}")
     expect(intake.locator("#stage").locator("xpath=..")).to_contain_text("受理决定期限")
@@ -92,20 +66,8 @@ def test_a_pending_reward_holds_closing_and_waits_in_the_approvers_queue(
             ("r-reward", "reward_officer"),
         )
     }
-    case_number = _file(app, "e2e-reward", wants_reward=True)
-    with app.app_context():
-        session = db_session()
-        staff = {u.username: u for u in session.scalars(select(StaffUser))}
-        report = session.scalar(select(Report).where(Report.case_number == case_number))
-        handle_to_feedback(
-            session,
-            report,
-            intake=staff["r-intake"],
-            investigator=staff["r-inv"],
-            approver=staff["r-approver"],
-            recovered="86000",
-        )
-        session.commit()
+    case_number = file_report(app, "e2e-reward", wants_reward=True)
+    take_to_feedback(app, case_number, "r-intake", "r-inv", "r-approver", recovered="86000")
 
     reward = sign_in(browser, base, "r-reward", secrets_["r-reward"])
     reward.goto(f"{base}/staff/reports/{case_number}")

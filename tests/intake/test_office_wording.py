@@ -100,6 +100,15 @@ class _VisibleText(HTMLParser):
             self.parts.append(data)
 
 
+def _part(html: str, start: str, end: str) -> str:
+    """Return what stands between the first `start` of `html` and the next `end`."""
+    return html.split(start)[1].split(end)[0]
+
+
+def _staff_page(client: Any, report: Any) -> str:
+    return str(client.get(f"/staff/reports/{report.case_number}").get_data(as_text=True))
+
+
 def raw_codes(html: str) -> set[str]:
     """Return the codes that appear as words in the visible text of `html`."""
     parser = _VisibleText()
@@ -109,32 +118,22 @@ def raw_codes(html: str) -> set[str]:
 
 
 @pytest.fixture
-def office(db: Session, make_report: Any, make_staff: Any) -> dict[str, Any]:
+def office(
+    db: Session, at_reward: dict[str, Any], make_report: Any, make_staff: Any
+) -> dict[str, Any]:
     """Staff of every case role, and reports whose histories hold every kind of detail."""
-    people = {
-        "intake": make_staff("intake_officer"),
-        "investigator": make_staff("investigator"),
-        "approver": make_staff("approver"),
-        "reward": make_staff("reward_officer"),
-        "publisher": make_staff("publisher"),
-    }
+    roles = ("intake", "investigator", "approver", "reward")
+    people = {key: at_reward[key] for key in roles} | {"publisher": make_staff("publisher")}
     # Names as staff have them, not the factory's, which spell the role codes.
     for key, name in zip(people, ("王受理", "李核查", "张审核", "赵奖励", "陈发布"), strict=True):
         people[key].display_name = name
     cipher = data_cipher()
-    rewarded, _ = make_report(wants_reward=True, amount=Decimal("86000"))
-    handle_to_feedback(
-        db,
-        rewarded,
-        intake=people["intake"],
-        investigator=people["investigator"],
-        approver=people["approver"],
-    )
+    rewarded = at_reward["report"]
     propose_reward(
         db,
         rewarded,
         actor=people["reward"],
-        case_value=Decimal("86000"),
+        case_value=Decimal("1500000"),
         fixed_amount=None,
         exclusions=Exclusions(False, False, False),
         note="",
@@ -214,7 +213,7 @@ def test_a_proposed_reward_reads_as_awaiting_approval(
 ) -> None:
     report = office["reports"][0]
     page = login_as(office["approver"]).get(f"/staff/reports/{report.case_number}")
-    status = page.get_data(as_text=True).split('id="reward-status"')[1].split("</p>")[0]
+    status = _part(page.get_data(as_text=True), 'id="reward-status"', "</p>")
     assert "已提出，待审批" in status and raw_codes(f"<p{status}</p>") == set()
 
 
@@ -242,7 +241,7 @@ def test_accepting_confirms_what_was_done(make_report: Any, make_staff: Any, log
         f"/staff/reports/{report.case_number}/op/accept",
         data={"accept-reason": "", "accept-version": str(report.version)},
     )
-    page = client.get(f"/staff/reports/{report.case_number}").get_data(as_text=True)
+    page = _staff_page(client, report)
     assert "已受理，决定已记录。" in page and "已完成。" not in page
 
 
@@ -255,9 +254,7 @@ def test_the_findings_box_is_labelled_as_findings(
     )
     db.commit()
     page = login_as(make_staff("investigator")).get(f"/staff/reports/{report.case_number}")
-    findings = (
-        page.get_data(as_text=True).split('id="op-record_findings"')[1].split("</details>")[0]
-    )
+    findings = _part(page.get_data(as_text=True), 'id="op-record_findings"', "</details>")
     assert "核查情况" in findings and ">理由<" not in findings
 
 
@@ -275,8 +272,8 @@ def test_feedback_is_listed_as_sent_to_the_reporter(
     )
     db.commit()
     page = login_as(approver).get(f"/staff/reports/{report.case_number}").get_data(as_text=True)
-    history = page.split('id="history-title"')[1].split("</section>")[0]
-    feedback = history.split('data-kind="feedback_sent"')[1].split("</li>")[0]
+    history = _part(page, 'id="history-title"', "</section>")
+    feedback = _part(history, 'data-kind="feedback_sent"', "</li>")
     assert "举报人可见" in feedback
     assert 'data-kind="message_sent"' not in history
 
@@ -291,8 +288,8 @@ def test_a_message_to_the_reporter_is_not_called_internal(
         f"/staff/reports/{report.case_number}/op/send_message",
         data={"send_message-body": "请补充就诊时间。"},
     )
-    page = client.get(f"/staff/reports/{report.case_number}").get_data(as_text=True)
-    message = page.split('data-kind="message_sent"')[1].split("</li>")[0]
+    page = _staff_page(client, report)
+    message = _part(page, 'data-kind="message_sent"', "</li>")
     assert "已发送给举报人" in message and "内部" not in message
 
 
@@ -303,8 +300,7 @@ def test_after_acceptance_the_header_names_the_deadline_of_checking(
     officer = make_staff("intake_officer")
     acceptance.accept_report(db, report, actor=officer, reason="", cipher=data_cipher())
     db.commit()
-    page = login_as(officer).get(f"/staff/reports/{report.case_number}").get_data(as_text=True)
-    header = page.split('id="stage"')[1].split("</p>")[0]
+    header = _part(_staff_page(login_as(officer), report), 'id="stage"', "</p>")
     assert "立案决定期限" in header and "受理决定期限" not in header
 
 
@@ -320,6 +316,5 @@ def test_once_a_case_is_opened_the_header_shows_the_handling_deadline(
     )
     open_case(db, report, actor=investigator, reason="", cipher=data_cipher())
     db.commit()
-    page = login_as(investigator).get(f"/staff/reports/{report.case_number}")
-    header = page.get_data(as_text=True).split('id="stage"')[1].split("</p>")[0]
+    header = _part(_staff_page(login_as(investigator), report), 'id="stage"', "</p>")
     assert "查处期限" in header and str(report.handle_due_on) in header

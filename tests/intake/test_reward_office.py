@@ -14,29 +14,6 @@ from intake.office import handling
 from intake.office.workflow import WorkflowError, allowed_operations
 from intake.rewards.lifecycle import Exclusions, approve_reward, propose_reward, refuse_reward
 from portal.security import data_cipher
-from tests.conftest import handle_to_feedback
-
-
-@pytest.fixture
-def at_reward(db: Session, make_report: Any, make_staff: Any) -> dict[str, Any]:
-    people = {
-        "intake": make_staff("intake_officer"),
-        "investigator": make_staff("investigator"),
-        "approver": make_staff("approver"),
-        "reward": make_staff("reward_officer"),
-    }
-    report, _ = make_report(wants_reward=True)
-    handle_to_feedback(
-        db,
-        report,
-        intake=people["intake"],
-        investigator=people["investigator"],
-        approver=people["approver"],
-        recovered="86000",
-    )
-    db.commit()
-    assert report.stage is Stage.REWARD
-    return {**people, "report": report}
 
 
 def _propose(db: Session, s: dict[str, Any]) -> None:
@@ -44,7 +21,7 @@ def _propose(db: Session, s: dict[str, Any]) -> None:
         db,
         s["report"],
         actor=s["reward"],
-        case_value=Decimal("86000"),
+        case_value=Decimal("1500000"),
         fixed_amount=None,
         exclusions=Exclusions(False, False, False),
         note="",
