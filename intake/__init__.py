@@ -14,8 +14,6 @@ from intake.penalties import models as _penalty_models  # noqa: F401
 from intake.rewards import models as _reward_models  # noqa: F401
 from intake.tracking import models as _tracking_models  # noqa: F401
 
-QUEUE_ROLES = frozenset({"intake_officer", "investigator", "approver", "reward_officer"})
-
 
 def init_app(app: Flask) -> None:
     """Register intake's pages, commands, refusal words, staff links and demo reports."""
@@ -27,7 +25,6 @@ def init_app(app: Flask) -> None:
     from intake.identity.views import bp as identity
     from intake.messages import MESSAGES
     from intake.office.views import bp as office
-    from intake.penalties.lifecycle import PENALTY_STAFF
     from intake.penalties.messages import MESSAGES as PENALTY_MESSAGES
     from intake.penalties.views import bp as penalty_records
     from intake.rewards.views import bp as rewards
@@ -54,31 +51,24 @@ def init_app(app: Flask) -> None:
     cli.register(app)
     register_staff_links(
         app,
-        StaffLink(_l("Work queue"), "office.list_queue", QUEUE_ROLES, order=10, landing=10),
+        StaffLink(_l("Work queue"), "office.list_queue", order=10, landing=10),
         StaffLink(
             _l("Register a report"),
             "office.new_registration",
-            frozenset({"intake_officer"}),
             order=20,
         ),
         StaffLink(_l("Identity requests"), "identity.list_identity_requests", order=30, landing=90),
-        StaffLink(
-            _l("Clues"), "clues.list_clues", frozenset({"social_supervisor"}), order=40, landing=20
-        ),
-        StaffLink(
-            _l("Penalty decisions"), "penalty_records.list_penalties", PENALTY_STAFF, order=68
-        ),
+        StaffLink(_l("Clues"), "clues.list_clues", order=40, landing=20),
+        StaffLink(_l("Penalty decisions"), "penalty_records.list_penalties", order=68),
         StaffLink(
             _l("Holiday calendar"),
             "calendar.show_calendar",
-            frozenset({"administrator"}),
             menu=False,
             admin=True,
         ),
         StaffLink(
             _l("Reward schedule"),
             "rewards.show_reward_schedule",
-            frozenset({"administrator"}),
             menu=False,
             admin=True,
         ),

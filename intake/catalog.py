@@ -164,3 +164,44 @@ STAGE_LABELS: tuple[Choice, ...] = (
     Choice("declined", _l("Declined")),
     Choice("transferred", _l("Transferred")),
 )
+
+
+# How a report arrived when an intake officer registered it (docs/domain.md §2).
+CHANNEL_LABELS: tuple[Choice, ...] = (
+    Choice("hotline", _l("By telephone (hotline)")),
+    Choice("letter", _l("By letter")),
+    Choice("visit", _l("In person")),
+)
+
+# Where a reward stands (docs/domain.md §4): the one table of its words on staff pages.
+REWARD_STATUS_LABELS: tuple[Choice, ...] = (
+    Choice("proposed", _l("proposed, awaiting approval")),
+    Choice("approved", _l("approved and offered, awaiting the claim")),
+    Choice("refused", _l("refused")),
+    Choice("claimed", _l("claimed, awaiting payment")),
+    Choice("paid", _l("paid")),
+    Choice("lapsed", _l("lapsed (not claimed in time)")),
+)
+
+# Where a request to open a sealed identity stands (docs/domain.md §7).
+ACCESS_REQUEST_STATUS_LABELS: tuple[Choice, ...] = (
+    Choice("pending", _l("waiting")),
+    Choice("approved", _l("approved")),
+    Choice("refused", _l("refused")),
+)
+
+# What the running deadline of each stage is for (docs/domain.md §3), shown beside its date.
+DUE_LABELS: tuple[Choice, ...] = (
+    Choice("received", _l("Decision on acceptance due")),
+    Choice("checking", _l("Decision on opening a case due")),
+    Choice("handling", _l("Handling due")),
+    Choice("feedback", _l("Reward notice due")),
+    Choice("reward", _l("Reward notice due")),
+)
+
+# The reward work waiting in the queue (docs/domain.md §4): who acts next on each.
+REWARD_QUEUE_LABELS: tuple[Choice, ...] = (
+    Choice("to_propose", _l("Rewards to propose")),
+    Choice("proposed", _l("Rewards awaiting approval")),
+    Choice("claimed", _l("Rewards awaiting payment")),
+)

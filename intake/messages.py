@@ -21,6 +21,14 @@ MESSAGES = {
     "same_report": _l("A report cannot be merged with itself."),
     "exists": _l("This has already been done."),
     "excluded": _l("An exclusion applies, so no reward may be proposed."),
+    "reward_not_proposed": _l(
+        "The reporter asked for a reward and none has been proposed yet: propose it first. "
+        "If no reward is due (an exclusion applies), an approver closes the report with the reason."
+    ),
+    "reward_pending": _l(
+        "The reward is still open (awaiting approval, the reporter's claim or the payment): "
+        "the report closes once it is paid, refused or lapsed."
+    ),
     "amount": _l("Give a case value, or a fixed sum within the configured range."),
     "no_key": _l("Sign out and in again so that your personal key can be made."),
     "seal": _l("Unknown identity record."),

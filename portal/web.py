@@ -122,14 +122,15 @@ def json_response(body: Any, status: int = 200, *, indent: int | None = 2) -> Re
 class StaffLink:
     """A page a feature offers staff: in the menu, as a landing page, or under administration.
 
-    `roles` empty means every signed-in user; `when`, if given, must also hold (e.g. "is a
-    custodian"). `order` places it in the menu. `landing` orders where a user arrives
-    after sign-in (lowest first among the links they reach); None never lands there.
+    Who reaches it is the page's own route policy (`staff_route(...)`), read from the view
+    function, so a menu never offers a page its user would be refused; `when`, if given,
+    must also hold (e.g. "is a custodian"). `order` places it in the menu. `landing`
+    orders where a user arrives after sign-in (lowest first among the links they reach);
+    None never lands there.
     """
 
     label: LazyString
     endpoint: str
-    roles: frozenset[str] = frozenset()
     order: int = 50
     landing: int | None = None
     menu: bool = True
@@ -137,8 +138,9 @@ class StaffLink:
     when: Callable[[StaffUser], bool] | None = None
 
     def reached_by(self, user: StaffUser) -> bool:
-        """Return whether `user` may follow this link."""
-        if self.roles and not user.has_role(*self.roles):
+        """Return whether `user` passes the page's route policy (and `when`)."""
+        policy = getattr(current_app.view_functions.get(self.endpoint), "policy", None)
+        if policy is None or not policy.allows(user):
             return False
         return self.when is None or self.when(user)
 

@@ -65,20 +65,16 @@ def init_app(app: Flask) -> None:
     track_changes(Penalty)
     register_staff_links(
         app,
-        StaffLink(
-            _l("Following"), "following.show_following", frozenset({"social_supervisor"}), order=45
-        ),
+        StaffLink(_l("Following"), "following.show_following", order=45),
         StaffLink(
             _l("Disclosures"),
             "disclosures_office.show_import",
-            frozenset({"publisher"}),
             order=60,
             landing=30,
         ),
         StaffLink(
             _l("Typical cases"),
             "cases_office.list_cases",
-            frozenset({"publisher", "approver"}),
             order=65,
         ),
     )

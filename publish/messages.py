@@ -48,6 +48,13 @@ MESSAGES: dict[str, LazyString] = {
     "not_closed": _l("Only a closed report whose case was opened can become a typical case."),
     "no_report": _l("No report with that case number in your jurisdiction."),
     "case_title": _l("Give a title."),
+    "case_body": _l(
+        "Write the text of the case: what happened, what was found and what was done. "
+        "Readers see it below the facts."
+    ),
+    "changed_since_preview": _l(
+        "The draft changed after you previewed it. Check the new preview, then publish."
+    ),
     "subject_kind": _l("Choose one of the listed subject kinds."),
     "discovery": _l("Choose how the case was found from the list."),
     "violations": _l("Choose at least one violation type."),

@@ -78,7 +78,7 @@ def _back_to_requests(error: OperationError) -> ResponseReturnValue:
 
 
 @bp.get("/identity-requests")
-@staff_route()
+@staff_route(*ASKERS, custodians=True)
 def list_identity_requests() -> ResponseReturnValue:
     """Requests the user may decide (as a custodian) and the user's own requests."""
     session, user, cipher = db_session(), current_user(), data_cipher()

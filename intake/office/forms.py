@@ -25,7 +25,14 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from intake.catalog import DECLINE_GROUNDS, MEASURES, TRANSFER_BODIES, VIOLATION_GROUPS
+from intake.catalog import (
+    CHANNEL_LABELS,
+    DECLINE_GROUNDS,
+    MEASURES,
+    REWARD_QUEUE_LABELS,
+    TRANSFER_BODIES,
+    VIOLATION_GROUPS,
+)
 from intake.filing.forms import ReportForm
 from intake.filing.receipts import normalize_case_number
 from intake.models import Stage
@@ -178,6 +185,7 @@ class QueueFilterForm(FlaskForm):
     mine = BooleanField(_l("Assigned to me"))
     due_soon = BooleanField(_l("Due soon"))
     overdue = BooleanField(_l("Overdue"))
+    reward = SelectField(_l("Reward"), validators=[Optional()], validate_choice=True)
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)])
 
     def __init__(
@@ -197,6 +205,9 @@ class QueueFilterForm(FlaskForm):
         self.violation.choices = [SelectChoice("", _l("Any"))] + [
             SelectChoice(t.code, t.label) for g in VIOLATION_GROUPS for t in g.types
         ]
+        self.reward.choices = [SelectChoice("", _l("Any"))] + [
+            SelectChoice(c.code, c.label) for c in REWARD_QUEUE_LABELS
+        ]
 
     def validate_q(self, field: StringField) -> None:
         if not name_key(field.data or ""):
@@ -208,10 +219,6 @@ class RegisterForm(ReportForm):
 
     channel = SelectField(
         _l("How the report arrived"),
-        choices=[
-            SelectChoice("hotline", _l("By telephone (hotline)")),
-            SelectChoice("letter", _l("By letter")),
-            SelectChoice("visit", _l("In person")),
-        ],
+        choices=[SelectChoice(c.code, c.label) for c in CHANNEL_LABELS],
         validators=[InputRequired(_l("Choose how the report arrived."))],
     )

@@ -125,6 +125,14 @@ def send_message(
 ) -> Message:
     """Send a message the reporter reads on /track (questions, requests for evidence)."""
     check("send_message", report, actor)
+    message = _write_message(session, report, actor=actor, body=body, cipher=cipher)
+    staff_event(session, report, "message_sent", actor, public=False)
+    return message
+
+
+def _write_message(
+    session: Session, report: Report, *, actor: StaffUser, body: str, cipher: DataCipher
+) -> Message:
     require_text(body)
     message = Message(
         direction=MessageDirection.TO_REPORTER,
@@ -137,7 +145,6 @@ def send_message(
     message.body_enc = cipher.encrypt_text(
         body.strip(), report_context(report.case_number, f"message:{message.id}")
     )
-    staff_event(session, report, "message_sent", actor, public=False)
     return message
 
 
@@ -152,8 +159,9 @@ def send_feedback(
 ) -> None:
     """Tell the reporter the outcome (反馈); the report closes unless a reward may be due."""
     check("send_feedback", report, actor, expected_version)
-    require_text(feedback)
-    send_message(session, report, actor=actor, body=feedback, cipher=cipher)
+    # The feedback is a message the reporter reads on /track; its one event is the public
+    # "feedback sent", so the history never lists it as an internal step.
+    _write_message(session, report, actor=actor, body=feedback, cipher=cipher)
     report.feedback_sent_at = utcnow()
     if reward_possible(report):
         report.stage = Stage.REWARD

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,10 +46,17 @@ Perform = Callable[[Session, Report, Any, StaffUser, DataCipher], Any]
 
 @dataclass(frozen=True)
 class Operation:
-    """How an operation is asked for (its form) and performed (its call)."""
+    """How an operation is asked for (its form), performed (its call) and confirmed.
+
+    `done` is what the officer reads once it is done: each operation says what happened,
+    never a bare "done". `reason_label` names the form's text for this operation (the
+    findings of a check are not "a reason").
+    """
 
     form: type[FlaskForm]
     perform: Perform
+    done: LazyString
+    reason_label: LazyString | None = None
     # Forms of operations that change the stage carry the version the page was drawn from.
     versioned: bool = True
 
@@ -136,7 +145,11 @@ def _reasoned(
 
 
 OPERATIONS: dict[str, Operation] = {
-    "accept": Operation(OptionalReasonForm, _reasoned(acceptance.accept_report)),
+    "accept": Operation(
+        OptionalReasonForm,
+        _reasoned(acceptance.accept_report),
+        _l("Accepted: the decision is recorded."),
+    ),
     "decline": Operation(
         DeclineForm,
         lambda s, r, f, a, c: acceptance.decline_report(
@@ -148,6 +161,8 @@ OPERATIONS: dict[str, Operation] = {
             cipher=c,
             expected_version=_version(f),
         ),
+        _l("Declined: the ground and the reason are recorded; the reporter sees them."),
+        _l("Reason for declining (the reporter reads it)"),
     ),
     "transfer_out": Operation(
         TransferForm,
@@ -161,12 +176,35 @@ OPERATIONS: dict[str, Operation] = {
             cipher=c,
             expected_version=_version(f),
         ),
+        _l("Transferred out: the reporter sees which body it went to."),
     ),
-    "move": Operation(MoveForm, _move),
-    "assign": Operation(AssignForm, _assign),
-    "record_findings": Operation(ReasonForm, _reasoned(handling.record_findings, "findings")),
-    "open_case": Operation(OptionalReasonForm, _reasoned(handling.open_case)),
-    "close_unfounded": Operation(ReasonForm, _reasoned(handling.close_unfounded)),
+    "move": Operation(
+        MoveForm,
+        _move,
+        _l("Moved: the report now belongs to the office of the region chosen."),
+        _l("Reason for the move"),
+    ),
+    "assign": Operation(
+        AssignForm, _assign, _l("Assigned: it is listed under “Assigned to me” in their queue.")
+    ),
+    "record_findings": Operation(
+        ReasonForm,
+        _reasoned(handling.record_findings, "findings"),
+        _l("Check findings recorded (internal)."),
+        _l("Findings of the check"),
+    ),
+    "open_case": Operation(
+        OptionalReasonForm,
+        _reasoned(handling.open_case),
+        _l("Case opened: the handling deadline now runs."),
+        _l("Basis for opening the case (optional)"),
+    ),
+    "close_unfounded": Operation(
+        ReasonForm,
+        _reasoned(handling.close_unfounded),
+        _l("Closed as unfounded: send the reporter the feedback next."),
+        _l("Conclusion of the check (the reporter reads it)"),
+    ),
     "record_handling": Operation(
         HandlingForm,
         lambda s, r, f, a, c: handling.record_handling(
@@ -180,20 +218,47 @@ OPERATIONS: dict[str, Operation] = {
             cipher=c,
             expected_version=_version(f),
         ),
+        _l("Handling decision recorded: send the reporter the feedback next."),
     ),
-    "send_feedback": Operation(FeedbackForm, _reasoned(handling.send_feedback, "feedback")),
-    "close": Operation(OptionalReasonForm, _reasoned(handling.close_report)),
-    "merge": Operation(MergeForm, _merge, versioned=False),
-    "extend": Operation(ReasonForm, _reasoned(acceptance.extend_deadline)),
+    "send_feedback": Operation(
+        FeedbackForm,
+        _reasoned(handling.send_feedback, "feedback"),
+        _l("Feedback sent: the reporter reads it on the tracking page."),
+    ),
+    "close": Operation(
+        OptionalReasonForm,
+        _reasoned(handling.close_report),
+        _l("Closed: work on the report has finished."),
+        _l("Note (required when no reward was paid: say why none is due)"),
+    ),
+    "merge": Operation(
+        MergeForm,
+        _merge,
+        _l("Merged: this report now follows the other one."),
+        versioned=False,
+    ),
+    "extend": Operation(
+        ReasonForm,
+        _reasoned(acceptance.extend_deadline),
+        _l("Deadline extended: the reason is recorded."),
+        _l("Reason for the extension"),
+    ),
     "send_message": Operation(
         MessageForm,
         lambda s, r, f, a, c: handling.send_message(s, r, body=f.body.data, actor=a, cipher=c),
+        _l("Message sent: the reporter reads it on the tracking page."),
         versioned=False,
     ),
     "record_notice": Operation(
-        ReasonForm, _reasoned(acceptance.record_notice, "how", versioned=False), versioned=False
+        ReasonForm,
+        _reasoned(acceptance.record_notice, "how", versioned=False),
+        _l("Notice to the reporter recorded."),
+        _l("How and when the reporter was told"),
+        versioned=False,
     ),
-    "link_institution": Operation(LinkInstitutionForm, _link),
+    "link_institution": Operation(
+        LinkInstitutionForm, _link, _l("The party's link to the directory is saved.")
+    ),
 }
 
 
@@ -208,6 +273,8 @@ def operation_form(session: Session, name: str, report: Report, user: StaffUser)
     if operation.versioned:
         kwargs["version"] = str(report.version)
     form = operation.form(**kwargs)
+    if operation.reason_label is not None:
+        form.reason.label.text = operation.reason_label
     if name == "move":
         # Up to the parent, or down into the user's own subtree.
         below = [r for r in regions_within(session, user.region) if r.id != report.region_id]

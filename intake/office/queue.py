@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from intake.models import Report, ReportViolation, Stage
 from intake.office.workflow import ACTIVE
+from intake.rewards.models import Reward, RewardStatus
 from portal.accounts.models import StaffUser
 from portal.institutions.search import institutions_matching, search_key
 from portal.jurisdictions.models import Region
@@ -30,6 +32,8 @@ class QueueFilters:
     mine: bool = False
     due_soon: bool = False
     overdue: bool = False
+    # One of REWARD_QUEUES: reports whose reward awaits a proposal, an approval, a payment.
+    reward: str | None = None
 
 
 @dataclass
@@ -44,6 +48,7 @@ class QueuePage:
     overdue_count: int = 0
     due_soon_count: int = 0
     notices: list[Report] = field(default_factory=list)
+    reward_counts: dict[str, int] = field(default_factory=dict)
 
 
 def list_queue(
@@ -86,6 +91,8 @@ def list_queue(
         where.append(soon_clause)
     if filters.party:
         where.append(party_clause(filters.party))
+    if filters.reward in REWARD_QUEUES:
+        where.append(REWARD_QUEUES[filters.reward]())
 
     total = session.scalar(select(func.count()).select_from(Report).where(*where)) or 0
     pages = max(1, -(-total // per_page))
@@ -141,7 +148,30 @@ def list_queue(
         overdue_count=overdue_count,
         due_soon_count=soon_count,
         notices=notices,
+        reward_counts={
+            name: session.scalar(select(func.count()).select_from(Report).where(*base, clause()))
+            or 0
+            for name, clause in REWARD_QUEUES.items()
+        },
     )
+
+
+def _reward_in(status: RewardStatus) -> ColumnElement[bool]:
+    return and_(
+        Report.stage == Stage.REWARD,
+        Report.id.in_(select(Reward.report_id).where(Reward.status == status)),
+    )
+
+
+# The reward work of the reward stage, by who acts next (docs/domain.md §4): the reward
+# officer proposes, an approver approves, the reward officer records the payment.
+REWARD_QUEUES: dict[str, Callable[[], ColumnElement[bool]]] = {
+    "to_propose": lambda: and_(
+        Report.stage == Stage.REWARD, Report.id.not_in(select(Reward.report_id))
+    ),
+    "proposed": lambda: _reward_in(RewardStatus.PROPOSED),
+    "claimed": lambda: _reward_in(RewardStatus.CLAIMED),
+}
 
 
 def party_clause(text: str) -> ColumnElement[bool]:

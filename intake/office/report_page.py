@@ -18,14 +18,20 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.catalog import STAGE_LABELS, label_of
-from intake.events import event_note
+from intake.catalog import (
+    ACCESS_REQUEST_STATUS_LABELS,
+    DUE_LABELS,
+    REWARD_STATUS_LABELS,
+    STAGE_LABELS,
+    label_of,
+)
 from intake.evidence import page_image_evidence
 from intake.identity.access import seals_of
 from intake.identity.forms import AccessRequestForm
 from intake.identity.models import IdentityAccessRequest
 from intake.models import IdentityMode, MessageDirection, Report, Stage, report_context
 from intake.office.duplicates import DuplicateLine, list_duplicates
+from intake.office.history import EventLine, history_lines
 from intake.office.operations_table import operation_form
 from intake.office.queue import due_state
 from intake.office.workflow import CASE_STAFF, allowed_operations
@@ -50,6 +56,8 @@ class Particulars:
     stage: Stage
     stage_label: object
     due_on: date | None
+    # What the running deadline is for at this stage (docs/domain.md §3).
+    due_label: object
     due_estimated: bool
     due_state: str
     merged_into: str | None
@@ -111,23 +119,22 @@ class MessageLine:
 
 
 @dataclass(frozen=True)
-class EventLine:
-    """One step of the report's history, with its note."""
-
-    kind: str
-    at: datetime
-    detail: str
-    public: bool
-    note: str
-
-
-@dataclass(frozen=True)
 class RewardLine:
     """The report's reward as staff see it."""
 
     amount: Decimal
     status: str
+    status_label: object
     claim_due_on: date | None
+
+
+@dataclass(frozen=True)
+class RequestLine:
+    """A request to open the reporter's sealed identity, as listed on the report."""
+
+    at: datetime
+    asker: str
+    status_label: object
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,7 @@ class StaffReportView:
     operations: list[str]
     reward_steps: list[str]
     seals: list[tuple[int, str]]
-    requests: list[tuple[datetime, str, str]]
+    requests: list[RequestLine]
     reward: RewardLine | None
     # Other reports about the same party that may be the same clue (case staff only).
     duplicates: list[DuplicateLine]
@@ -163,6 +170,7 @@ def _particulars(report: Report, today: date, soon: int) -> Particulars:
         stage=report.stage,
         stage_label=label_of(STAGE_LABELS, report.stage.value),
         due_on=report.due_on,
+        due_label=label_of(DUE_LABELS, report.stage.value),
         due_estimated=report.due_estimated,
         due_state=due_state(report, today, soon),
         merged_into=report.merged_into.case_number if report.merged_into else None,
@@ -245,21 +253,24 @@ def staff_view(
     return StaffReportView(
         particulars=_particulars(report, today, soon),
         case_file=_case_file(report, cipher) if sees_case_file else None,
-        events=[
-            EventLine(
-                e.kind,
-                e.created_at,
-                e.detail,
-                e.is_public,
-                event_note(e, report.case_number, cipher),
-            )
-            for e in report.events
-        ],
+        events=history_lines(session, report, cipher),
         operations=operations,
         reward_steps=allowed_reward_steps(session, report, user),
         seals=[(s.id, s.purpose) for s in seals_of(session, report)],
-        requests=[(r.created_at, r.requester.display_name, r.status.value) for r in requests],
-        reward=RewardLine(reward.amount, reward.status.value, reward.claim_due_on)
+        requests=[
+            RequestLine(
+                r.created_at,
+                r.requester.display_name,
+                label_of(ACCESS_REQUEST_STATUS_LABELS, r.status.value),
+            )
+            for r in requests
+        ],
+        reward=RewardLine(
+            reward.amount,
+            reward.status.value,
+            label_of(REWARD_STATUS_LABELS, reward.status.value),
+            reward.claim_due_on,
+        )
         if reward
         else None,
         duplicates=list_duplicates(session, report, user) if sees_case_file else [],

@@ -12,9 +12,14 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 
-from intake.catalog import STAGE_LABELS, VIOLATION_GROUPS, party_kind_label, violation_label
+from intake.catalog import (
+    REWARD_QUEUE_LABELS,
+    STAGE_LABELS,
+    VIOLATION_GROUPS,
+    party_kind_label,
+    violation_label,
+)
 from intake.evidence import extension_for, read_evidence
 from intake.filing.chooser import (
     Chooser,
@@ -76,6 +81,7 @@ def list_queue_view() -> ResponseReturnValue:
             mine=bool(form.mine.data),
             due_soon=bool(form.due_soon.data),
             overdue=bool(form.overdue.data),
+            reward=form.reward.data or None,
         )
     today = today_in_china()
     soon = int(current_app.config["DUE_SOON_DAYS"])
@@ -88,6 +94,7 @@ def list_queue_view() -> ResponseReturnValue:
         form=form,
         page=page,
         stage_labels=stage_labels,
+        reward_labels={c.code: c.label for c in REWARD_QUEUE_LABELS},
         due_state=lambda r: due_state(r, today, soon),
         page_url=lambda n: url_for("office.list_queue_view", **args, page=n),
     ), status
@@ -171,7 +178,7 @@ def perform_operation(case_number: str, operation: str) -> ResponseReturnValue:
         )
     )
     OPERATIONS[operation].perform(db_session(), report, form, user, data_cipher())
-    flash(_("Done."), "success")
+    flash(str(OPERATIONS[operation].done), "success")
     return redirect(url_for("office.show_report", case_number=report.case_number), code=303)
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from intake.calendar.deadlines import NOTICE_WORKING_DAYS, add_working_days
 from intake.calendar.report_deadlines import set_notice_due
+from intake.catalog import CHANNEL_LABELS
 from intake.events import append_event
 from intake.models import ActorKind, IdentityMode, Report, ReportEvent, Stage
+from intake.rewards.queries import SETTLED, get_reward
 from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.errors import OperationError
@@ -91,13 +93,15 @@ def allowed_operations(report: Report, user: StaffUser) -> list[str]:
         if report.stage in t.sources
         and user.has_role(*t.roles)
         and in_jurisdiction(user, report.region)
-        and _precondition(name, report) is None
+        and _precondition(name, report, user) is None
     ]
 
 
-def _precondition(name: str, report: Report) -> str | None:
+def _precondition(name: str, report: Report, user: StaffUser) -> str | None:
     if report.merged_into_id is not None:
         return "merged"
+    if name == "close":
+        return _reward_blocks_closing(report, user)
     if name == "extend" and (
         (report.stage is Stage.HANDLING and report.handle_extended)
         or (report.stage is not Stage.HANDLING and report.accept_extended)
@@ -120,9 +124,26 @@ def check(name: str, report: Report, actor: StaffUser, expected_version: int | N
         raise WorkflowError("role")
     if report.stage not in transition.sources:
         raise WorkflowError("stage")
-    problem = _precondition(name, report)
+    problem = _precondition(name, report, actor)
     if problem:
         raise WorkflowError(problem)
+
+
+def _reward_blocks_closing(report: Report, user: StaffUser) -> str | None:
+    """Say why a report in the reward stage may not close yet, or None (docs/domain.md §4).
+
+    A proposed, offered or claimed reward still awaits someone (the approver, the reporter,
+    the payment), so the report stays open until it is paid, refused or lapsed. Before any
+    proposal, closing would drop the reward the reporter asked for: only an approver may
+    decide that no reward is due (an exclusion applies), with the reason.
+    """
+    session = object_session(report)
+    reward = get_reward(session, report) if session is not None else None
+    if reward is None:
+        return None if user.has_role("approver") else "reward_not_proposed"
+    if reward.status in SETTLED:
+        return None
+    return "reward_pending"
 
 
 def owe_notice(session: Session, report: Report) -> None:
@@ -136,7 +157,7 @@ def reward_possible(report: Report) -> bool:
     return report.outcome == "founded" and report.wants_reward and report.merged_into_id is None
 
 
-CHANNELS = ("hotline", "letter", "visit")
+CHANNELS = tuple(c.code for c in CHANNEL_LABELS)
 
 
 def staff_event(

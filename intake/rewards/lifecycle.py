@@ -16,6 +16,8 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -57,6 +59,15 @@ REWARD_STEPS: dict[str, RewardStep] = {
     "claim": RewardStep(frozenset({A}), C, frozenset()),
     "pay": RewardStep(frozenset({C}), RewardStatus.PAID, frozenset({"reward_officer"})),
     "lapse": RewardStep(frozenset({A}), RewardStatus.LAPSED, frozenset()),
+}
+
+# What the officer reads once a staff step is done: one message per step, beside the
+# table, so a new step cannot lack one (a test checks every step staff take).
+REWARD_DONE: dict[str, LazyString] = {
+    "propose": _l("Reward proposed: it awaits approval by another person, an approver."),
+    "approve": _l("Reward approved and offered: the reporter may claim it for two months."),
+    "refuse": _l("Reward refused: the reason is recorded."),
+    "pay": _l("Payment recorded: the report can now be closed."),
 }
 
 

@@ -14,6 +14,7 @@ from intake.models import Report
 from intake.office.report_page import load_report_for, render_report_page
 from intake.rewards.forms import STEP_FORMS, RewardScheduleForm
 from intake.rewards.lifecycle import (
+    REWARD_DONE,
     Exclusions,
     approve_reward,
     propose_reward,
@@ -77,7 +78,7 @@ def act_on_reward(case_number: str, action: str) -> ResponseReturnValue:
         )
     )
     STEPS[action](db_session(), report, form, current_user(), data_cipher())
-    flash(_("Done."), "success")
+    flash(str(REWARD_DONE[action]), "success")
     return redirect(url_for("office.show_report", case_number=report.case_number), code=303)
 
 

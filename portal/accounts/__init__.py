@@ -80,7 +80,6 @@ def init_app(app: Flask) -> None:
         StaffLink(
             _l("Administration"),
             "admin.list_users",
-            frozenset({"administrator"}),
             order=80,
             landing=40,
         ),

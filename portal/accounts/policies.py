@@ -24,10 +24,16 @@ class Policy:
 
     kind: str  # "anonymous", "password_step" or "staff"
     roles: frozenset[str] = frozenset()
+    # Identity custodians pass too, whatever their roles (they decide requests, §7).
+    custodians: bool = False
 
     def allows(self, user: StaffUser) -> bool:
         """Return whether a fully signed-in `user` passes the role part of this policy."""
-        return not self.roles or user.has_role(*self.roles)
+        if not self.roles and not self.custodians:
+            return True
+        if self.roles and user.has_role(*self.roles):
+            return True
+        return self.custodians and user.active_custodian_key() is not None
 
 
 def current_staff() -> StaffUser | None:
@@ -60,9 +66,14 @@ def password_step_route(view: Callable[..., Any]) -> Callable[..., Any]:
     return _declare(wrapper, Policy("password_step"))
 
 
-def staff_route(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare a route for signed-in staff holding any of `roles` (any staff if none given)."""
-    policy = Policy("staff", frozenset(roles))
+def staff_route(
+    *roles: str, custodians: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a route for signed-in staff holding any of `roles` (any staff if none given).
+
+    `custodians=True` lets identity custodians in as well (and, without roles, only them).
+    """
+    policy = Policy("staff", frozenset(roles), custodians)
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)

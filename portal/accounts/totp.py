@@ -20,6 +20,11 @@ def new_totp_secret() -> str:
     return pyotp.random_base32()
 
 
+def grouped_secret(secret: str) -> str:
+    """Return the secret in groups of four, to read and type by hand (apps ignore spaces)."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
 def totp_uri(secret: str, username: str) -> str:
     """Return the otpauth:// URI an authenticator app reads from the enrolment QR code."""
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=TOTP_ISSUER)

@@ -41,7 +41,7 @@ from portal.accounts.sessions import (
     set_staff_cookie,
     start_staff_session,
 )
-from portal.accounts.totp import accept_totp, new_totp_secret, totp_uri
+from portal.accounts.totp import accept_totp, grouped_secret, new_totp_secret, totp_uri
 from portal.attempts import PerSubject, attempt_failed, guard_guesses
 from portal.db import db_session
 from portal.security import (
@@ -199,7 +199,11 @@ def _enrol_page(form: CodeForm, secret: str, status: int = 200) -> tuple[str, in
     uri = totp_uri(secret, g.staff_session.user.username)
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff")
     return render_template(
-        "portal/accounts/enrol.html", form=form, secret=secret, qr_svg=qr_svg
+        "portal/accounts/enrol.html",
+        form=form,
+        secret=secret,
+        grouped=grouped_secret(secret),
+        qr_svg=qr_svg,
     ), status
 
 

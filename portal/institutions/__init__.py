@@ -34,7 +34,6 @@ def init_app(app: Flask) -> None:
         StaffLink(
             _l("Institutions"),
             "institutions.list_institutions_view",
-            frozenset({"administrator"}),
             menu=False,
             admin=True,
         ),

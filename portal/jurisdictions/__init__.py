@@ -37,7 +37,6 @@ def init_app(app: Flask) -> None:
         StaffLink(
             _l("Jurisdictions"),
             "jurisdictions.list_jurisdictions",
-            frozenset({"administrator"}),
             menu=False,
             admin=True,
         ),

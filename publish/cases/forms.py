@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -132,7 +133,10 @@ class CaseForm(FlaskForm):
         ),
         validators=[Length(max=2000, message=AT_MOST)],
     )
-    body = TextAreaField(_l("Text of the case"), validators=[Length(max=10000, message=AT_MOST)])
+    body = TextAreaField(
+        _l("Text of the case"),
+        validators=[DataRequired(MESSAGES["case_body"]), Length(max=10000, message=AT_MOST)],
+    )
     source_url = StringField(
         _l("Source link (optional)"), validators=[Length(max=500, message=AT_MOST)]
     )
@@ -199,3 +203,9 @@ class CaseNumberForm(FlaskForm):
         _l("Case number of a closed report"),
         validators=[DataRequired(), Length(max=30, message=AT_MOST)],
     )
+
+
+class PublishForm(FlaskForm):
+    """Confirming publication of the draft exactly as previewed."""
+
+    previewed = HiddenField(validators=[DataRequired()])

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
 from portal.accounts.models import StaffUser
 from portal.errors import OperationError
 from publish.cases.models import CaseStatus, TypicalCase
@@ -45,10 +48,29 @@ class CaseError(OperationError):
     """A step on a typical case was refused; `code` says why (words: publish/messages.py)."""
 
 
+# What the publisher reads once a step is done: one message per step, beside the table,
+# so a new step cannot lack one (a test checks every step has its own).
+CASE_DONE: dict[str, LazyString] = {
+    "draft": _l("Draft saved. Another publisher or an approver publishes it."),
+    "draft_from_report": _l(
+        "Draft made from the report. Write the text of the case and check every field "
+        "before it is published."
+    ),
+    "edit": _l("Draft saved. Check the preview before it is published."),
+    "publish": _l("Published: the case is on the public list and in the feeds."),
+    "correct": _l("Correction saved: readers see the note on the case."),
+    "withdraw": _l("Withdrawn. The case page now shows the reason."),
+}
+
+
 def _precondition(name: str, case: TypicalCase | None, actor: StaffUser) -> str | None:
-    # Two people: whoever drafted a case never publishes it alone.
-    if name == "publish" and case is not None and case.drafted_by_id == actor.id:
-        return "own_draft"
+    if name == "publish" and case is not None:
+        # Two people: whoever drafted a case never publishes it alone.
+        if case.drafted_by_id == actor.id:
+            return "own_draft"
+        # A draft made from a report has no text yet: readers need more than its fields.
+        if not (case.body or "").strip():
+            return "case_body"
     return None
 
 

@@ -8,6 +8,7 @@ a report reads only intake's `case_facts`, which carries nothing about the repor
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -218,9 +219,32 @@ def update_draft(
     _recorded(session, "edited", case, actor)
 
 
-def publish_case(session: Session, case: TypicalCase, *, actor: StaffUser) -> None:
-    """Publish a draft: another publisher or an approver, never its drafter."""
+def preview_token(case: TypicalCase) -> str:
+    """Return a digest of everything readers will see of `case`: what a preview showed."""
+    shown = (
+        _snapshot(case),
+        case.batch,
+        case.region_id,
+        case.subject_kind,
+        case.discovery,
+        str(case.conduct_from),
+        str(case.conduct_to),
+        case.institution_id,
+    )
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def publish_case(
+    session: Session, case: TypicalCase, *, actor: StaffUser, previewed: str | None = None
+) -> None:
+    """Publish a draft: another publisher or an approver, never its drafter.
+
+    `previewed` is the `preview_token` of the page the publisher confirmed: a draft
+    changed since then is refused, so what is published is what they read.
+    """
     step = check_step("publish", case, actor)
+    if previewed is not None and previewed != preview_token(case):
+        raise CaseError("changed_since_preview")
     case.status = step.target
     case.published_by_id = actor.id
     case.published_on = today_in_china()

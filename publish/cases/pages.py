@@ -8,7 +8,7 @@ adds what the office's page offers the signed-in user now, read from `CASE_STEPS
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 from intake.catalog import violation_label
 from portal.accounts.models import StaffUser
 from portal.richtext import rich_text
+from portal.timeutil import today_in_china
 from portal.web import page_language
-from publish.cases.lifecycle import allowed_steps
+from publish.cases.lifecycle import allowed_steps, check_step
 from publish.cases.models import CaseStatus, TypicalCase
+from publish.cases.operations import preview_token
 from publish.cases.queries import CaseFilters, get_public_case, list_published
 from publish.catalog import DISCOVERY, SUBJECT_KINDS
 
@@ -177,6 +179,7 @@ class OfficeCaseView:
     # Step names of CASE_STEPS the user may take now, in table order.
     steps: tuple[str, ...]
     preview: CaseView
+    has_body: bool
     # The case's fields, to fill the draft or correction form.
     form_data: dict[str, Any]
 
@@ -213,5 +216,23 @@ def office_case_view(case: TypicalCase, user: StaffUser) -> OfficeCaseView:
         published_on=case.published_on,
         steps=tuple(allowed_steps(case, user)),
         preview=case_view(case),
+        has_body=bool((case.body or "").strip()),
         form_data=case_form_data(case),
     )
+
+
+@dataclass(frozen=True)
+class PublishPreview:
+    """The page confirming publication: the case exactly as its public page will show it."""
+
+    id: int
+    case: CaseView
+    # The digest of what is shown, which the confirmation carries back (preview_token).
+    token: str
+
+
+def publish_preview(case: TypicalCase, user: StaffUser) -> PublishPreview:
+    """Return the case as it will read once published today; refuse if `user` may not publish it."""
+    check_step("publish", case, user)
+    shown = replace(case_view(case), published_on=today_in_china())
+    return PublishPreview(id=case.id, case=shown, token=preview_token(case))

@@ -11,19 +11,24 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from portal.accounts.policies import staff_route
 from portal.db import db_session
 from portal.errors import OperationError, Refusal, message_for, on_refusal
-from portal.forms import ActionForm, refused
+from portal.forms import refused
 from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import regions_within
 from portal.security import limiter, staff_post_limit
 from portal.web import current_user
-from publish.cases.forms import CaseForm, CaseNumberForm, CorrectionForm, WithdrawForm
-from publish.cases.lifecycle import CaseError, may_draft
+from publish.cases.forms import (
+    CaseForm,
+    CaseNumberForm,
+    CorrectionForm,
+    PublishForm,
+    WithdrawForm,
+)
+from publish.cases.lifecycle import CASE_DONE, CaseError, may_draft
 from publish.cases.models import CaseStatus, TypicalCase
 from publish.cases.operations import (
     correct_case,
@@ -33,7 +38,7 @@ from publish.cases.operations import (
     update_draft,
     withdraw_case,
 )
-from publish.cases.pages import case_labels, office_case_view
+from publish.cases.pages import case_labels, office_case_view, publish_preview
 from publish.cases.queries import get_office_case, list_office_cases
 
 bp = Blueprint("cases_office", __name__, url_prefix="/staff/publish")
@@ -73,7 +78,6 @@ def _render_case(
         view=view,
         form=form,
         withdraw=withdraw or WithdrawForm(),
-        action=ActionForm(),
         **case_labels(),
     )
     return page, status
@@ -117,7 +121,7 @@ def create_case() -> ResponseReturnValue:
         return _render_new(form, 422)
     on_refusal(lambda error: _render_new(refused(form, message_for(error)), 409))
     case = draft_case(db_session(), form.fields(), actor=current_user())
-    flash(_("Draft saved. Another publisher or an approver publishes it."), "success")
+    flash(str(CASE_DONE["draft"]), "success")
     return redirect(url_for("cases_office.edit_case", case_id=case.id), code=303)
 
 
@@ -133,7 +137,7 @@ def create_case_from_report() -> ResponseReturnValue:
     if not form.validate_on_submit():
         raise CaseError("no_report")
     case = draft_from_report(db_session(), form.case_number.data, actor=current_user())
-    flash(_("Draft made from the report. Check every field before it is published."), "success")
+    flash(str(CASE_DONE["draft_from_report"]), "success")
     return redirect(url_for("cases_office.edit_case", case_id=case.id), code=303)
 
 
@@ -159,21 +163,35 @@ def update_case(case_id: int) -> ResponseReturnValue:
         correct_case(db_session(), case, form.fields(), note=form.note.data, actor=current_user())
     else:
         update_draft(db_session(), case, form.fields(), actor=current_user())
-    flash(_("Saved."), "success")
+    flash(str(CASE_DONE["correct" if correcting else "edit"]), "success")
     return redirect(url_for("cases_office.edit_case", case_id=case_id), code=303)
+
+
+@bp.get("/cases/<int:case_id>/publish")
+@staff_route("publisher", "approver")
+def preview_publication(case_id: int) -> ResponseReturnValue:
+    """The first of two steps: the draft as its public page will show it, and a confirmation."""
+    case = _load(case_id)
+    on_refusal(_back_to("cases_office.edit_case", case_id=case_id))
+    preview = publish_preview(case, current_user())
+    form = PublishForm(data={"previewed": preview.token})
+    return render_template(
+        "publish/cases/office_publish.html", preview=preview, form=form, **case_labels()
+    )
 
 
 @bp.post("/cases/<int:case_id>/publish")
 @limiter.limit(staff_post_limit)
 @staff_route("publisher", "approver")
 def publish_case_view(case_id: int) -> ResponseReturnValue:
-    """Publish a draft (not by its drafter)."""
+    """Publish a draft (not by its drafter) exactly as the publisher previewed it."""
     case = _load(case_id)
-    if not ActionForm().validate_on_submit():
+    form = PublishForm()
+    if not form.validate_on_submit():
         abort(400)
-    on_refusal(_back_to("cases_office.edit_case", case_id=case_id))
-    publish_case(db_session(), case, actor=current_user())
-    flash(_("Published."), "success")
+    on_refusal(_back_to("cases_office.preview_publication", case_id=case_id))
+    publish_case(db_session(), case, actor=current_user(), previewed=form.previewed.data)
+    flash(str(CASE_DONE["publish"]), "success")
     return redirect(url_for("cases.show_case", case_id=case_id), code=303)
 
 
@@ -188,5 +206,5 @@ def withdraw_case_view(case_id: int) -> ResponseReturnValue:
         return _render_case(case, withdraw=form, status=422)
     on_refusal(_back_to("cases_office.edit_case", case_id=case_id))
     withdraw_case(db_session(), case, reason=form.reason.data, actor=current_user())
-    flash(_("Withdrawn. The case page now shows the reason."), "success")
+    flash(str(CASE_DONE["withdraw"]), "success")
     return redirect(url_for("cases_office.edit_case", case_id=case_id), code=303)

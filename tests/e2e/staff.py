@@ -47,3 +47,50 @@ def sign_in(browser: Browser, base: str, username: str, secret: str) -> Page:
     page.get_by_role("button", name="登录").click()
     expect(page.locator('form[action$="/staff/logout"]')).to_be_visible()
     return page
+
+
+def file_report(app: Flask, key: str, **fields: Any) -> str:
+    """File a report in the live app through the real operation; return its case number."""
+    from intake.filing.operations import ReportDraft, submit_report
+    from intake.filing.receipts import access_code_hasher
+
+    with app.app_context():
+        session = db_session()
+        draft: dict[str, Any] = {
+            "region": get_region_by_code(session, "640104"),
+            "party_kind": "hospital",
+            "party_name": "银川某某医院",
+            "facts": "该院让病人挂床住院。",
+            "violation_codes": ["nominal_bed"],
+            "submission_key": key,
+            **fields,
+        }
+        receipt = submit_report(
+            session, ReportDraft(**draft), cipher=data_cipher(), hasher=access_code_hasher()
+        )
+        session.commit()
+        return receipt.case_number
+
+
+def take_to_feedback(
+    app: Flask, case_number: str, intake: str, investigator: str, approver: str, recovered: str
+) -> None:
+    """Take a live report through acceptance, a case, a decision and feedback, by username."""
+    from sqlalchemy import select
+
+    from intake.models import Report
+    from portal.accounts.models import StaffUser
+    from tests.conftest import handle_to_feedback
+
+    with app.app_context():
+        session = db_session()
+        staff = {u.username: u for u in session.scalars(select(StaffUser))}
+        handle_to_feedback(
+            session,
+            session.scalar(select(Report).where(Report.case_number == case_number)),
+            intake=staff[intake],
+            investigator=staff[investigator],
+            approver=staff[approver],
+            recovered=recovered,
+        )
+        session.commit()

@@ -47,6 +47,7 @@ def _directory_and_an_unlinked_case(app: Flask) -> int:
                 subject_name=NAME,
                 discovery="report_clue",
                 violation_codes=["nominal_bed"],
+                body="经查属实，已依法处理。",
             ),
             actor=staff["old-drafter"],
         )

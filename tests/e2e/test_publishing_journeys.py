@@ -12,11 +12,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from portal.accounts.models import StaffUser
 from portal.db import db_session
-from portal.security import data_cipher
 from publish.disclosures.columns import COLUMN_NAMES
-from tests.conftest import STAFF_PASSWORD, handle_to_feedback
+from tests.conftest import STAFF_PASSWORD
 from tests.e2e.hostile import ALL, chunk
-from tests.e2e.staff import make_staff, sign_in
+from tests.e2e.staff import file_report, make_staff, sign_in, take_to_feedback
 
 
 def _csv() -> bytes:
@@ -90,57 +89,44 @@ def test_a_case_drafted_from_a_closed_report_is_published_and_appears_in_the_rss
     }
     for name, role in (("i1", "intake_officer"), ("i2", "investigator"), ("i3", "approver")):
         make_staff(app, name, role)
-    with app.app_context():
-        from sqlalchemy import select
-
-        from intake.filing.operations import ReportDraft, submit_report
-        from intake.filing.receipts import access_code_hasher
-        from portal.jurisdictions.models import get_region_by_code
-
-        session = db_session()
-        receipt = submit_report(
-            session,
-            ReportDraft(
-                region=get_region_by_code(session, "640104"),
-                party_kind="pharmacy",
-                party_name="银川某某大药房",
-                facts="药店用医保卡结算日用品。",
-                violation_codes=["swapping"],
-                submission_key="e2e-case",
-            ),
-            cipher=data_cipher(),
-            hasher=access_code_hasher(),
-        )
-        from intake.models import Report
-
-        report = session.scalar(select(Report).where(Report.case_number == receipt.case_number))
-        staff = {u.username: u for u in session.scalars(select(StaffUser))}
-        handle_to_feedback(
-            session,
-            report,
-            intake=staff["i1"],
-            investigator=staff["i2"],
-            approver=staff["i3"],
-            recovered="56000",
-        )
-        session.commit()
+    case_number = file_report(
+        app,
+        "e2e-case",
+        party_kind="pharmacy",
+        party_name="银川某某大药房",
+        facts="药店用医保卡结算日用品。",
+        violation_codes=["swapping"],
+    )
+    take_to_feedback(app, case_number, "i1", "i2", "i3", recovered="56000")
 
     drafter = sign_in(browser, base, "drafter", secrets_["drafter"])
     drafter.goto(f"{base}/staff/publish/cases")
-    drafter.fill('[name="case_number"]', receipt.case_number)
+    drafter.fill('[name="case_number"]', case_number)
     drafter.get_by_role("button", name="据此举报起草").click()
     expect(drafter.locator("#case-status")).to_have_attribute("data-status", "draft")
     case_url = drafter.url
+    # A draft from a report has no text: saving it without one is refused, keeping the rest.
+    expect(drafter.locator("#needs-body")).to_be_visible()
+    drafter.get_by_role("button", name="保存草稿").click()
+    expect(drafter.locator("#error-summary")).to_contain_text("写明案例正文")
+    drafter.fill('[name="body"]', "该药店用医保卡为参保人结算日用品，已责令退回。")
+    drafter.get_by_role("button", name="保存草稿").click()
+    expect(drafter.locator(".flash-success")).to_contain_text("草稿已保存")
 
     second = sign_in(browser, base, "second", secrets_["second"])
     second.goto(case_url)
-    second.get_by_role("button", name="发布").click()
+    second.get_by_role("link", name="预览并发布").click()
+    # The preview shows the case as its public page will, and nothing is public yet.
+    expect(second.locator("#case-preview")).to_contain_text("已责令退回")
+    expect(second.locator("#case-status")).to_have_count(0)
+    assert second.request.get(f"{base}/cases").text().count("银川某某大药房") == 0
+    second.get_by_role("button", name="确认发布").click()
     expect(second.locator("#case-title")).to_contain_text("银川某某大药房")
 
     feed = feedparser.parse(second.request.get(f"{base}/feeds/cases.rss").body())
     assert feed.bozo == 0
     assert [e.title for e in feed.entries] == ["银川某某大药房违规使用医保基金案"]
-    assert receipt.case_number not in str(feed)
+    assert case_number not in str(feed)
 
 
 def test_a_supervisor_follows_a_region_and_sees_a_new_case(
@@ -180,6 +166,7 @@ def test_a_supervisor_follows_a_region_and_sees_a_new_case(
                 subject_name="兴庆区某诊所",
                 discovery="flying_inspection",
                 violation_codes=["fabricated_services"],
+                body="经查属实，已依法处理。",
             ),
             actor=p1,
         )
@@ -212,6 +199,7 @@ def test_a_reader_sees_a_withdrawal_on_a_page_already_served_from_memory(
                 subject_name="某某诊所",
                 discovery="big_data",
                 violation_codes=["fake_visits"],
+                body="经查属实，已依法处理。",
             ),
             actor=staff["drafter"],
         )

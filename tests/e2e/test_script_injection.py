@@ -198,6 +198,21 @@ def _seed(app: Flask) -> dict[str, Any]:
             note=chunk(1000, 8),
             actor=approver,
         )
+        # A draft awaiting publication: its preview before confirming draws the same text.
+        pending = draft_case(
+            s,
+            CaseFields(
+                title=chunk(200, 61),
+                region=hostile_region,
+                subject_kind="individual",
+                subject_name=chunk(200, 63),
+                discovery="report_clue",
+                violation_codes=["nominal_bed"],
+                measures=chunk(2000, 65),
+                body=ALL,
+            ),
+            actor=people["publisher"][0],
+        )
         row = {name: "" for name in COLUMN_NAMES}
         row.update(
             region_code="640199",
@@ -215,6 +230,7 @@ def _seed(app: Flask) -> dict[str, Any]:
         return {
             "receipt": receipt,
             "case_id": case.id,
+            "draft_id": pending.id,
             "people": people,
             "totp": pyotp,
             "institution_id": institution.id,
@@ -316,6 +332,13 @@ def test_hostile_text_never_runs_in_any_view(
     staff.fill('[name="institution_query"]', chunk(100, 23))
     staff.get_by_role("button", name="查找机构").click()
     _assert_inert(staff, fired_s)
+
+    # The preview of a draft before it is published, and its confirmation.
+    approver, fired_a = _staff_page(browser, base, data, "approver")
+    approver.goto(f"{base}/staff/publish/cases/{data['draft_id']}/publish")
+    _assert_inert(approver, fired_a)
+    approver.get_by_role("button", name="确认发布").click()
+    _assert_inert(approver, fired_a)
 
     form, fired_f = _page(browser)
     form.goto(f"{base}/report")

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from intake.calendar.deadlines import ACCEPT_DECISION_WORKING_DAYS, add_working_days
 from intake.calendar.report_deadlines import set_accept_due
-from intake.models import Report
+from intake.models import Report, Stage
 from portal.institutions.models import Institution, InstitutionKind
 from portal.timeutil import CHINA
+from tests.conftest import handle_to_feedback
 from tests.institution_samples import add_institution
 
 
@@ -59,3 +60,26 @@ def institutions(db: Session) -> dict[str, Institution]:
     }
     db.commit()
     return made
+
+
+@pytest.fixture
+def at_reward(db: Session, make_report: Any, make_staff: Any) -> dict[str, Any]:
+    """A report in the reward stage, founded with 1,500,000 yuan to recover, and its staff."""
+    people = {
+        "intake": make_staff("intake_officer"),
+        "investigator": make_staff("investigator"),
+        "approver": make_staff("approver"),
+        "reward": make_staff("reward_officer"),
+    }
+    report, receipt = make_report(wants_reward=True)
+    handle_to_feedback(
+        db,
+        report,
+        intake=people["intake"],
+        investigator=people["investigator"],
+        approver=people["approver"],
+        recovered="1500000",
+    )
+    db.commit()
+    assert report.stage is Stage.REWARD
+    return {**people, "report": report, "receipt": receipt}

@@ -26,31 +26,8 @@ from intake.rewards.models import RewardStatus
 from intake.timers import run_deadlines
 from portal.security import data_cipher
 from portal.timeutil import today_in_china
-from tests.conftest import handle_to_feedback
 
 NONE_APPLY = Exclusions(False, False, False)
-
-
-@pytest.fixture
-def at_reward(db: Session, make_report: Any, make_staff: Any) -> dict[str, Any]:
-    people = {
-        "intake": make_staff("intake_officer"),
-        "investigator": make_staff("investigator"),
-        "approver": make_staff("approver"),
-        "reward": make_staff("reward_officer"),
-    }
-    report, receipt = make_report(wants_reward=True)
-    handle_to_feedback(
-        db,
-        report,
-        intake=people["intake"],
-        investigator=people["investigator"],
-        approver=people["approver"],
-        recovered="1500000",
-    )
-    db.commit()
-    assert report.stage is Stage.REWARD
-    return {**people, "report": report, "receipt": receipt}
 
 
 def _propose(db: Session, s: dict[str, Any], **kw: Any) -> Any:

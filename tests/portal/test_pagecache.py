@@ -30,6 +30,7 @@ def _fields(db: Session, title: str) -> CaseFields:
         subject_name="某医院",
         discovery="big_data",
         violation_codes=["nominal_bed"],
+        body="经查属实，已依法处理。",
     )
 
 

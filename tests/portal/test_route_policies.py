@@ -72,7 +72,8 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
         {"reward_officer", "approver"},
         "jurisdiction",
     ),
-    ("GET", "/staff/identity-requests", {}, ANY_STAFF, "any"),
+    # Officers who may ask for an identity, and custodians who decide (docs/domain.md §7).
+    ("GET", "/staff/identity-requests", {}, QUEUE, "any"),
     (
         "POST",
         "/staff/identity-requests/{request_id}/{decision}",
@@ -133,6 +134,13 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
     (
         "POST",
         "/staff/publish/cases/{case_id}",
+        {"case_id": "999999"},
+        {"publisher", "approver"},
+        "missing",
+    ),
+    (
+        "GET",
+        "/staff/publish/cases/{case_id}/publish",
         {"case_id": "999999"},
         {"publisher", "approver"},
         "missing",

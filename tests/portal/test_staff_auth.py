@@ -120,14 +120,29 @@ def test_enrolment_shows_a_qr_code_and_confirms_with_a_code(
     assert client.get("/staff/").status_code == 200
 
 
-def test_the_enrolment_secret_is_not_in_the_cookie(
-    client: Any, make_staff: Any, db: Session
-) -> None:
+def _enrol_page(client: Any, make_staff: Any, db: Session) -> str:
+    """Sign in with a password as a user without a second factor; return the enrolment page."""
     user = make_staff("investigator")
     user.totp_secret_enc = None
     db.commit()
     client.post("/staff/login", data={"username": user.username, "password": STAFF_PASSWORD})
-    page = client.get("/staff/enrol").get_data(as_text=True)
+    return str(client.get("/staff/enrol").get_data(as_text=True))
+
+
+def test_enrolment_shows_the_key_in_groups_of_four(
+    client: Any, make_staff: Any, db: Session
+) -> None:
+    page = _enrol_page(client, make_staff, db)
+    grouped = page.split('id="totp-key" class="totp-key">')[1].split("<")[0]
+    plain = page.split('id="totp-secret">')[1].split("<")[0]
+    assert [len(g) for g in grouped.split(" ")] == [4] * (len(plain) // 4)
+    assert grouped.replace(" ", "") == plain
+
+
+def test_the_enrolment_secret_is_not_in_the_cookie(
+    client: Any, make_staff: Any, db: Session
+) -> None:
+    page = _enrol_page(client, make_staff, db)
     secret = page.split('id="totp-secret">')[1].split("<")[0]
     cookies = " ".join(c.value for c in client._cookies.values())
     assert secret not in cookies

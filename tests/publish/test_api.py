@@ -35,6 +35,7 @@ def content(db: Session, make_staff: Any, make_report: Any) -> dict[str, int]:
                 discovery="report_clue",
                 violation_codes=["lending_card"],
                 amount=Decimal("1234.50"),
+                body="经查属实，已依法处理。",
             ),
             actor=drafter,
         )

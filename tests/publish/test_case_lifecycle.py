@@ -39,7 +39,9 @@ DRAFTER_ID = 1
 
 
 def _case(status: CaseStatus | None) -> TypicalCase | None:
-    return None if status is None else TypicalCase(status=status, drafted_by_id=DRAFTER_ID)
+    if status is None:
+        return None
+    return TypicalCase(status=status, drafted_by_id=DRAFTER_ID, body="经查，该院串换诊疗项目。")
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -84,6 +86,7 @@ def _fields(db: Session) -> CaseFields:
         subject_name="某医院",
         discovery="big_data",
         violation_codes=["swapping"],
+        body="经查，该院串换诊疗项目。",
     )
 
 
@@ -149,7 +152,9 @@ def test_the_case_page_draws_the_controls_of_the_allowed_steps(
     viewer = {"drafter": drafter, "publisher": other, "approver": make_staff("approver")}[who]
     page = login_as(viewer).get(f"/staff/publish/cases/{case.id}").get_data(as_text=True)
     base = f'action="/staff/publish/cases/{case.id}'
-    assert (f'{base}/publish"' in page, f'{base}"' in page, f'{base}/withdraw"' in page) == controls
+    # Publishing starts from a link to its preview (the confirmation is on that page).
+    preview = f'href="/staff/publish/cases/{case.id}/publish"'
+    assert (preview in page, f'{base}"' in page, f'{base}/withdraw"' in page) == controls
 
 
 def test_an_approver_reviews_a_draft_in_its_preview(

@@ -20,6 +20,7 @@ from publish.cases.operations import (
     draft_from_report,
     mask_individual,
     publish_case,
+    update_draft,
     withdraw_case,
 )
 from publish.cases.queries import CaseFilters, list_published
@@ -203,23 +204,92 @@ def test_a_report_still_open_cannot_become_a_case(
         draft_from_report(db, report.case_number, actor=publishers[0])
 
 
+def _previewed_token(client: Any, case_id: int) -> str:
+    page = client.get(f"/staff/publish/cases/{case_id}/publish").get_data(as_text=True)
+    return page.split('name="previewed" type="hidden" value="')[1].split('"')[0]
+
+
 def test_a_publisher_drafts_and_another_publishes_through_the_pages(
     db: Session, publishers: Any, login_as: Any, closed_report: Any
 ) -> None:
+    from publish.cases.models import TypicalCase
+
     first, second = login_as(publishers[0]), login_as(publishers[1])
     response = first.post(
         "/staff/publish/cases/from-report", data={"case_number": closed_report.case_number}
     )
     assert response.status_code == 303
     case_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
-    assert first.post(f"/staff/publish/cases/{case_id}/publish").status_code == 303
-    db.expire_all()
-    from publish.cases.models import TypicalCase
-
-    assert db.get(TypicalCase, case_id).status is CaseStatus.DRAFT
-    assert second.post(f"/staff/publish/cases/{case_id}/publish").status_code == 303
+    db.get(TypicalCase, case_id).body = "经查，该药店串换药品。"
+    db.commit()
+    # The drafter is sent back from the preview: a second person publishes.
+    assert first.get(f"/staff/publish/cases/{case_id}/publish").status_code == 303
+    token = _previewed_token(second, case_id)
+    response = second.post(f"/staff/publish/cases/{case_id}/publish", data={"previewed": token})
+    assert response.status_code == 303
     db.expire_all()
     assert db.get(TypicalCase, case_id).status is CaseStatus.PUBLISHED
+
+
+def test_publishing_shows_the_case_as_its_public_page_before_confirming(
+    db: Session, publishers: Any, login_as: Any
+) -> None:
+    case = draft_case(db, fields(db), actor=publishers[0])
+    db.commit()
+    page = login_as(publishers[1]).get(f"/staff/publish/cases/{case.id}/publish")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "经飞行检查发现该院存在挂床住院问题。" in text and 'id="confirm-publish"' in text
+    db.expire_all()
+    assert db.get(type(case), case.id).status is CaseStatus.DRAFT
+
+
+def test_a_draft_changed_after_its_preview_is_not_published(
+    db: Session, publishers: Any, login_as: Any
+) -> None:
+    case = draft_case(db, fields(db), actor=publishers[0])
+    db.commit()
+    second = login_as(publishers[1])
+    token = _previewed_token(second, case.id)
+    update_draft(db, case, fields(db, body="改过的正文。"), actor=publishers[0])
+    db.commit()
+    response = second.post(f"/staff/publish/cases/{case.id}/publish", data={"previewed": token})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/publish")
+    db.expire_all()
+    assert db.get(type(case), case.id).status is CaseStatus.DRAFT
+
+
+def test_a_draft_without_text_is_not_offered_for_publishing(
+    db: Session, publishers: Any, login_as: Any, closed_report: Any
+) -> None:
+    case = draft_from_report(db, closed_report.case_number, actor=publishers[0])
+    db.commit()
+    second = login_as(publishers[1])
+    page = second.get(f"/staff/publish/cases/{case.id}").get_data(as_text=True)
+    assert 'id="needs-body"' in page and 'id="preview-publish"' not in page
+    with pytest.raises(CaseError, match="case_body"):
+        publish_case(db, case, actor=publishers[1])
+
+
+def test_saving_a_case_without_text_is_refused_and_keeps_what_was_typed(
+    publishers: Any, login_as: Any
+) -> None:
+    response = login_as(publishers[0]).post(
+        "/staff/publish/cases/new",
+        data={
+            "title": "某诊所串换药品案",
+            "region": "640104",
+            "subject_kind": "institution",
+            "subject_name": "某某诊所",
+            "discovery": "big_data",
+            "violation_codes": ["swapping"],
+            "body": "   ",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "写明案例正文" in page
+    assert "某诊所串换药品案" in page
 
 
 def test_the_case_form_keeps_what_was_typed_on_an_error(publishers: Any, login_as: Any) -> None:
@@ -282,6 +352,7 @@ def test_a_refused_save_draws_the_form_again_with_the_reason(
             "subject_name": "银川某某医院",
             "discovery": "big_data",
             "violation_codes": ["nominal_bed"],
+            "body": "经查，该院挂床住院。",
         },
     )
     page = response.get_data(as_text=True)

@@ -33,6 +33,7 @@ def two_cases(db: Session, make_staff: Any) -> list[Any]:
                 subject_name="某医院",
                 discovery="big_data",
                 violation_codes=[code],
+                body="经查属实，已依法处理。",
             ),
             actor=drafter,
         )
@@ -106,6 +107,7 @@ def test_a_new_case_changes_the_etag(
             subject_name="某药房",
             discovery="big_data",
             violation_codes=["swapping"],
+            body="经查属实，已依法处理。",
         ),
         actor=make_staff("publisher"),
     )

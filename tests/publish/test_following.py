@@ -41,6 +41,7 @@ def _publish(db: Session, make_staff: Any, title: str, region: str, code: str = 
             subject_name="某药房",
             discovery="big_data",
             violation_codes=[code],
+            body="经查属实，已依法处理。",
         ),
         actor=make_staff("publisher"),
     )

@@ -30,6 +30,7 @@ def test_the_latest_case_and_disclosure_are_listed(
             subject_name="某药房",
             discovery="big_data",
             violation_codes=["swapping"],
+            body="经查属实，已依法处理。",
         ),
         actor=make_staff("publisher"),
     )

@@ -59,6 +59,7 @@ def publish_case_about(
             discovery="big_data",
             violation_codes=["nominal_bed"],
             institution_code=institution.code if institution else "",
+            body="经查属实，已依法处理。",
         ),
         actor=drafter,
     )

@@ -37,6 +37,7 @@ def content(db: Session, make_staff: Any) -> dict[str, Any]:
             subject_name="某医院",
             discovery="big_data",
             violation_codes=["nominal_bed"],
+            body="经查属实，已依法处理。",
         ),
         actor=make_staff("publisher"),
     )
