@@ -8,11 +8,12 @@ import re
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import VALID_ID, png_bytes
+from tests.conftest import png_bytes
 from tests.e2e.staff import make_staff, sign_in
 from tests.e2e.test_case_office_journey import _operate
 from tests.e2e.test_reporting_journeys import (
     file_anonymous_report,
+    file_real_name_report,
     fill_common,
     open_track,
     read_receipt,
@@ -75,15 +76,7 @@ def test_a_notice_is_pending_until_staff_record_it_and_every_date_reads_one_way(
     base, app = live_site
     secret = make_staff(app, "intake", "intake_officer")
     reporter = browser.new_context().new_page()
-    reporter.goto(f"{base}/report")
-    fill_common(reporter)
-    reporter.check('input[name="identity_mode"][value="real_name"]')
-    reporter.fill('[name="real_name"]', "王晓明")
-    reporter.fill('[name="id_number"]', VALID_ID)
-    reporter.fill('[name="phone"]', "13912345678")
-    reporter.check('[name="declaration"]')
-    reporter.get_by_role("button", name="提交举报").click()
-    case_number, code = read_receipt(reporter)
+    case_number, code = file_real_name_report(reporter, base)
 
     intake = sign_in(browser, base, "intake", secret)
     _operate(intake, base, case_number, "accept")
