@@ -27,13 +27,15 @@ $(VENV)/.test-installed: $(BIN)/python pyproject.toml requirements.lock
 
 # Compiled catalogues are build output, never committed.
 translations: $(VENV)/.run-installed
-	$(BIN)/pybabel compile --statistics -d portal/translations
+	@$(BIN)/pybabel --quiet compile -d portal/translations
 
-## Serve the portal with demo data on SQLite and in-memory rate limits.
+## Serve the portal with demo data on SQLite and in-memory rate limits. Quiet: the set-up
+## logs warnings and errors only, and the server ends with the address, the demo accounts,
+## their password and the demo receipts.
 run: $(VENV)/.run-installed translations
-	$(BIN)/flask --app portal db-upgrade
-	$(BIN)/flask --app portal seed-demo --if-empty
-	$(BIN)/python -m portal.devserver --host $(HOST) --port $(PORT)
+	@PORTAL_LOG_LEVEL=WARNING $(BIN)/flask --app portal db-upgrade >/dev/null
+	@PORTAL_LOG_LEVEL=WARNING $(BIN)/flask --app portal seed-demo --if-empty --quiet
+	@$(BIN)/python -m portal.devserver --host $(HOST) --port $(PORT)
 
 ## Production: gunicorn against PostgreSQL and Redis from PORTAL_* settings (README "Production").
 serve: $(VENV)/.run-installed translations

@@ -75,8 +75,7 @@ def init_app(app: Flask) -> None:
     )
 
     def _seed_reports(session: Session, context: DemoContext) -> None:
-        for case_number, code in seed_demo_reports(session, context.regions):
-            context.echo(f"demo report  case number: {case_number}  access code: {code}")
+        context.receipts.extend(seed_demo_reports(session, context.regions))
         worked = seed_demo_office(session, context.regions)
         context.echo(f"demo office: {worked} more reports in every stage of the work queue")
 

@@ -18,12 +18,13 @@ from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.institutions.models import Institution
 from portal.jurisdictions.models import Region
+from portal.ops.demo import DemoReceipt
 from portal.security import data_cipher
 from portal.timeutil import today_in_china
 
 
-def seed_demo_reports(session: Session, regions: dict[str, Region]) -> list[tuple[str, str]]:
-    """File two demo reports and return their (case number, access code) receipts."""
+def seed_demo_reports(session: Session, regions: dict[str, Region]) -> list[DemoReceipt]:
+    """File two demo reports and return their receipts."""
     drafts = [
         ReportDraft(
             region=regions["640104"],
@@ -50,11 +51,11 @@ def seed_demo_reports(session: Session, regions: dict[str, Region]) -> list[tupl
         ),
     ]
     receipts = []
-    for draft in drafts:
+    for draft, about in zip(drafts, ("anonymous", "real name, asked for a reward"), strict=True):
         receipt = submit_report(session, draft, cipher=data_cipher(), hasher=access_code_hasher())
-        receipts.append((receipt.case_number, receipt.access_code))
-    _link(session, receipts[0][0], "H64010400012")
-    _link(session, receipts[1][0], "P34162200203")
+        receipts.append(DemoReceipt(receipt.case_number, receipt.access_code, about))
+    _link(session, receipts[0].case_number, "H64010400012")
+    _link(session, receipts[1].case_number, "P34162200203")
     return receipts
 
 

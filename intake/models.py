@@ -21,7 +21,9 @@ from sqlalchemy import (
     Numeric,
     String,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.sql import ColumnElement
 
 from portal.accounts.models import StaffUser
 from portal.db import Base, UTCDateTime, enum_column, utcnow
@@ -171,6 +173,20 @@ class Report(Base):
     def violation_codes(self) -> list[str]:
         """Return the codes of the violation types reported."""
         return [v.code for v in self.violations]
+
+    @hybrid_property
+    def notice_owed(self) -> bool:
+        """Return whether the real-name reporter is still owed the decision (docs/domain.md §3).
+
+        The one test of a notice's state: the queue lists what is owed, /track shows it
+        pending, and only `record_notice` (staff recording that it was given) makes it done.
+        """
+        return self.notice_due_on is not None
+
+    @notice_owed.inplace.expression
+    @classmethod
+    def _notice_owed_expression(cls) -> ColumnElement[bool]:
+        return cls.notice_due_on.is_not(None)
 
     def __repr__(self) -> str:
         return f"<Report {self.case_number} {self.stage.value}>"

@@ -98,7 +98,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=1)  # type: ignore[method-assign]
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=str(app.config["LOG_LEVEL"]).upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
 
     db.init_app(app)

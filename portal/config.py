@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     # (docs/domain.md §7); kept out of the database so a dump alone reveals nothing.
     "DATA_KEY": "",
     "RATELIMIT_STORAGE_URI": "memory://",
+    # The level of the portal's log on stderr; `make run` sets WARNING for its set-up
+    # commands so that the first start prints only what a person needs.
+    "LOG_LEVEL": "INFO",
     # While the shared storage (Redis) is unreachable, each worker counts in its own memory
     # and goes back to the storage when it answers again (docs/security.md, "Outages"). A
     # storage that does not answer within a second counts as unreachable; its errors

@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Sequence
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server, run_simple
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 
 class QuietRequestHandler(WSGIRequestHandler):
@@ -30,14 +30,28 @@ def make_dev_server(app: Flask, host: str, port: int) -> BaseWSGIServer:
 def main(argv: Sequence[str] | None = None) -> None:
     """Serve the portal configured from `PORTAL_*` variables until interrupted."""
     from portal import create_app
+    from portal.ops.demo import load_demo_summary, summary_lines
 
     parser = argparse.ArgumentParser(prog="python -m portal.devserver", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     args = parser.parse_args(argv)
-    run_simple(
-        args.host, args.port, create_app(), threaded=True, request_handler=QuietRequestHandler
+    app = create_app()
+    server = make_dev_server(app, args.host, args.port)
+    # Instead of Werkzeug's banner, what a person needs to try the portal (`make run`).
+    address = f"http://{args.host}:{server.server_port}"
+    summary = load_demo_summary(app)
+    lines = summary_lines(summary, address) if summary else [f"Portal running at {address}"]
+    print(
+        "\n".join([*lines, "", "Development server, not for production. Ctrl+C stops it."]),
+        flush=True,
     )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any, cast
 
 from flask import Flask, g, render_template
@@ -21,6 +22,8 @@ from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response as WerkzeugResponse
+
+from portal.i18n import format_date
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +74,9 @@ def message_for(error: OperationError | str, **params: Any) -> str:
     else:
         code = error
     text = _MESSAGES.get(code, _FALLBACK)
-    return str(text % params) if params else str(text)
+    # A day in the words is shown like every other day on the page.
+    shown = {k: format_date(v) if isinstance(v, date) else v for k, v in params.items()}
+    return str(text % shown) if shown else str(text)
 
 
 def english_message(error: OperationError) -> str:

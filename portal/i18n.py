@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
+from babel.dates import format_date as babel_date
+from babel.dates import format_datetime as babel_datetime
 from flask import Flask, Response, current_app, has_request_context, request
-from flask_babel import Babel, format_datetime
+from flask_babel import Babel
 
+from portal.timeutil import CHINA
 from portal.web import is_english, page_language
 
 LANG_COOKIE = "lang"
@@ -68,9 +71,39 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Content-Language", "en" if is_english() else "zh-CN")
         return response
 
-    @app.template_filter("localtime")
-    def _localtime(value: datetime | None, fmt: str = "medium") -> str:
-        """Show a stored UTC time in Asia/Shanghai (BABEL_DEFAULT_TIMEZONE)."""
-        if value is None:
-            return ""
-        return str(format_datetime(value, fmt))
+    app.add_template_filter(format_date, "format_date")
+    app.add_template_filter(format_datetime, "format_datetime")
+
+
+# The one way a date or a time is shown to a person (docs/architecture.md, "Dates"): one
+# pattern per language, times in China time on a 24-hour clock. Machine formats (CSV,
+# JSON, feeds, `<time datetime>`) stay ISO 8601 and never come through here.
+_PATTERNS = {
+    "zh": ("y年M月d日", "y年M月d日 HH:mm"),
+    "en": ("d MMM y", "d MMM y, HH:mm"),
+}
+
+
+def _patterns() -> tuple[str, str]:
+    return _PATTERNS[page_language()]
+
+
+def format_date(value: date | None) -> str:
+    """Return a day as people read it: 2026年12月1日, or 1 Dec 2026 in English.
+
+    A timestamp is shown as its day in China.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(CHINA).date()
+    return babel_date(value, _patterns()[0], locale=page_language())
+
+
+def format_datetime(value: datetime | date | None) -> str:
+    """Return a stored UTC time in China time: 2026年12月1日 14:03, or 1 Dec 2026, 14:03."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return format_date(value)
+    return babel_datetime(value, _patterns()[1], tzinfo=CHINA, locale=page_language())

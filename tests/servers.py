@@ -267,7 +267,7 @@ class Stack:
             done = flask_command(env, *command)
             if done.returncode != 0:
                 raise RuntimeError(done.stderr)
-        password = re.search(r"password: (\S+)", done.stdout)
+        password = re.search(r"Password of every demo account:\s+(\S+)", done.stdout)
         assert password is not None
         # One worker: limits kept in memory are per worker, and one makes them predictable.
         portal = Gunicorn(env, workers=1)

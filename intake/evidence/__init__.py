@@ -33,6 +33,7 @@ __all__ = [
     "build_evidence",
     "clean_upload",
     "evidence_context",
+    "evidence_name",
     "extension_for",
     "page_image_evidence",
     "read_evidence",
@@ -144,8 +145,20 @@ def read_evidence(
     cipher: DataCipher, case_number: str, evidence: Evidence
 ) -> tuple[dict[str, str], bytes]:
     """Return the decrypted metadata and content of an evidence file."""
-    meta = json.loads(cipher.decrypt(evidence.meta_enc, evidence_context(case_number, "meta")))
+    meta = _meta(cipher, case_number, evidence)
     return meta, cipher.decrypt(evidence.content_enc, evidence_context(case_number, "content"))
+
+
+def evidence_name(cipher: DataCipher, case_number: str, evidence: Evidence) -> str:
+    """Return the file's name as stored after cleaning (the last part of what was sent)."""
+    return _meta(cipher, case_number, evidence)["name"]
+
+
+def _meta(cipher: DataCipher, case_number: str, evidence: Evidence) -> dict[str, str]:
+    meta: dict[str, str] = json.loads(
+        cipher.decrypt(evidence.meta_enc, evidence_context(case_number, "meta"))
+    )
+    return meta
 
 
 def page_image_evidence(
@@ -153,10 +166,5 @@ def page_image_evidence(
 ) -> frozenset[int]:
     """Return the ids of the evidence files kept as pictures of their pages."""
     return frozenset(
-        row.id
-        for row in rows
-        if json.loads(cipher.decrypt(row.meta_enc, evidence_context(case_number, "meta"))).get(
-            "converted"
-        )
-        == _PAGE_IMAGES
+        row.id for row in rows if _meta(cipher, case_number, row).get("converted") == _PAGE_IMAGES
     )

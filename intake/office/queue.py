@@ -134,7 +134,7 @@ def list_queue(
     notices = list(
         session.scalars(
             select(Report)
-            .where(*base, Report.notice_due_on.is_not(None))
+            .where(*base, Report.notice_owed)
             .order_by(Report.notice_due_on, Report.id)
             .limit(50)
         )

@@ -107,7 +107,7 @@ def _precondition(name: str, report: Report, user: StaffUser) -> str | None:
         or (report.stage is not Stage.HANDLING and report.accept_extended)
     ):
         return "already_extended"
-    if name == "record_notice" and report.notice_due_on is None:
+    if name == "record_notice" and not report.notice_owed:
         return "no_notice_due"
     return None
 

@@ -143,8 +143,8 @@ def check_decision(
                 article=article.number,
                 low=low_months,
                 high=high_months,
-                earliest=earliest.isoformat(),
-                latest=latest.isoformat(),
+                earliest=earliest,
+                latest=latest,
             )
     if terminates and not article.may_terminate:
         raise OperationError("penalty_no_termination", article=article.number)

@@ -15,6 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import PasswordInput
 
 from intake.evidence import CleanFile
 from intake.filing.forms import ReportForm, clean_files, identity_fields
@@ -28,8 +29,15 @@ class TrackForm(FlaskForm):
     case_number = StringField(
         _l("Case number"), validators=[DataRequired(_l("Enter the case number from your receipt."))]
     )
+    # Drawn again after a wrong try, so a 20-character code need not be typed twice: it is
+    # no password kept in plain text (only its Argon2 hash is stored), the page is no-store,
+    # and it travels only in this POST's body. Masked by default against onlookers; a
+    # button shows it where JavaScript runs (static/js/show-code.js).
     access_code = PasswordField(
-        _l("Access code"), validators=[DataRequired(_l("Enter the access code from your receipt."))]
+        _l("Access code"),
+        validators=[DataRequired(_l("Enter the access code from your receipt."))],
+        widget=PasswordInput(hide_value=False),
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )
 
     def validate_case_number(self, field: StringField) -> None:

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.calendar.deadlines import NOTICE_WORKING_DAYS, add_working_days
 from intake.catalog import DECLINE_GROUNDS, TRANSFER_BODIES, label_of
+from intake.evidence import evidence_name
 from intake.models import (
     IdentityMode,
     MessageDirection,
@@ -22,7 +22,6 @@ from intake.rewards.models import Reward, RewardStatus
 from portal.crypto import DataCipher
 from portal.db import db_session
 from portal.jurisdictions.models import get_region_by_code
-from portal.timeutil import CHINA
 from portal.web import page_language
 
 
@@ -57,12 +56,26 @@ class ConversationEntry:
 
 @dataclass(frozen=True)
 class DeadlineLine:
-    """A deadline that applies to the report, as the reporter sees it."""
+    """A deadline that applies to the report, as the reporter sees it.
+
+    `due` is None for a notice staff recorded as given: its deadline no longer runs, and
+    `done_on` says when it was given.
+    """
 
     kind: str
-    due: date
+    due: date | None
     estimated: bool
     met: bool
+    done_on: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SentFile:
+    """A file the reporter sent: its name as stored after cleaning, never its content."""
+
+    name: str
+    size: int
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,7 @@ class ReporterView:
     region_code: str
     identity_mode: IdentityMode
     wants_reward: bool
-    evidence_count: int
+    files: list[SentFile]
     timeline: list[TimelineEntry]
     conversation: list[ConversationEntry]
     deadlines: list[DeadlineLine]
@@ -100,17 +113,11 @@ def reporter_view(session: Session, report: Report, cipher: DataCipher) -> Repor
     deadlines = [
         DeadlineLine("accept_decision", report.accept_due_on, report.accept_due_estimated, decided)
     ]
-    if report.identity_mode is IdentityMode.REAL_NAME:
-        decision = next(
-            (e for e in report.events if e.kind in {"accepted", "declined", "transferred"}), None
-        )
-        if decision is not None:
-            notify = add_working_days(
-                session, decision.created_at.astimezone(CHINA).date(), NOTICE_WORKING_DAYS
-            )
-            deadlines.append(DeadlineLine("notify_decision", notify.due, notify.estimated, True))
+    notice = _notice_line(report)
+    if notice is not None:
+        deadlines.append(notice)
     reward = session.scalar(select(Reward).where(Reward.report_id == report.id))
-    notice = None
+    reward_notice = None
     if reward is not None and reward.status in {
         RewardStatus.APPROVED,
         RewardStatus.CLAIMED,
@@ -118,7 +125,9 @@ def reporter_view(session: Session, report: Report, cipher: DataCipher) -> Repor
         RewardStatus.LAPSED,
     }:
         # Proposed or refused rewards are internal until an approver decides (docs/domain.md §4).
-        notice = RewardNotice(f"{reward.amount:,.2f}", reward.status.value, reward.claim_due_on)
+        reward_notice = RewardNotice(
+            f"{reward.amount:,.2f}", reward.status.value, reward.claim_due_on
+        )
     if report.handle_due_on is not None:
         deadlines.append(
             DeadlineLine(
@@ -126,18 +135,40 @@ def reporter_view(session: Session, report: Report, cipher: DataCipher) -> Repor
             )
         )
     return ReporterView(
-        reward=notice,
+        reward=reward_notice,
         case_number=report.case_number,
         stage=report.stage,
         received_at=report.received_at,
         region_code=report.region.code,
         identity_mode=report.identity_mode,
         wants_reward=report.wants_reward,
-        evidence_count=len(report.evidence),
+        files=[
+            SentFile(evidence_name(cipher, report.case_number, e), e.size, e.created_at)
+            for e in report.evidence
+            # Only files the reporter sent: with the report, or with one of their replies.
+            if e.message is None or e.message.direction is MessageDirection.FROM_REPORTER
+        ],
         timeline=timeline,
         conversation=conversation,
         deadlines=deadlines,
     )
+
+
+def _notice_line(report: Report) -> DeadlineLine | None:
+    """Return the notice of the decision owed to a real-name reporter, as staff recorded it.
+
+    Pending while the office still owes it (the queue lists it), done only once staff
+    recorded giving it: `Report.notice_owed` is the one test (docs/domain.md §3).
+    """
+    if report.notice_owed:
+        return DeadlineLine(
+            "notify_decision", report.notice_due_on, report.notice_due_estimated, met=False
+        )
+    if report.notice_sent_at is not None:
+        return DeadlineLine(
+            "notify_decision", None, estimated=False, met=True, done_on=report.notice_sent_at
+        )
+    return None
 
 
 def event_words(kind: str, detail: str) -> object:

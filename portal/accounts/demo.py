@@ -6,13 +6,16 @@ import base64
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.keys import create_recovery_key, make_custodian
 from portal.accounts.models import StaffUser
 from portal.accounts.operations import create_staff_user
-from portal.ops.demo import DemoContext
+from portal.accounts.roles import ROLE_LABELS
+from portal.jurisdictions.models import Region
+from portal.ops.demo import DemoAccount, DemoContext
 from portal.security import kdf_params, password_hasher
 from portal.timeutil import today_in_china
 
@@ -60,11 +63,12 @@ def seed_demo_accounts(session: Session, context: DemoContext) -> None:
             hasher=password_hasher(),
         )
         make_custodian(session, user, password, kdf_params())
-    context.echo(f"demo custodians nx-/bj-/ah-/js-custodian, password: {password}")
+        context.accounts.append(_account(username, ["approver"], regions[code], custodian=True))
     today = today_in_china()
     for username, name, code, roles in STAFF:
         if _exists(session, username):
             continue
+        context.accounts.append(_account(username, roles, regions[code]))
         supervisor = "social_supervisor" in roles
         create_staff_user(
             session,
@@ -77,8 +81,14 @@ def seed_demo_accounts(session: Session, context: DemoContext) -> None:
             term_start=today if supervisor else None,
             term_end=today.replace(year=today.year + 2) if supervisor else None,
         )
-    context.echo(
-        "demo staff yc-intake, yc-investigator, yc-approver, yc-reward, nx-admin, nx-supervisor, "
-        "yc-publisher, nx-publisher "
-        "(same password; each sets up two-factor at first sign-in on /staff/login)"
-    )
+
+
+def _account(
+    username: str, roles: list[str], region: Region, *, custodian: bool = False
+) -> DemoAccount:
+    """Describe a demo account for the operator's console, in English like every command."""
+    with force_locale("en"):
+        words = [str(ROLE_LABELS[role]).lower() for role in roles]
+    if custodian:
+        words.append("identity custodian")
+    return DemoAccount(username, f"{' and '.join(words)}, {region.name_in('en')}")

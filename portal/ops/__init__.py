@@ -74,19 +74,45 @@ def init_app(app: Flask) -> None:
     @click.option(
         "--if-empty", is_flag=True, help="do nothing when the database already has regions"
     )
-    def seed_demo_cmd(if_empty: bool) -> None:
+    @click.option(
+        "--quiet",
+        is_flag=True,
+        help="print nothing on success (`make run`: the server prints the accounts when it starts)",
+    )
+    @click.option("--verbose", is_flag=True, help="also say what each feature added")
+    def seed_demo_cmd(if_empty: bool, quiet: bool, verbose: bool) -> None:
         """Fill the database with demo regions, staff, reports and figures. Refused in production."""
         from portal.jurisdictions.models import Region
-        from portal.ops.demo import DemoContext, seed_demo
+        from portal.ops.demo import (
+            DemoContext,
+            DemoSummary,
+            load_demo_summary,
+            save_demo_summary,
+            seed_demo,
+            summary_lines,
+        )
 
         if current_app.config["ENV"] == "production":
             raise click.ClickException(
                 "seed-demo refuses to run against a production configuration"
             )
         session = db_session()
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
         if if_empty and session.scalar(select(func.count()).select_from(Region)):
-            click.echo("database already has data; demo seeding skipped")
+            if not quiet:
+                click.echo("database already has data; demo seeding skipped")
+                known = load_demo_summary(app)
+                if known:
+                    click.echo("\n".join(summary_lines(known)))
             return
-        seed_demo(session, DemoContext(password="demo-" + secrets.token_hex(6), echo=click.echo))
+        notes: list[str] = []
+        context = DemoContext(password="demo-" + secrets.token_hex(6), echo=notes.append)
+        seed_demo(session, context)
         session.commit()
-        click.echo("demo data ready")
+        save_demo_summary(app, context)
+        if verbose:
+            for note in notes:
+                click.echo(note)
+        if not quiet:
+            summary = DemoSummary(context.password, context.accounts, context.receipts)
+            click.echo("\n".join(summary_lines(summary)))

@@ -56,7 +56,7 @@ def publish_penalty(session: Session, penalty: Penalty, *, actor: StaffUser) -> 
     step = check_step("publish", penalty, actor, today)
     until = _configured_until(penalty)
     if until < today:
-        raise PenaltyError("penalty_period_over", until=until.isoformat())
+        raise PenaltyError("penalty_period_over", until=until)
     penalty.status = step.target
     penalty.published_by_id = actor.id
     penalty.published_at = utcnow()

@@ -9,7 +9,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import STAFF_PASSWORD, VALID_ID
 from tests.e2e.staff import make_staff, sign_in
-from tests.e2e.test_reporting_journeys import fill_common, open_track, read_receipt
+from tests.e2e.test_reporting_journeys import (
+    file_real_name_report,
+    fill_common,
+    open_track,
+    read_receipt,
+)
 
 
 def _operate(
@@ -124,15 +129,7 @@ def test_an_identity_is_opened_only_through_a_custodians_approval(
     keeper = sign_in(browser, base, "keeper", keeper_secret)  # signing in makes the custodian key
 
     reporter = browser.new_context().new_page()
-    reporter.goto(f"{base}/report")
-    fill_common(reporter)
-    reporter.check('input[name="identity_mode"][value="real_name"]')
-    reporter.fill('[name="real_name"]', "王晓明")
-    reporter.fill('[name="id_number"]', VALID_ID)
-    reporter.fill('[name="phone"]', "13912345678")
-    reporter.check('[name="declaration"]')
-    reporter.get_by_role("button", name="提交举报").click()
-    case_number, code = read_receipt(reporter)
+    case_number, code = file_real_name_report(reporter, base)
 
     officer = sign_in(browser, base, "officer", make_staff(app, "officer", "investigator"))
     officer.goto(f"{base}/staff/reports/{case_number}")

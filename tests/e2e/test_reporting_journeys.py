@@ -35,6 +35,21 @@ def file_anonymous_report(page: Page, base: str) -> tuple[str, str]:
     return read_receipt(page)
 
 
+def file_real_name_report(page: Page, base: str, *, wants_reward: bool = False) -> tuple[str, str]:
+    """File a valid real-name report and return its receipt."""
+    page.goto(f"{base}/report")
+    fill_common(page)
+    page.check('input[name="identity_mode"][value="real_name"]')
+    page.fill('[name="real_name"]', "王晓明")
+    page.fill('[name="id_number"]', VALID_ID)
+    page.fill('[name="phone"]', "13912345678")
+    if wants_reward:
+        page.check('[name="wants_reward"]')
+    page.check('[name="declaration"]')
+    page.get_by_role("button", name="提交举报").click()
+    return read_receipt(page)
+
+
 def open_track(page: Page, base: str, case_number: str, code: str) -> None:
     page.goto(f"{base}/track")
     page.fill('[name="case_number"]', case_number)
@@ -67,16 +82,7 @@ def test_anonymous_report_with_two_files_can_be_followed_on_track(
 
 
 def test_real_name_report_is_accepted_and_tracked(page: Page, live_server: str) -> None:
-    page.goto(f"{live_server}/report")
-    fill_common(page)
-    page.check('input[name="identity_mode"][value="real_name"]')
-    page.fill('[name="real_name"]', "王晓明")
-    page.fill('[name="id_number"]', VALID_ID)
-    page.fill('[name="phone"]', "13912345678")
-    page.check('[name="wants_reward"]')
-    page.check('[name="declaration"]')
-    page.get_by_role("button", name="提交举报").click()
-    case_number, code = read_receipt(page)
+    case_number, code = file_real_name_report(page, live_server, wants_reward=True)
     open_track(page, live_server, case_number, code)
     expect(page.locator(".status")).to_contain_text("实名举报")
     expect(page.locator("body")).not_to_contain_text(VALID_ID)

@@ -300,6 +300,14 @@ def test_hostile_text_never_runs_in_any_view(
     public.locator("#disclosures a").first.click()
     _assert_inert(public, fired)
 
+    # A wrong try draws both typed values again, in their boxes.
+    guesser, fired_g = _page(browser)
+    guesser.goto(f"{base}/track")
+    guesser.fill('[name="case_number"]', chunk(300, 13))
+    guesser.fill('[name="access_code"]', chunk(300, 17))
+    guesser.locator("form.narrow button[type=submit]").click()
+    _assert_inert(guesser, fired_g)
+
     reporter, fired_r = _page(browser)
     reporter.goto(f"{base}/track")
     reporter.fill('[name="case_number"]', data["receipt"].case_number)

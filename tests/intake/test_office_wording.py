@@ -317,4 +317,5 @@ def test_once_a_case_is_opened_the_header_shows_the_handling_deadline(
     open_case(db, report, actor=investigator, reason="", cipher=data_cipher())
     db.commit()
     header = _part(_staff_page(login_as(investigator), report), 'id="stage"', "</p>")
-    assert "查处期限" in header and str(report.handle_due_on) in header
+    due = report.handle_due_on
+    assert "查处期限" in header and f"{due.year}年{due.month}月{due.day}日" in header

@@ -115,8 +115,8 @@ def test_a_suspension_a_day_too_short_or_too_long_is_refused_naming_the_months(
         error = _refusal(article, suspension_from=START, suspension_to=last)
         assert error.code == "penalty_suspension_range"
         assert (error.params["earliest"], error.params["latest"]) == (
-            earliest.isoformat(),
-            latest.isoformat(),
+            earliest,
+            latest,
         )
         with app.test_request_context(headers={"Cookie": "lang=en"}):
             low, high = ARTICLES[article].suspension_months or (0, 0)

@@ -8,6 +8,7 @@ from intake.models import ActorKind, Evidence, Message, ReportEvent, Stage
 from intake.tracking.models import ReporterSession
 from intake.tracking.operations import TRACK_COOKIE
 from portal.db import utcnow
+from portal.i18n import format_date
 from tests.conftest import png_bytes
 
 
@@ -50,7 +51,8 @@ def test_unknown_case_number_gets_the_same_answer_as_a_wrong_code(client, make_r
     _, receipt = make_report()
     wrong_code = sign_in(client, receipt, code="00000-00000-00000-00000")
     unknown = client.post(
-        "/track", data={"case_number": "JB2026-0000-0000", "access_code": receipt.access_code}
+        "/track",
+        data={"case_number": "JB2026-0000-0000", "access_code": "00000-00000-00000-00000"},
     )
     assert wrong_code.status_code == unknown.status_code == 401
     assert wrong_code.get_data(as_text=True).replace(receipt.case_number, "X") == unknown.get_data(
@@ -147,10 +149,12 @@ def test_reporter_sees_public_events_but_not_internal_ones(client, make_report, 
     assert "Report accepted" in page and "Progress recorded" not in page
 
 
-def test_reporter_page_shows_the_acceptance_deadline(client, make_report):
+def test_reporter_page_shows_the_acceptance_deadline(app, client, make_report):
     report, receipt = make_report()
     sign_in(client, receipt)
-    assert report.accept_due_on.isoformat() in client.get("/track").get_data(as_text=True)
+    with app.test_request_context():
+        due = format_date(report.accept_due_on)
+    assert due in client.get("/track").get_data(as_text=True)
 
 
 def test_reporter_can_add_information_with_a_file(client, make_report, fresh):

@@ -38,9 +38,9 @@ def test_seed_demo_creates_custodians_and_demo_reports(app, fresh):
 
 def test_seed_demo_prints_receipts_that_open_the_tracking_page(app):
     output = app.test_cli_runner().invoke(args=["seed-demo"]).output
-    line = next(line for line in output.splitlines() if "access code:" in line)
-    case_number = line.split("case number:")[1].split()[0]
-    code = line.split("access code:")[1].strip()
+    lines = output.splitlines()
+    receipt = lines[lines.index(next(x for x in lines if "Demo receipts" in x)) + 1]
+    case_number, code = receipt.split()[:2]
     resp = app.test_client().post("/track", data={"case_number": case_number, "access_code": code})
     assert resp.status_code == 303
 

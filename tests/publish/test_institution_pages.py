@@ -163,7 +163,8 @@ def test_the_page_shows_a_suspension_with_its_dates(
     hospital.agreement_from, hospital.agreement_to = today, today + timedelta(days=180)
     db.commit()
     page = client.get(f"/institutions/{hospital.code}").get_data(as_text=True)
-    assert 'id="agreement">暂停' in page and str(today + timedelta(days=180)) in page
+    until = today + timedelta(days=180)
+    assert 'id="agreement">暂停' in page and f"{until.year}年{until.month}月{until.day}日" in page
 
 
 def test_a_suspension_that_ended_shows_the_agreement_in_force(

@@ -232,8 +232,7 @@ def test_an_entry_shows_the_article_measures_amounts_dates_and_office(
         "300,000.00",
         "银川市医疗保障局",
         "银医保罚〔2026〕1号",
-        penalty.decided_on.isoformat(),
-        penalty.suspension_to.isoformat(),
+        *(f"{d.year}年{d.month}月{d.day}日" for d in (penalty.decided_on, penalty.suspension_to)),
     ):
         assert shown in page, shown
 
