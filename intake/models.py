@@ -73,6 +73,10 @@ class Report(Base):
     facts_enc: Mapped[bytes] = mapped_column(LargeBinary)
     how_known_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    # What happened in the reporter's own words: a code of intake/filing/situations.py, or
+    # None when they chose the legal types. A report naming no legal type ("not sure") is
+    # to be classified by the office (docs/domain.md §6).
+    situation: Mapped[str | None] = mapped_column(String(32))
     identity_mode: Mapped[IdentityMode] = mapped_column(enum_column(IdentityMode))
     wants_reward: Mapped[bool] = mapped_column(Boolean, default=False)
     is_insider: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -233,4 +233,6 @@ def register_report_view() -> ResponseReturnValue:
         cipher=data_cipher(),
         hasher=access_code_hasher(),
     )
-    return render_receipt(receipt, layout="_staff_base.html")
+    return render_receipt(
+        receipt, layout="_staff_base.html", identity_ignored=form.identity_ignored()
+    )
