@@ -321,6 +321,7 @@ def test_hostile_text_never_runs_in_any_view(
     form.goto(f"{base}/report")
     form.fill('[name="party_name"]', chunk(200))
     form.fill('[name="facts"]', ALL)
+    form.locator("#more-details > summary").click()
     form.fill('[name="how_known"]', chunk(2000, 3))
     form.get_by_role("button", name="提交举报").click()  # refused: the form is incomplete
     _assert_inert(form, fired_f)
