@@ -59,6 +59,8 @@ class Particulars:
     # The institution of the directory the party is linked to, if any (docs/domain.md §8).
     institution: InstitutionMatch | None
     violation_codes: list[str]
+    # The plain situation the reporter chose (intake/filing/situations.py), if any.
+    situation: str | None
     conduct_from: date | None
     conduct_to: date | None
     amount: Decimal | None
@@ -171,6 +173,7 @@ def _particulars(report: Report, today: date, soon: int) -> Particulars:
         party_name=report.party_name,
         institution=as_match(report.institution) if report.institution else None,
         violation_codes=report.violation_codes,
+        situation=report.situation,
         conduct_from=report.conduct_from,
         conduct_to=report.conduct_to,
         amount=report.amount,
