@@ -82,6 +82,7 @@ PLAIN_PARTY_KINDS: tuple[tuple[str, object], ...] = (
     ("other", _l("Someone else")),
 )
 
+
 def situation_label(code: str) -> object:
     """Return the plain label of situation `code`."""
     for situation in SITUATIONS:

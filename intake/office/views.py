@@ -25,8 +25,8 @@ from intake.filing.chooser import (
 )
 from intake.filing.forms import draft_from_form
 from intake.filing.receipt_page import render_receipt
-from intake.filing.situations import situation_label
 from intake.filing.receipts import access_code_hasher
+from intake.filing.situations import situation_label
 from intake.models import Evidence, Stage
 from intake.office.acceptance import register_report
 from intake.office.forms import QueueFilterForm, RegisterForm
