@@ -313,6 +313,8 @@ def test_hostile_text_never_runs_in_any_view(
     staff.get_by_role("option").first.wait_for()
     _assert_inert(staff, fired_s)
     staff.goto(f"{base}/staff/register")
+    # The chooser shows once an institution is said to be reported.
+    staff.check('input[name="party_kind"][value="hospital"]')
     staff.fill('[name="institution_query"]', chunk(100, 23))
     staff.get_by_role("button", name="查找机构").click()
     _assert_inert(staff, fired_s)
@@ -329,6 +331,7 @@ def test_hostile_text_never_runs_in_any_view(
 
     # The institution chooser: a search without JavaScript's help, the matches listed (the
     # institution's names and address are payloads), one chosen, and suggestions as one types.
+    form.check('input[name="party_kind"][value="hospital"]')
     form.fill('[name="institution_query"]', chunk(100, 2))
     form.get_by_role("button", name="查找机构").click()
     _assert_inert(form, fired_f)
