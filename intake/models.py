@@ -212,8 +212,9 @@ class ReportEvent(Base):
     actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     # A code the reporter may see with a public event: a decline ground, the body a report
-    # went to, the office (region code) that opened an identity. Never free text.
-    detail: Mapped[str] = mapped_column(String(40), default="")
+    # went to, the office (region code) that opened an identity; or, internal, the violation
+    # types before and after a classification (intake/office/classification.py). Never free text.
+    detail: Mapped[str] = mapped_column(String(800), default="")
     # The reason or note, encrypted: it may quote the report.
     note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Statistics count the decisions made in a period.

@@ -11,14 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.models import Report
 from intake.office import acceptance, handling, linking
+from intake.office.classification import classify_report
 from intake.office.forms import (
     AssignForm,
+    ClassifyForm,
     DeclineForm,
     FeedbackForm,
     HandlingForm,
@@ -119,6 +122,24 @@ def _link(
     )
 
 
+def _classify(
+    session: Session, report: Report, form: Any, actor: StaffUser, cipher: DataCipher
+) -> None:
+    classify_report(
+        session,
+        report,
+        violation_codes=list(form.violation_types.data or []),
+        actor=actor,
+        note=form.reason.data or "",
+        cipher=cipher,
+        expected_version=_version(form),
+    )
+
+
+# What the officer reads once the types are set (each operation confirms what it did).
+CLASSIFIED = _l("Violation types saved: the report is counted and filtered under them.")
+
+
 def _reasoned(
     function: Callable[..., Any], field: str = "reason", *, versioned: bool = True
 ) -> Perform:
@@ -194,6 +215,7 @@ OPERATIONS: dict[str, Operation] = {
         ReasonForm, _reasoned(acceptance.record_notice, "how", versioned=False), versioned=False
     ),
     "link_institution": Operation(LinkInstitutionForm, _link),
+    "classify": Operation(ClassifyForm, _classify),
 }
 
 
@@ -208,6 +230,9 @@ def operation_form(session: Session, name: str, report: Report, user: StaffUser)
     if operation.versioned:
         kwargs["version"] = str(report.version)
     form = operation.form(**kwargs)
+    if name == "classify" and not form.version.raw_data:
+        # Drawn, not posted: start from the types the report names now.
+        form.violation_types.data = report.violation_codes
     if name == "move":
         # Up to the parent, or down into the user's own subtree.
         below = [r for r in regions_within(session, user.region) if r.id != report.region_id]

@@ -18,13 +18,15 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.catalog import STAGE_LABELS, label_of
+from intake.catalog import STAGE_LABELS, VIOLATION_GROUPS, label_of
 from intake.events import event_note
 from intake.evidence import page_image_evidence
 from intake.identity.access import seals_of
 from intake.identity.forms import AccessRequestForm
 from intake.identity.models import IdentityAccessRequest
 from intake.models import IdentityMode, MessageDirection, Report, Stage, report_context
+from intake.office.classification import KINDS as CLASSIFIED_KINDS
+from intake.office.classification import classification_words
 from intake.office.duplicates import DuplicateLine, list_duplicates
 from intake.office.operations_table import operation_form
 from intake.office.queue import due_state
@@ -61,6 +63,8 @@ class Particulars:
     violation_codes: list[str]
     # The plain situation the reporter chose (intake/filing/situations.py), if any.
     situation: str | None
+    # Whether case staff set the types (intake/office/classification.py), rather than the form.
+    classified: bool
     conduct_from: date | None
     conduct_to: date | None
     amount: Decimal | None
@@ -174,6 +178,7 @@ def _particulars(report: Report, today: date, soon: int) -> Particulars:
         institution=as_match(report.institution) if report.institution else None,
         violation_codes=report.violation_codes,
         situation=report.situation,
+        classified=any(e.kind in CLASSIFIED_KINDS for e in report.events),
         conduct_from=report.conduct_from,
         conduct_to=report.conduct_to,
         amount=report.amount,
@@ -252,7 +257,7 @@ def staff_view(
             EventLine(
                 e.kind,
                 e.created_at,
-                e.detail,
+                classification_words(e.detail) if e.kind in CLASSIFIED_KINDS else e.detail,
                 e.is_public,
                 event_note(e, report.case_number, cipher),
             )
@@ -305,6 +310,11 @@ def render_report_page(
     )
     forms = {**page_forms(session, report, view, user), **(bound or {})}
     page = render_template(
-        "intake/office/report.html", view=view, p=view.particulars, forms=forms, error=error
+        "intake/office/report.html",
+        view=view,
+        p=view.particulars,
+        forms=forms,
+        error=error,
+        violation_groups=VIOLATION_GROUPS,
     )
     return page, status
