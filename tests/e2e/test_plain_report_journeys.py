@@ -1,4 +1,5 @@
-"""The report form in plain words, on a phone, and its paper receipt (docs/domain.md §2)."""
+"""The report form in plain words, on a phone, its paper receipt, and an unsure report classified
+by the office (docs/domain.md §2, §6)."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def test_a_plain_report_reaches_staff_with_its_legal_types(
     expect(officer.locator("#reporter-situation")).to_contain_text("没住院却记住院")
 
 
-def test_an_unsure_report_reaches_staff_as_to_be_classified(
+def test_an_unsure_report_is_found_in_the_queue_classified_and_shown_with_its_types(
     browser: Browser, page: Page, live_site: tuple[str, Flask]
 ) -> None:
     base, app = live_site
@@ -75,8 +76,38 @@ def test_an_unsure_report_reaches_staff_as_to_be_classified(
     case_number, _ = read_receipt(page)
 
     officer = sign_in(browser, base, "officer", make_staff(app, "officer", "intake_officer"))
-    officer.goto(f"{base}/staff/reports/{case_number}")
+    officer.set_viewport_size(PHONE)
+    officer.goto(f"{base}/staff/")
+    officer.get_by_label("违法违规类型").select_option(label="待分类（尚无违法类型）")
+    officer.get_by_role("button", name="筛选").click()
+    row = officer.locator("#queue tr", has_text=case_number)
+    expect(row.locator(".to-classify")).to_have_text("待分类")
+    row.get_by_role("link", name=case_number).click()
     expect(officer.locator("#violation-types")).to_contain_text("待分类")
+
+    form = officer.locator("#op-classify")
+    expect(form.locator("summary")).to_have_text("设定违法类型")
+    # Nothing chosen: refused with a message, and the note typed is still there.
+    form.get_by_label("备注（选填）").fill("电话回访后确认")
+    form.get_by_role("button", name="保存违法类型").click()
+    form = officer.locator("#op-classify")
+    expect(form).to_contain_text("请至少选择一种违法违规类型")
+    expect(form.get_by_label("备注（选填）")).to_have_value("电话回访后确认")
+
+    form.get_by_label("挂床住院").check()
+    form.get_by_label("虚构医药服务项目").check()
+    # The grouped checkboxes fit a phone: nothing scrolls sideways.
+    assert officer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    form.get_by_role("button", name="保存违法类型").click()
+
+    expect(officer.locator("#violation-types")).to_have_text("虚构医药服务项目; 挂床住院")
+    expect(officer.locator("#reporter-situation")).to_contain_text("以上类型由工作人员设定")
+    expect(officer.locator(".timeline")).to_contain_text("工作人员设定了违法类型")
+    expect(officer.locator(".timeline")).to_contain_text("电话回访后确认")
+    expect(officer.locator("#op-classify summary")).to_have_text("更正违法类型")
+
+    officer.goto(f"{base}/staff/?violation=unclassified")
+    expect(officer.locator("#queue")).to_have_count(0)
 
 
 def test_the_legal_types_stay_available_for_who_knows_them(page: Page, live_server: str) -> None:

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page
 from intake.filing.operations import ReportDraft, submit_report
 from intake.filing.receipts import access_code_hasher
 from intake.office import acceptance, handling
+from intake.office.classification import classify_report
 from intake.office.linking import link_institution
 from intake.tracking.operations import add_reporter_reply
 from portal.accounts.operations import create_staff_user
@@ -124,6 +125,15 @@ def _seed(app: Flask) -> dict[str, Any]:
         c = data_cipher()
         intake, investigator, approver = (
             people[r][0] for r in ("intake_officer", "investigator", "approver")
+        )
+        # The types corrected with a payload for a note (the classification form's free text).
+        classify_report(
+            s,
+            report,
+            violation_codes=["nominal_bed", "fake_visits"],
+            actor=intake,
+            note=chunk(2000, 16),
+            cipher=c,
         )
         acceptance.accept_report(s, report, actor=intake, reason=chunk(2000, 17), cipher=c)
         handling.send_message(s, report, actor=intake, body=chunk(5000, 19), cipher=c)

@@ -33,6 +33,19 @@ def _classify(db: Session, report: Report, actor: Any, codes: list[str], **kw: A
     )
 
 
+def _decide(db: Session, report: Report, approver: Any) -> None:
+    handling.record_handling(
+        db,
+        report,
+        actor=approver,
+        recovered=Decimal("1000"),
+        fine=None,
+        measures=["recover"],
+        decision="追回",
+        cipher=data_cipher(),
+    )
+
+
 def _post(client: Any, report: Report, codes: list[str], note: str = "") -> Any:
     return client.post(
         f"/staff/reports/{report.case_number}/op/classify",
@@ -85,9 +98,7 @@ def test_correcting_mapped_types_names_both_in_the_event_and_the_audit_log(
     assert entry.subject == f"report:{report.case_number}"
 
 
-def test_classifying_with_no_type_is_refused(
-    db: Session, unsure: Report, make_staff: Any
-) -> None:
+def test_classifying_with_no_type_is_refused(db: Session, unsure: Report, make_staff: Any) -> None:
     with pytest.raises(WorkflowError, match="no_violation_type"):
         _classify(db, unsure, make_staff("intake_officer"), [])
 
@@ -149,16 +160,7 @@ def test_the_handling_decision_waits_for_the_types(
     unsure.stage = Stage.HANDLING
     assert "record_handling" not in allowed_operations(unsure, approver)
     with pytest.raises(WorkflowError, match="unclassified"):
-        handling.record_handling(
-            db,
-            unsure,
-            actor=approver,
-            recovered=Decimal("1000"),
-            fine=None,
-            measures=["recover"],
-            decision="追回",
-            cipher=data_cipher(),
-        )
+        _decide(db, unsure, approver)
     _classify(db, unsure, approver, ["nominal_bed"])
     assert "record_handling" in allowed_operations(unsure, approver)
 
@@ -173,16 +175,7 @@ def test_a_case_drafted_from_a_classified_report_carries_its_types(
     acceptance.accept_report(db, unsure, actor=intake, reason="", cipher=c)
     _classify(db, unsure, investigator, ["nominal_bed", "fake_visits"])
     handling.open_case(db, unsure, actor=investigator, reason="", cipher=c)
-    handling.record_handling(
-        db,
-        unsure,
-        actor=approver,
-        recovered=Decimal("1000"),
-        fine=None,
-        measures=["recover"],
-        decision="追回",
-        cipher=c,
-    )
+    _decide(db, unsure, approver)
     handling.send_feedback(db, unsure, actor=intake, feedback="已追回", cipher=c)
     db.commit()
     case = draft_from_report(db, unsure.case_number, actor=make_staff("publisher"))
