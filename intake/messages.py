@@ -47,4 +47,9 @@ MESSAGES = {
     "sealing_unavailable": _l(
         "Real-name reports cannot be accepted right now. You may report anonymously or try later."
     ),
+    "no_violation_type": _l("Choose at least one violation type."),
+    "violation_unknown": _l("Choose only violation types from the list."),
+    "unclassified": _l(
+        "The report names no violation type yet: set its types before recording the handling decision."
+    ),
 }

@@ -75,6 +75,10 @@ class Report(Base):
     facts_enc: Mapped[bytes] = mapped_column(LargeBinary)
     how_known_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    # What happened in the reporter's own words: a code of intake/filing/situations.py, or
+    # None when they chose the legal types. A report naming no legal type ("not sure") is
+    # to be classified by the office (docs/domain.md §6).
+    situation: Mapped[str | None] = mapped_column(String(32))
     identity_mode: Mapped[IdentityMode] = mapped_column(enum_column(IdentityMode))
     wants_reward: Mapped[bool] = mapped_column(Boolean, default=False)
     is_insider: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -224,8 +228,9 @@ class ReportEvent(Base):
     actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     # A code the reporter may see with a public event: a decline ground, the body a report
-    # went to, the office (region code) that opened an identity. Never free text.
-    detail: Mapped[str] = mapped_column(String(40), default="")
+    # went to, the office (region code) that opened an identity; or, internal, the violation
+    # types before and after a classification (intake/office/classification.py). Never free text.
+    detail: Mapped[str] = mapped_column(String(800), default="")
     # The reason or note, encrypted: it may quote the report.
     note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Statistics count the decisions made in a period.

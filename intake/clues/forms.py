@@ -20,6 +20,7 @@ class ClueForm(ReportForm):
     email = None
     wants_reward = None  # supervisors are excluded from rewards (docs/domain.md §4)
     is_insider = None
+    situation = None  # supervisors name the legal types (docs/domain.md §6)
 
 
 def clue_draft(form: ClueForm, supervisor: StaffUser) -> ReportDraft:

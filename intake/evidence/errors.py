@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# Every reason has its message in intake/filing/forms.py EVIDENCE_MESSAGES.
+# Every reason has its message in intake/filing/evidence_files.py EVIDENCE_MESSAGES.
 REASONS = frozenset(
     {
         "empty",

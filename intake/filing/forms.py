@@ -13,7 +13,6 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
     DateField,
@@ -27,11 +26,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from intake.catalog import PARTY_KINDS, PERSON_PARTY_KINDS, VIOLATION_GROUPS
-from intake.evidence import CleanFile, EvidenceRejected, clean_upload
-from intake.evidence.pdf_render import MAX_PAGES as MAX_PAGES_AS_PICTURES
+from intake.catalog import PERSON_PARTY_KINDS, VIOLATION_GROUPS
+from intake.evidence import CleanFile
+from intake.filing.evidence_files import clean_files
 from intake.filing.operations import (
     ReportDraft,
+)
+from intake.filing.situations import (
+    PLAIN_PARTY_KINDS,
+    SITUATION_CODES,
+    SITUATIONS,
+    violation_codes_for,
 )
 from intake.identity.person import (
     ReporterIdentity,
@@ -54,86 +59,6 @@ UNKNOWN_INSTITUTION = _l(
     "The institution chosen is not in the directory. Search again, or choose “Not in the list” "
     "and type the name."
 )
-
-
-EVIDENCE_MESSAGES = {
-    "empty": _l("“%(name)s” is empty."),
-    "too_large": _l("“%(name)s” is larger than %(limit)s MB."),
-    "type": _l(
-        "“%(name)s” is not a supported type. Use pictures (JPEG, PNG, GIF, WebP, BMP, TIFF), PDF, "
-        "Word/Excel/PowerPoint (.docx, .xlsx, .pptx), audio (MP3, M4A, AAC, WAV, AMR, OGG, FLAC) "
-        "or video (MP4, MOV, 3GP, M4V, WebM)."
-    ),
-    "legacy_office": _l(
-        "“%(name)s” is an old Office format whose author data cannot be removed. Save it as .docx/.xlsx/.pptx or PDF."
-    ),
-    "damaged": _l("“%(name)s” could not be read; it may be damaged or incomplete."),
-    "image_too_big": _l("“%(name)s” has too many pixels; send a smaller picture."),
-    "pdf_encrypted": _l("“%(name)s” is password-protected. Send it without a password."),
-    "pdf_too_many_pages": _l(
-        "“%(name)s” could not be cleaned of hidden data, and it has more than %(pages)d pages to "
-        "keep as pictures. Split it into smaller files."
-    ),
-    "active_content": _l(
-        "“%(name)s” contains macros or ActiveX controls, which can run programs. Save it without "
-        "them (as .docx, .xlsx or .pptx) or as PDF."
-    ),
-    "embedded_object": _l(
-        "“%(name)s” contains an embedded object or file we cannot clean. Remove it, or save the "
-        "document as PDF."
-    ),
-    "too_complex": _l(
-        "“%(name)s” is too large or too complex to check safely. Send a smaller file, or split it "
-        "into several."
-    ),
-    "media_unreadable": _l(
-        "“%(name)s” could not be read as audio or video: it may be damaged, or be another kind of "
-        "file."
-    ),
-}
-
-
-def _read_limited(storage: FileStorage, limit: int) -> bytes:
-    """Read at most limit+1 bytes so an oversized file is detected without reading it all."""
-    return storage.stream.read(limit + 1)
-
-
-def clean_files(
-    storages: list[FileStorage], *, max_files: int, max_file: int, max_total: int
-) -> tuple[list[CleanFile], list[str]]:
-    """Validate and clean uploaded files; return the clean files and the error messages."""
-    chosen = [s for s in storages if isinstance(s, FileStorage) and s.filename]
-    errors: list[str] = []
-    if len(chosen) > max_files:
-        return [], [str(_l("Choose at most %(count)d files.", count=max_files))]
-    total = 0
-    cleaned: list[CleanFile] = []
-    for storage in chosen:
-        data = _read_limited(storage, max_file)
-        total += len(data)
-        try:
-            cleaned.append(clean_upload(storage.filename or "file", data, max_file))
-        except EvidenceRejected as exc:
-            errors.append(
-                str(
-                    EVIDENCE_MESSAGES[exc.reason]
-                    % {
-                        "name": exc.filename,
-                        "limit": max_file // (1024 * 1024),
-                        "pages": MAX_PAGES_AS_PICTURES,
-                    }
-                )
-            )
-    if total > max_total:
-        errors.append(
-            str(
-                _l(
-                    "The files together are larger than %(limit)d MB.",
-                    limit=max_total // (1024 * 1024),
-                )
-            )
-        )
-    return cleaned, errors
 
 
 def compact_id_number(value: str | None) -> str | None:
@@ -168,7 +93,8 @@ class ReportForm(FlaskForm):
 
     party_kind = RadioField(
         _l("Who is being reported?"),
-        choices=[SelectChoice(c.code, c.label) for c in PARTY_KINDS],
+        # In a citizen's words; staff pages show the same codes under their legal names.
+        choices=[SelectChoice(code, label) for code, label in PLAIN_PARTY_KINDS],
         validators=[InputRequired(_l("Choose who is being reported."))],
     )
     # The chooser of docs/domain.md §8: a search box, and the code of the institution chosen
@@ -194,13 +120,19 @@ class ReportForm(FlaskForm):
     )
     conduct_from = DateField(_l("From (optional)"), validators=[Optional()])
     conduct_to = DateField(_l("To (optional)"), validators=[Optional()])
+    # What happened, in plain words (intake/filing/situations.py maps it to legal types) ...
+    situation = RadioField(
+        _l("What happened?"),
+        choices=[SelectChoice(s.code, s.label) for s in SITUATIONS],
+        validate_choice=False,  # validate_situation: empty is fine when legal types are chosen
+    )
+    # ... or the legal types themselves, for those who know them (docs/domain.md §6).
     violation_types = MultiCheckboxField(
-        _l("What kind of violation? (choose one or more)"),
+        _l("The kinds of violation (choose one or more)"),
         choices=[SelectChoice(t.code, t.label) for g in VIOLATION_GROUPS for t in g.types],
-        validators=[DataRequired(_l("Choose at least one kind of violation."))],
     )
     facts = TextAreaField(
-        _l("What happened?"),
+        _l("Tell us what happened"),
         validators=[
             DataRequired(_l("Describe what happened.")),
             Length(min=10, message=_l("Describe what happened in at least %(min)d characters.")),
@@ -262,6 +194,31 @@ class ReportForm(FlaskForm):
     def is_bot(self) -> bool:
         """Return whether the honeypot field was filled in."""
         return bool((self.website.data or "").strip())
+
+    def validate_situation(self, field: RadioField) -> None:
+        # A situation in plain words, or the legal types: at least one of them.
+        if field.data and field.data not in SITUATION_CODES:
+            raise ValidationError(_l("Choose one of the situations listed."))
+        if not field.data and not self.violation_types.data:
+            raise ValidationError(
+                _l("Choose what happened; if nothing fits, choose “Not sure, or something else”.")
+            )
+
+    def validate_violation_types(self, field: MultiCheckboxField) -> None:
+        # A form without plain situations (a supervisor's clue) asks for the legal types.
+        if self.situation is None and not field.data:
+            raise ValidationError(_l("Choose at least one kind of violation."))
+
+    def identity_ignored(self) -> bool:
+        """Return whether identity fields were filled in while "anonymous" was chosen.
+
+        Without CSS that hides them, a reporter may fill them in and leave the default: the
+        report is anonymous and they are dropped, which the receipt page must say.
+        """
+        if self.identity_mode is None or self._real_name():
+            return False
+        fields = (self.real_name, self.id_number, self.phone, self.address, self.email)
+        return any((f.data or "").strip() for f in fields if f is not None)
 
     def validate_institution(self, field: HiddenField) -> None:
         if not field.data:
@@ -369,7 +326,11 @@ def facts_draft(form: ReportForm) -> ReportDraft:
         party_details=(form.party_details.data or "").strip(),
         facts=form.facts.data.strip(),
         how_known=(form.how_known.data or "").strip(),
-        violation_codes=list(form.violation_types.data or []),
+        situation=form.situation.data if form.situation is not None else None,
+        violation_codes=violation_codes_for(
+            form.situation.data if form.situation is not None else None,
+            list(form.violation_types.data or []),
+        ),
         conduct_from=form.conduct_from.data,
         conduct_to=form.conduct_to.data,
         amount=form.amount.data,

@@ -44,6 +44,8 @@ class ReportDraft:
     facts: str
     violation_codes: list[str]
     submission_key: str
+    # The plain situation the reporter chose (intake/filing/situations.py), if any.
+    situation: str | None = None
     party_details: str = ""
     how_known: str = ""
     conduct_from: date | None = None
@@ -134,6 +136,7 @@ def submit_report(
         facts_enc=enc(draft.facts, "facts"),
         how_known_enc=enc(draft.how_known, "how_known") if draft.how_known else None,
         amount=draft.amount,
+        situation=draft.situation,
         identity_mode=IdentityMode.REAL_NAME if draft.identity else IdentityMode.ANONYMOUS,
         wants_reward=draft.wants_reward,
         is_insider=draft.is_insider,

@@ -10,6 +10,7 @@ from flask import (
 from intake.filing.operations import (
     Receipt,
 )
+from portal.web import external_url
 
 
 def receipt_qr_text(receipt: Receipt) -> str:
@@ -24,11 +25,24 @@ def receipt_qr_text(receipt: Receipt) -> str:
     return f"{receipt.case_number} {receipt.access_code}"
 
 
-def render_receipt(receipt: Receipt, layout: str = "base.html") -> tuple[str, int]:
-    """Render the one-time receipt page with its printable QR code."""
+def render_receipt(
+    receipt: Receipt, layout: str = "base.html", *, identity_ignored: bool = False
+) -> tuple[str, int]:
+    """Render the one-time receipt page with its printable QR code.
+
+    `identity_ignored`: real-name fields were filled in while "anonymous" was chosen, so the
+    report is anonymous and the page must say that the name was not recorded.
+    """
     qr_svg = segno.make(receipt_qr_text(receipt), error="m").svg_inline(
         scale=4, dark="#000", light="#fff", omitsize=False
     )
     return render_template(
-        "intake/filing/receipt.html", receipt=receipt, qr_svg=qr_svg, layout=layout
+        "intake/filing/receipt.html",
+        receipt=receipt,
+        qr_svg=qr_svg,
+        layout=layout,
+        identity_ignored=identity_ignored,
+        # Printed, the receipt must say where to use it (docs/domain.md §2).
+        track_url=external_url("tracking.show_track"),
+        home_url=external_url("home.show_home"),
     ), 201

@@ -133,7 +133,7 @@ def create_report() -> ResponseReturnValue:
     receipt = submit_report(
         session, draft_from_form(form), cipher=data_cipher(), hasher=access_code_hasher()
     )
-    return render_receipt(receipt)
+    return render_receipt(receipt, identity_ignored=form.identity_ignored())
 
 
 SUGGESTIONS = 10

@@ -36,6 +36,7 @@ from intake.catalog import (
 from intake.filing.forms import ReportForm
 from intake.filing.receipts import normalize_case_number
 from intake.models import Stage
+from intake.office.queue import TO_BE_CLASSIFIED
 from portal.forms import AT_MOST, AmountField, MultiCheckboxField
 from portal.institutions.models import name_key
 
@@ -169,6 +170,17 @@ class LinkInstitutionForm(_VersionedForm):
     reason = TextAreaField(_l("Note (optional)"), validators=[Length(max=2000, message=AT_MOST)])
 
 
+class ClassifyForm(_VersionedForm):
+    """Set or correct the report's legal violation types (docs/domain.md §6)."""
+
+    violation_types = MultiCheckboxField(
+        _l("Violation types (choose one or more)"),
+        choices=[SelectChoice(t.code, t.label) for g in VIOLATION_GROUPS for t in g.types],
+        validators=[DataRequired(_l("Choose at least one violation type."))],
+    )
+    reason = TextAreaField(_l("Note (optional)"), validators=[Length(max=2000, message=AT_MOST)])
+
+
 class QueueFilterForm(FlaskForm):
     """Filters of the work queue, read from the query string."""
 
@@ -202,9 +214,10 @@ class QueueFilterForm(FlaskForm):
         self.region.choices = [SelectChoice("", _l("All my regions"))] + [
             SelectChoice(code, name) for code, name in regions
         ]
-        self.violation.choices = [SelectChoice("", _l("Any"))] + [
-            SelectChoice(t.code, t.label) for g in VIOLATION_GROUPS for t in g.types
-        ]
+        self.violation.choices = [
+            SelectChoice("", _l("Any")),
+            SelectChoice(TO_BE_CLASSIFIED, _l("To be classified (no type yet)")),
+        ] + [SelectChoice(t.code, t.label) for g in VIOLATION_GROUPS for t in g.types]
         self.reward.choices = [SelectChoice("", _l("Any"))] + [
             SelectChoice(c.code, c.label) for c in REWARD_QUEUE_LABELS
         ]

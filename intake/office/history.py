@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from intake.catalog import CHANNEL_LABELS, DECLINE_GROUNDS, TRANSFER_BODIES, label_of
 from intake.events import event_note
 from intake.models import Report, ReportEvent
+from intake.office.classification import KINDS as CLASSIFIED_KINDS
+from intake.office.classification import classification_words
 from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.jurisdictions.models import get_region_by_code
@@ -57,6 +59,8 @@ def detail_words(session: Session, kind: str, detail: str) -> str:
     if kind in {"moved", "identity_opened"}:
         region = get_region_by_code(session, detail)
         return region.label(page_language()) if region is not None else detail
+    if kind in CLASSIFIED_KINDS:
+        return classification_words(detail)
     if kind == "assigned" and detail.startswith("staff:") and detail[6:].isdigit():
         officer = session.get(StaffUser, int(detail[6:]))
         return officer.display_name if officer is not None else ""

@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from intake.models import Report
 from intake.office import acceptance, handling, linking
+from intake.office.classification import classify_report
 from intake.office.forms import (
     AssignForm,
+    ClassifyForm,
     DeclineForm,
     FeedbackForm,
     HandlingForm,
@@ -126,6 +128,24 @@ def _link(
         cipher=cipher,
         expected_version=_version(form),
     )
+
+
+def _classify(
+    session: Session, report: Report, form: Any, actor: StaffUser, cipher: DataCipher
+) -> None:
+    classify_report(
+        session,
+        report,
+        violation_codes=list(form.violation_types.data or []),
+        actor=actor,
+        note=form.reason.data or "",
+        cipher=cipher,
+        expected_version=_version(form),
+    )
+
+
+# What the officer reads once the types are set (each operation confirms what it did).
+CLASSIFIED = _l("Violation types saved: the report is counted and filtered under them.")
 
 
 def _reasoned(
@@ -259,6 +279,7 @@ OPERATIONS: dict[str, Operation] = {
     "link_institution": Operation(
         LinkInstitutionForm, _link, _l("The party's link to the directory is saved.")
     ),
+    "classify": Operation(ClassifyForm, _classify, CLASSIFIED),
 }
 
 
@@ -275,6 +296,9 @@ def operation_form(session: Session, name: str, report: Report, user: StaffUser)
     form = operation.form(**kwargs)
     if operation.reason_label is not None:
         form.reason.label.text = operation.reason_label
+    if name == "classify" and not form.version.raw_data:
+        # Drawn, not posted: start from the types the report names now.
+        form.violation_types.data = report.violation_codes
     if name == "move":
         # Up to the parent, or down into the user's own subtree.
         below = [r for r in regions_within(session, user.region) if r.id != report.region_id]

@@ -18,6 +18,9 @@ from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import subtree_ids
 
 PER_PAGE = 25
+# The violation filter's value for reports that name no legal type yet: the reporter was not
+# sure, and case staff are to classify them (docs/domain.md §2).
+TO_BE_CLASSIFIED = "unclassified"
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,9 @@ def list_queue(
         where.append(Report.stage == filters.stage)
     else:
         where.append(Report.stage.in_(ACTIVE))
-    if filters.violation:
+    if filters.violation == TO_BE_CLASSIFIED:
+        where.append(~Report.violations.any())
+    elif filters.violation:
         where.append(
             Report.id.in_(
                 select(ReportViolation.report_id).where(ReportViolation.code == filters.violation)

@@ -23,6 +23,7 @@ from intake.catalog import (
     DUE_LABELS,
     REWARD_STATUS_LABELS,
     STAGE_LABELS,
+    VIOLATION_GROUPS,
     label_of,
 )
 from intake.evidence import page_image_evidence
@@ -30,6 +31,7 @@ from intake.identity.access import seals_of
 from intake.identity.forms import AccessRequestForm
 from intake.identity.models import IdentityAccessRequest
 from intake.models import IdentityMode, MessageDirection, Report, Stage, report_context
+from intake.office.classification import KINDS as CLASSIFIED_KINDS
 from intake.office.duplicates import DuplicateLine, list_duplicates
 from intake.office.history import EventLine, history_lines
 from intake.office.operations_table import operation_form
@@ -67,6 +69,10 @@ class Particulars:
     # The institution of the directory the party is linked to, if any (docs/domain.md §8).
     institution: InstitutionMatch | None
     violation_codes: list[str]
+    # The plain situation the reporter chose (intake/filing/situations.py), if any.
+    situation: str | None
+    # Whether case staff set the types (intake/office/classification.py), rather than the form.
+    classified: bool
     conduct_from: date | None
     conduct_to: date | None
     amount: Decimal | None
@@ -179,6 +185,8 @@ def _particulars(report: Report, today: date, soon: int) -> Particulars:
         party_name=report.party_name,
         institution=as_match(report.institution) if report.institution else None,
         violation_codes=report.violation_codes,
+        situation=report.situation,
+        classified=any(e.kind in CLASSIFIED_KINDS for e in report.events),
         conduct_from=report.conduct_from,
         conduct_to=report.conduct_to,
         amount=report.amount,
@@ -313,6 +321,11 @@ def render_report_page(
     )
     forms = {**page_forms(session, report, view, user), **(bound or {})}
     page = render_template(
-        "intake/office/report.html", view=view, p=view.particulars, forms=forms, error=error
+        "intake/office/report.html",
+        view=view,
+        p=view.particulars,
+        forms=forms,
+        error=error,
+        violation_groups=VIOLATION_GROUPS,
     )
     return page, status

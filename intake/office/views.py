@@ -31,6 +31,7 @@ from intake.filing.chooser import (
 from intake.filing.forms import draft_from_form
 from intake.filing.receipt_page import render_receipt
 from intake.filing.receipts import access_code_hasher
+from intake.filing.situations import situation_label
 from intake.models import Evidence, Stage
 from intake.office.acceptance import register_report
 from intake.office.forms import QueueFilterForm, RegisterForm
@@ -57,7 +58,11 @@ OPERATION_ROLES = tuple(sorted({r for t in TRANSITIONS.values() for r in t.roles
 
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
-    return {"violation_label": violation_label, "party_kind_label": party_kind_label}
+    return {
+        "violation_label": violation_label,
+        "party_kind_label": party_kind_label,
+        "situation_label": situation_label,
+    }
 
 
 @bp.get("/")
@@ -240,4 +245,6 @@ def register_report_view() -> ResponseReturnValue:
         cipher=data_cipher(),
         hasher=access_code_hasher(),
     )
-    return render_receipt(receipt, layout="_staff_base.html")
+    return render_receipt(
+        receipt, layout="_staff_base.html", identity_ignored=form.identity_ignored()
+    )

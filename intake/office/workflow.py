@@ -72,6 +72,9 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     # Who the party is can be settled at any stage, a closed report's too (docs/domain.md §8).
     "link_institution": _t(set(Stage), set(), set(CASE_STAFF)),
+    # The legal types are set or corrected while the report is judged, checked and handled;
+    # the handling decision is taken on them, so it waits for them (docs/domain.md §2, §6).
+    "classify": _t({R, C, H}, set(), set(CASE_STAFF)),
 }
 
 
@@ -109,6 +112,8 @@ def _precondition(name: str, report: Report, user: StaffUser) -> str | None:
         return "already_extended"
     if name == "record_notice" and not report.notice_owed:
         return "no_notice_due"
+    if name == "record_handling" and not report.violations:
+        return "unclassified"
     return None
 
 

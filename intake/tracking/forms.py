@@ -18,7 +18,8 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import PasswordInput
 
 from intake.evidence import CleanFile
-from intake.filing.forms import ReportForm, clean_files, identity_fields
+from intake.filing.evidence_files import clean_files
+from intake.filing.forms import ReportForm, identity_fields
 from intake.filing.receipts import normalize_access_code, normalize_case_number
 from intake.identity.person import ReporterIdentity
 

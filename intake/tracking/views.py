@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from intake.filing.receipts import access_code_hasher, normalize_case_number
 from intake.models import IdentityMode, Report
 from intake.rewards.lifecycle import claim_reward
+from intake.rewards.requests import request_reward, reward_request_open
 from intake.tracking.forms import ClaimForm, LogoutForm, ReplyForm, TrackForm, claimed_identity
 from intake.tracking.operations import (
     TRACK_COOKIE,
@@ -85,6 +86,7 @@ def _render_page(
         reply_form=reply_form or ReplyForm(),
         claim_form=claim_form or ClaimForm(needs_identity=anonymous),
         logout_form=LogoutForm(),
+        reward_request_open=reward_request_open(report),
     )
     return page, status
 
@@ -181,6 +183,28 @@ def claim_reward_view() -> ResponseReturnValue:
     claim_reward(db_session(), report, identity=claimed_identity(form), today=today_in_china())
     flash(
         _("Your claim was received. The reward office will contact you about payment."), "success"
+    )
+    return redirect(url_for("tracking.show_track"), code=303)
+
+
+@bp.post("/track/reward-request")
+@limiter.limit(configured_limit("RATELIMIT_REPLY"))
+@private_page
+def request_reward_view() -> ResponseReturnValue:
+    """Ask for a reward after filing without asking, until feedback is sent (docs/domain.md §4)."""
+    report = _current_report()
+    if report is None:
+        return _render_login(TrackForm(), 401, expired=True)
+    if not LogoutForm().validate_on_submit():  # a button: only its CSRF token is checked
+        return _render_page(report, 400)
+    on_refusal(lambda error: _render_page(report, 409))  # asked twice, or too late
+    request_reward(db_session(), report)
+    flash(
+        _(
+            "Your wish for a reward is recorded. If the report is verified, the offer appears "
+            "on this page."
+        ),
+        "success",
     )
     return redirect(url_for("tracking.show_track"), code=303)
 

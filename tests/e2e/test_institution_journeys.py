@@ -41,8 +41,9 @@ def _linked_to(app: Flask, case_number: str) -> str | None:
 
 
 def _fill_the_rest(page: Page) -> None:
-    page.check("#vt-nominal_bed")
+    page.check('input[name="situation"][value="paper_admission"]')
     page.fill('[name="facts"]', FACTS)
+    page.locator("#more-details > summary").click()
     page.fill('[name="amount"]', "12500")
 
 
@@ -68,7 +69,7 @@ def test_a_citizen_finds_a_hospital_by_name_without_javascript(
 
     # Everything typed is still there, and the matches are listed to choose from.
     expect(page.locator('[name="facts"]')).to_have_value(FACTS)
-    expect(page.locator("#vt-nominal_bed")).to_be_checked()
+    expect(page.locator('input[name="situation"][value="paper_admission"]')).to_be_checked()
     expect(page.locator("#error-summary")).to_have_count(0)
     page.get_by_label("银川市第一人民医院").check()
     page.get_by_role("button", name="选用所选机构").click()

@@ -16,8 +16,9 @@ def fill_common(
     page.check('input[name="party_kind"][value="hospital"]')
     page.fill('[name="party_name"]', "银川某某医院")
     page.select_option('[name="region"]', "640104")
-    page.check("#vt-nominal_bed")
+    page.check('input[name="situation"][value="paper_admission"]')
     page.fill('[name="facts"]', facts)
+    page.locator("#more-details > summary").click()
     page.fill('[name="amount"]', "12500")
 
 
@@ -106,7 +107,7 @@ def test_form_with_mistakes_keeps_what_was_typed(page: Page, live_server: str) -
     expect(page.locator('[name="party_name"]')).to_have_value("银川某某医院")
     expect(page.locator('[name="phone"]')).to_have_value("13912345678")
     expect(page.locator('[name="region"]')).to_have_value("640104")
-    expect(page.locator("#vt-nominal_bed")).to_be_checked()
+    expect(page.locator('input[name="situation"][value="paper_admission"]')).to_be_checked()
     expect(page.locator('input[name="identity_mode"][value="real_name"]')).to_be_checked()
 
     page.fill('[name="id_number"]', VALID_ID)

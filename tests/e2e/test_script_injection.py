@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page
 from intake.filing.operations import ReportDraft, submit_report
 from intake.filing.receipts import access_code_hasher
 from intake.office import acceptance, handling
+from intake.office.classification import classify_report
 from intake.office.linking import link_institution
 from intake.tracking.operations import add_reporter_reply
 from portal.accounts.operations import create_staff_user
@@ -124,6 +125,15 @@ def _seed(app: Flask) -> dict[str, Any]:
         c = data_cipher()
         intake, investigator, approver = (
             people[r][0] for r in ("intake_officer", "investigator", "approver")
+        )
+        # The types corrected with a payload for a note (the classification form's free text).
+        classify_report(
+            s,
+            report,
+            violation_codes=["nominal_bed", "fake_visits"],
+            actor=intake,
+            note=chunk(2000, 16),
+            cipher=c,
         )
         acceptance.accept_report(s, report, actor=intake, reason=chunk(2000, 17), cipher=c)
         handling.send_message(s, report, actor=intake, body=chunk(5000, 19), cipher=c)
@@ -337,6 +347,8 @@ def test_hostile_text_never_runs_in_any_view(
     staff.get_by_role("option").first.wait_for()
     _assert_inert(staff, fired_s)
     staff.goto(f"{base}/staff/register")
+    # The chooser shows once an institution is said to be reported.
+    staff.check('input[name="party_kind"][value="hospital"]')
     staff.fill('[name="institution_query"]', chunk(100, 23))
     staff.get_by_role("button", name="查找机构").click()
     _assert_inert(staff, fired_s)
@@ -352,6 +364,7 @@ def test_hostile_text_never_runs_in_any_view(
     form.goto(f"{base}/report")
     form.fill('[name="party_name"]', chunk(200))
     form.fill('[name="facts"]', ALL)
+    form.locator("#more-details > summary").click()
     form.fill('[name="how_known"]', chunk(2000, 3))
     form.get_by_role("button", name="提交举报").click()  # refused: the form is incomplete
     _assert_inert(form, fired_f)
@@ -359,6 +372,7 @@ def test_hostile_text_never_runs_in_any_view(
 
     # The institution chooser: a search without JavaScript's help, the matches listed (the
     # institution's names and address are payloads), one chosen, and suggestions as one types.
+    form.check('input[name="party_kind"][value="hospital"]')
     form.fill('[name="institution_query"]', chunk(100, 2))
     form.get_by_role("button", name="查找机构").click()
     _assert_inert(form, fired_f)

@@ -94,7 +94,7 @@ def test_missing_required_fields_are_each_reported(client):
         "party_kind",
         "party_name",
         "region",
-        "violation_types",
+        "situation",
         "facts",
         "declaration",
     ):

@@ -14,6 +14,7 @@ from intake.events import event_note
 from intake.models import Report, ReportEvent, Stage
 from intake.office import acceptance, handling
 from intake.office import workflow as wf
+from intake.office.classification import classify_report
 from intake.timers import run_deadlines
 from portal.audit import AuditEntry, verify_chain
 from portal.jurisdictions.models import get_region_by_code
@@ -81,6 +82,9 @@ OPERATIONS = {
     "extend": lambda db, r, s: acceptance.extend_deadline(
         db, r, actor=s["approver"], reason="案情复杂", cipher=data_cipher()
     ),
+    "classify": lambda db, r, s: classify_report(
+        db, r, actor=s["approver"], violation_codes=["fake_visits"], note="", cipher=data_cipher()
+    ),
 }
 
 
@@ -104,7 +108,7 @@ def test_an_operation_runs_only_from_the_stages_of_the_table(
 
 
 @pytest.mark.parametrize(
-    "operation", ["accept", "decline", "open_case", "record_handling", "extend"]
+    "operation", ["accept", "decline", "open_case", "record_handling", "extend", "classify"]
 )
 def test_an_operation_is_refused_to_roles_not_in_the_table(
     operation: str, db: Session, make_report: Any, make_staff: Any

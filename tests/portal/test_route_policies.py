@@ -64,6 +64,14 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
         QUEUE,
         "jurisdiction",
     ),
+    # So is setting the violation types (tests/intake/test_classification.py for the roles).
+    (
+        "POST",
+        "/staff/reports/{case_number}/op/{operation}",
+        {"operation": "classify"},
+        QUEUE,
+        "jurisdiction",
+    ),
     ("POST", "/staff/reports/{case_number}/identity", {}, QUEUE, "jurisdiction"),
     (
         "POST",
