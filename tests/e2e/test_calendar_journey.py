@@ -56,13 +56,13 @@ def test_entering_the_spring_festival_moves_an_estimated_deadline(
 
     # The officer sees the estimate (New Year's Eve and the 3rd day skipped) and its caveat.
     officer.goto(f"{base}/staff/reports/{case_number}")
-    expect(officer.locator("#accept-due")).to_have_text("2027-02-22")
+    expect(officer.locator("#accept-due")).to_have_text("2027年2月22日")
     expect(officer.locator("#particulars-title + dl")).to_contain_text("调休上班日无法预先知道")
 
     # The administrator sees which days the estimate takes, and enters the official block.
     admin.goto(f"{base}/staff/admin/calendar")
     expect(admin.locator("#make-up-days-unknown")).to_be_visible()
-    expect(admin.locator("#estimate-table-2027")).to_contain_text("2027-02-05")
+    expect(admin.locator("#estimate-table-2027")).to_contain_text("2027年2月5日")
     admin.fill('[name="day"]', "2027-02-05")
     admin.fill('[name="last_day"]', "2027-02-12")
     admin.check('[name="kind"][value="holiday"]')
@@ -73,7 +73,7 @@ def test_entering_the_spring_festival_moves_an_estimated_deadline(
 
     # The officer's page now shows the moved deadline, and the history says why.
     officer.reload()
-    expect(officer.locator("#accept-due")).to_have_text("2027-02-26")
+    expect(officer.locator("#accept-due")).to_have_text("2027年2月26日")
     expect(officer.locator(".timeline")).to_contain_text(
         "节假日日历变更，期限随之调整 (2027-02-22 → 2027-02-26)"
     )
