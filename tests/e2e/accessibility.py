@@ -37,6 +37,8 @@ AXE_SCRIPT = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.
 # The rules of WCAG 2.0 and 2.1 at levels A and AA (axe-core's tags for them).
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 
+# How long the checker waits for a navigation's answer before leaving it to the browser.
+FETCH_TIMEOUT_MS = 10_000
 # How long the end of a test waits for the copies still being checked (60 s).
 FINISH_WAIT_STEP_MS = 20
 FINISH_WAIT_STEPS = 3000
@@ -168,7 +170,15 @@ class AxeWatch:
         if not request.is_navigation_request() or request.frame.parent_frame is not None:
             route.fallback()
             return
-        response = route.fetch(max_redirects=0)
+        try:
+            response = route.fetch(max_redirects=0, timeout=FETCH_TIMEOUT_MS)
+        except Error:
+            # The server did not answer this second client in time (a test that stops it
+            # on purpose): the browser makes the request itself, and the page is checked
+            # in place at the end of the test if it is still open.
+            self.unread.append(request.url)
+            route.fallback()
+            return
         route.fulfill(response=response)
         if 200 <= response.status < 300 and _is_html(response.headers):
             self._queue_copy(response.url, response.text(), request.frame.page)
