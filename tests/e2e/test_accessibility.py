@@ -7,6 +7,7 @@ cover: landmarks, a skip link that works from the keyboard, and errors tied to t
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 
@@ -54,7 +55,7 @@ def test_axe_reports_a_served_page_that_breaks_a_rule_with_rule_impact_element_a
     page.goto(live_server)  # the broken page is left at once: its copy was checked anyway
     report = take_findings(request)
     assert "image-alt (critical)" in report and "label (critical)" in report
-    assert broken_site in report and "img" in report and 'input[name="name"]' in report
+    assert broken_site in report and "<img" in report and "<input" in report
 
 
 def test_axe_reports_what_a_script_broke_on_the_page_left_open(
@@ -63,6 +64,7 @@ def test_axe_reports_what_a_script_broke_on_the_page_left_open(
     page.goto(live_server)
     page.evaluate("document.querySelector('main').append(document.createElement('select'))")
     report = take_findings(request)
+    page.evaluate("document.querySelector('main select').remove()")  # or the test's end finds it
     assert "select-name (critical)" in report and f"{live_server}/" in report
 
 
@@ -98,4 +100,4 @@ def test_a_field_with_an_error_points_to_its_message(page: Page, live_server: st
     expect(facts).to_have_attribute("aria-invalid", "true")
     message = page.locator("#facts-error")
     expect(message).to_be_visible()
-    expect(facts).to_have_accessible_description(message.inner_text())
+    expect(facts).to_have_accessible_description(re.compile(re.escape(message.inner_text())))
