@@ -44,8 +44,16 @@ serve: $(VENV)/.run-installed translations
 	$(BIN)/flask --app portal db-upgrade
 	$(BIN)/gunicorn --config gunicorn.conf.py 'portal:create_app()'
 
-## Install everything the tests need (Chromium and a CJK font included) and run them.
-test: $(VENV)/.test-installed translations system-deps
+# axe-core, which the browser tests run on every page (tests/e2e/accessibility.py): the exact
+# version of tests/e2e/axe/package-lock.json, installed again only when the lock changes.
+AXE_DIR       := tests/e2e/axe
+AXE_INSTALLED := $(AXE_DIR)/node_modules/.installed
+$(AXE_INSTALLED): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json | system-deps
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+## Install everything the tests need (Chromium, a CJK font and axe-core included) and run them.
+test: $(VENV)/.test-installed translations system-deps $(AXE_INSTALLED)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 system-deps:

@@ -2,7 +2,8 @@
 # Install what the tests need and a fresh Debian machine lacks: Debian's Chromium
 # (Playwright cannot download its own here), a CJK font, exiftool, which the evidence
 # tests run on every cleaned file to prove no metadata survives, and the PostgreSQL and
-# Redis server binaries, which the outage tests start and stop as servers of their own.
+# Redis server binaries, which the outage tests start and stop as servers of their own,
+# and Node.js with npm, which install axe-core for the browser tests' accessibility check.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -10,6 +11,7 @@ fc-list 2>/dev/null | grep -qi "wenquanyi zen hei" || need+=(fonts-wqy-zenhei)
 command -v exiftool >/dev/null || need+=(libimage-exiftool-perl)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v npm >/dev/null || need+=(nodejs npm)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

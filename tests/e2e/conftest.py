@@ -5,9 +5,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from portal import create_app
 from portal.accounts.keys import create_recovery_key
@@ -15,8 +17,10 @@ from portal.db import Base, db_session, make_engine
 from portal.devserver import make_dev_server
 from portal.jurisdictions.seed import seed_regions
 from tests.conftest import test_config
+from tests.e2e.accessibility import AxeWatch
 
 E2E_DIR = Path(__file__).parent
+AXE_WATCH = pytest.StashKey[AxeWatch]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -41,6 +45,47 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture
+def browser(
+    browser: Browser, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Browser:
+    """The session's browser, every context it opens for this test watched by axe-core.
+
+    pytest-playwright's `context` and `page` come from `browser.new_context`, and so do the
+    contexts tests open themselves: each is put under an `AxeWatch`, which checks every
+    document they receive and the pages open at the end (tests/e2e/accessibility.py).
+    """
+    new_context, new_page = browser.new_context, browser.new_page
+    watch = AxeWatch(new_context=new_context)
+    request.node.stash[AXE_WATCH] = watch
+
+    def watched_context(**options: Any) -> BrowserContext:
+        context = new_context(**options)
+        watch.watch(context, javascript=options.get("java_script_enabled", True))
+        return context
+
+    def watched_page(**options: Any) -> Page:
+        page = new_page(**options)
+        watch.watch(page.context, javascript=options.get("java_script_enabled", True))
+        return page
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    monkeypatch.setattr(browser, "new_page", watched_page)
+    return browser
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Fail a browser test whose pages break a WCAG 2.1 A/AA rule, naming page, rule and elements."""
+    result = yield
+    watch = item.stash.get(AXE_WATCH, None)
+    if watch is not None:
+        watch.finish()
+        if watch.violations or watch.errors:
+            pytest.fail(watch.report(), pytrace=False)
+    return result
 
 
 @pytest.fixture
