@@ -174,7 +174,7 @@ def flask_command(env: dict[str, str], *args: str) -> subprocess.CompletedProces
 class Gunicorn:
     """The portal served by gunicorn with the production settings file (gunicorn.conf.py)."""
 
-    def __init__(self, env: dict[str, str], workers: int = 1) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 1, threads: int = 1) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="portal-gunicorn-", suffix=".log")  # noqa: SIM115
@@ -186,7 +186,14 @@ class Gunicorn:
                 "portal:create_app()",
             ],  # fmt: skip
             cwd=ROOT,
-            env={**env, "HOST": "127.0.0.1", "PORT": str(self.port), "WORKERS": str(workers)},
+            env={
+                **env,
+                "HOST": "127.0.0.1",
+                "PORT": str(self.port),
+                "WORKERS": str(workers),
+                # More than one thread switches gunicorn to its gthread worker.
+                "GUNICORN_CMD_ARGS": f"--threads {threads}",
+            },
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
@@ -254,7 +261,13 @@ class Stack:
     RECHECK_SECONDS = 0.2
 
     @classmethod
-    def start(cls, **settings: str) -> Stack:
+    def start(cls, threads: int = 1, **settings: str) -> Stack:
+        """Start the servers; `threads` > 1 for a browser talking to gunicorn directly.
+
+        Chromium opens connections ahead of need and keeps them idle; a sync worker that
+        accepts one waits on it and serves nobody else. In production a buffering proxy
+        stands in front (README "Production"); in a browser test, threads do its part.
+        """
         postgres, redis = PostgresCluster(), RedisServer()
         recheck = str(cls.RECHECK_SECONDS)
         settings = {
@@ -270,7 +283,7 @@ class Stack:
         password = re.search(r"Password of every demo account:\s+(\S+)", done.stdout)
         assert password is not None
         # One worker: limits kept in memory are per worker, and one makes them predictable.
-        portal = Gunicorn(env, workers=1)
+        portal = Gunicorn(env, workers=1, threads=threads)
         data_key = base64.b64decode(env["PORTAL_DATA_KEY"])
         return cls(postgres, redis, portal, password.group(1), data_key)
 

@@ -21,7 +21,7 @@ FACTS = "我写了很久的举报：该院组织参保人挂床住院，停电�
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
-    stack = Stack.start()
+    stack = Stack.start(threads=4)
     yield stack
     stack.close()
 
