@@ -15,7 +15,6 @@ from portal.institutions.columns import COLUMNS
 from portal.institutions.models import Institution
 from portal.institutions.operations import correct_institution
 from tests.portal.institution_samples import csv_file, fields, make_institution, row
-from tests.portal.test_accessibility import inventory
 
 FORM = {
     "code": "H64010400012",
@@ -233,16 +232,3 @@ def test_the_column_dictionary_names_every_column(admin: FlaskClient) -> None:
     assert all(
         f"<code>{c.header}</code>" in page and f"<code>{c.key}</code>" in page for c in COLUMNS
     )
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/staff/admin/institutions",
-        "/staff/admin/institutions/new",
-        "/staff/admin/institutions/import",
-    ],
-)
-def test_every_control_of_the_directorys_forms_has_a_label(admin: FlaskClient, path: str) -> None:
-    found = inventory(_page(admin, path))
-    assert [c.get("name") for c in found.controls if c.get("id") not in found.label_for] == []
