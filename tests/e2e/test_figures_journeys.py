@@ -62,9 +62,8 @@ def test_the_year_box_shows_the_year_the_table_shows(browser: Browser, live_serv
     expect(page.locator("#stats caption")).to_contain_text(f"{year}年全年")
 
 
-def test_a_disclosure_on_a_phone_names_its_period_and_titles_both_charts(
-    browser: Browser, live_site: tuple[str, Flask]
-) -> None:
+def _demo_disclosure_on_a_phone(browser: Browser, live_site: tuple[str, Flask]) -> Page:
+    """Seed the demo disclosures and open the first on a 390-px phone."""
     base, app = live_site
     with app.app_context():
         seed_demo_disclosures(db_session())
@@ -72,6 +71,13 @@ def test_a_disclosure_on_a_phone_names_its_period_and_titles_both_charts(
         disclosure_id = db_session().query(Disclosure).first().id  # type: ignore[union-attr]
     page = _phone(browser)
     page.goto(f"{base}/disclosures/{disclosure_id}")
+    return page
+
+
+def test_a_disclosure_on_a_phone_names_its_period_and_titles_both_charts(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    page = _demo_disclosure_on_a_phone(browser, live_site)
     expect(page).to_have_title(re.compile(r"^全国 2022年全年 · "))
     expect(page.locator("h1")).to_have_text("全国 · 2022年全年")
     figures = page.locator("figure.chart-figure")
@@ -86,13 +92,7 @@ def test_a_disclosure_on_a_phone_names_its_period_and_titles_both_charts(
 def test_a_chart_opens_its_figures_as_a_table(
     browser: Browser, live_site: tuple[str, Flask]
 ) -> None:
-    base, app = live_site
-    with app.app_context():
-        seed_demo_disclosures(db_session())
-        db_session().commit()
-        disclosure_id = db_session().query(Disclosure).first().id  # type: ignore[union-attr]
-    page = _phone(browser)
-    page.goto(f"{base}/disclosures/{disclosure_id}")
+    page = _demo_disclosure_on_a_phone(browser, live_site)
     figure = page.locator("figure.chart-figure").first
     figure.locator("summary").click()
     expect(figure.locator("table tbody tr").first).to_contain_text("2022年全年")
