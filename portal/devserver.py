@@ -8,23 +8,49 @@ flaws to try. Production runs gunicorn (gunicorn.conf.py), which names no versio
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+# Where `_keep_answer` leaves the answer being sent, for `connection_dropped` to close.
+_ANSWER = "portal.devserver.answer"
+
 
 class QuietRequestHandler(WSGIRequestHandler):
-    """Werkzeug's request handler with a Server header that names no version."""
+    """Werkzeug's request handler with a Server header that names no version.
+
+    It also closes an answer whose client went away: Werkzeug reads what is left of the
+    request before closing the answer, and when that read fails because the browser
+    dropped the connection (a page left while its favicon was on the way), the answer -
+    an open static file, say - would stay open until the garbage collector finds it.
+    """
 
     def version_string(self) -> str:
         """Return the Server header: the product alone (docs/security.md, "Web")."""
         return "Werkzeug"
 
+    def connection_dropped(self, error: BaseException, environ: Any = None) -> None:
+        answer = (environ or {}).pop(_ANSWER, None)
+        if answer is not None and hasattr(answer, "close"):
+            answer.close()
+
+
+def _keep_answer(app: Flask) -> Any:
+    def served(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        answer = app(environ, start_response)
+        environ[_ANSWER] = answer
+        return answer
+
+    return served
+
 
 def make_dev_server(app: Flask, host: str, port: int) -> BaseWSGIServer:
     """Return a threaded development server of `app` on `host`:`port` (0: any free port)."""
-    return make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
+    return make_server(
+        host, port, _keep_answer(app), threaded=True, request_handler=QuietRequestHandler
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -122,6 +122,10 @@
     }
 
     function show(found) {
+      // A late answer must not move the keyboard's place: the suggestion under it stays
+      // highlighted if the new list still holds it (an answer to the text as typed can
+      // arrive after the person has already pressed the arrow key).
+      var kept = active >= 0 && !list.hidden && results[active] ? results[active].code : null;
       results = found;
       while (list.firstChild) { list.removeChild(list.firstChild); }
       for (var i = 0; i < found.length; i += 1) {
@@ -134,6 +138,9 @@
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
       active = -1;
+      for (var k = 0; kept !== null && k < found.length; k += 1) {
+        if (found[k].code === kept) { highlight(k); break; }
+      }
       live.textContent = found.length ? msg("count").replace("{n}", String(found.length)) : msg("none");
     }
 

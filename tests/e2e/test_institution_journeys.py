@@ -4,7 +4,7 @@ staff page (docs/domain.md §8), in Chromium."""
 from __future__ import annotations
 
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 from sqlalchemy import select
 
 from intake.filing.operations import ReportDraft, submit_report
@@ -166,3 +166,39 @@ def test_an_officer_sees_the_duplicates_panel_and_merges(
     expect(officer.locator("#stage")).to_have_attribute("data-stage", "closed")
     merged_into = officer.locator("p", has=officer.locator("#stage")).get_by_role("link")
     expect(merged_into).to_have_text(first)
+
+
+def test_a_late_list_of_suggestions_keeps_the_one_under_the_keyboard(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    base, app = live_site
+    _directory(app)
+    page = browser.new_context().new_page()
+    held: list[Route] = []
+
+    def hold_the_longer_text(route: Route) -> None:
+        # The answer to the text as finally typed comes after the arrow key.
+        if "%E6%B0%91" in route.request.url:  # 民
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/institutions/suggest*", hold_the_longer_text)
+    page.goto(f"{base}/report")
+    page.check('input[name="party_kind"][value="hospital"]')
+    search = page.locator('[name="institution_query"]')
+    search.press_sequentially("金凤区人", delay=40)
+    option = page.get_by_role("option", name="金凤区人民医院")
+    expect(option).to_be_visible()
+    search.press_sequentially("民")
+    page.wait_for_timeout(600)  # the chooser asks once typing has paused (200 ms)
+    assert held, "the chooser did not ask for the longer text"
+    search.press("ArrowDown")
+    expect(option).to_have_attribute("aria-selected", "true")
+    with page.expect_response("**/institutions/suggest*"):
+        held[0].continue_()
+    expect(page.get_by_role("option", name="金凤区人民医院")).to_have_attribute(
+        "aria-selected", "true"
+    )
+    search.press("Enter")
+    expect(page.locator('[name="party_name"]')).to_have_value("金凤区人民医院")

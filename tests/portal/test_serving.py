@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import os
 import re
 import secrets
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from portal.devserver import make_dev_server
+from portal.devserver import QuietRequestHandler, make_dev_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -135,3 +136,26 @@ def test_gunicorn_names_no_version(gunicorn, kind: str) -> None:  # type: ignore
     port = int(base.rsplit(":", 1)[1])
     status, servers = _status_and_server_headers("127.0.0.1", port, RAW_REQUESTS[kind])
     assert status.startswith("HTTP/") and not _names_a_version(servers), (status, servers)
+
+
+def test_the_development_server_closes_an_answer_whose_browser_went_away() -> None:
+    """Werkzeug skips closing the answer when reading the rest of a dropped request fails;
+    the handler closes it (an open static file, say) when told the connection dropped."""
+    app = Flask(__name__)
+    closed = threading.Event()
+
+    class Answer(list):
+        def close(self) -> None:
+            closed.set()
+
+    app.add_url_rule("/file", "file", lambda: app.response_class(Answer([b"x"])))
+    server = make_dev_server(app, "127.0.0.1", 0)
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/file", "SERVER_NAME": "x",
+               "SERVER_PORT": "80", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO()}  # fmt: skip
+    try:
+        server.app(environ, lambda *_args: None)
+        handler = QuietRequestHandler.__new__(QuietRequestHandler)
+        handler.connection_dropped(ConnectionResetError(), environ)
+        assert closed.is_set()
+    finally:
+        server.server_close()
