@@ -43,18 +43,18 @@ FETCH_TIMEOUT_MS = 10_000
 FINISH_WAIT_STEP_MS = 20
 FINISH_WAIT_STEPS = 3000
 
-# Loads axe into the document unless it is there, runs it and returns its violations as
-# plain data, all in one evaluation: once the test navigates away, the browser's DevTools
-# hold back any further command to the page, so a check must be a single message.
+# Runs axe and returns its violations as plain data, or "absent" when the document has no
+# axe yet: the copies' page gets it from an init script as each document starts, and a
+# test's own page is given it by `load_axe` only when it is checked (at the end of the
+# test or as it closes, when nothing navigates it any more), so the 550 KB of axe are
+# not sent with every check.
 # A context with JavaScript disabled still lets Playwright evaluate, but its timers never
 # fire; axe only waits on `setTimeout(fn, 0)` between steps, so there those become
 # microtasks while axe runs (longer timers are timeouts for frames and preloads, which
 # these pages lack).
 RUN_AXE = """async ([tags, timersWork]) => {
   if (document.contentType !== 'text/html') return null;
-  if (typeof window.axe === 'undefined') {
-    AXE_SOURCE
-  }
+  if (typeof window.axe === 'undefined') return 'absent';
   const setTimeoutBefore = window.setTimeout;
   if (!timersWork) {
     window.setTimeout = (fn, ms, ...args) => {
@@ -82,13 +82,19 @@ RUN_AXE = """async ([tags, timersWork]) => {
 
 
 @cache
-def axe_check() -> str:
-    """Return the check to evaluate: axe-core (installed by `make test`) and the run above."""
+def axe_source() -> str:
+    """Return axe-core's script, installed by `make test`."""
     if not AXE_SCRIPT.exists():
         raise RuntimeError(
             f"{AXE_SCRIPT} is missing: run `make test` (or `npm ci` in tests/e2e/axe) first"
         )
-    return RUN_AXE.replace("AXE_SOURCE", AXE_SCRIPT.read_text(encoding="utf-8"))
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+@cache
+def load_axe() -> str:
+    """Return a function that defines `window.axe` in the document it is evaluated in."""
+    return "() => {\n" + axe_source() + "\n}"
 
 
 def _is_html(headers: dict[str, str]) -> bool:
@@ -235,6 +241,7 @@ class AxeWatch:
             # pages work without JavaScript (docs/architecture.md), so this is each
             # document as every visitor first gets it.
             context = self.new_context()
+            context.add_init_script(script=axe_source())
             context.route("**/*", self._serve_copy)
             self._copies = context.new_page()
         return self._copies
@@ -267,7 +274,10 @@ class AxeWatch:
             javascript = id(page.context) not in self._no_script
         url = page.url
         try:
-            found = page.evaluate(axe_check(), [list(WCAG_TAGS), javascript])
+            found = page.evaluate(RUN_AXE, [list(WCAG_TAGS), javascript])
+            if found == "absent":
+                page.evaluate(load_axe())
+                found = page.evaluate(RUN_AXE, [list(WCAG_TAGS), javascript])
         except Error as error:
             # The document went away under axe (a script navigated, the page closed):
             # nothing is left to check.
