@@ -81,14 +81,21 @@ def test_a_citizen_finds_a_hospital_by_name_without_javascript(
     assert _send(page, app) == "H64010400001"
 
 
-def test_a_citizen_finds_a_hospital_as_they_type(
-    browser: Browser, live_site: tuple[str, Flask]
-) -> None:
+def _report_about_a_hospital(browser: Browser, live_site: tuple[str, Flask]) -> Page:
+    """Open the report form on a site with the directory, a hospital chosen as the party."""
     base, app = live_site
     _directory(app)
     page = browser.new_context().new_page()
     page.goto(f"{base}/report")
     page.check('input[name="party_kind"][value="hospital"]')
+    return page
+
+
+def test_a_citizen_finds_a_hospital_as_they_type(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    app = live_site[1]
+    page = _report_about_a_hospital(browser, live_site)
     search = page.locator('[name="institution_query"]')
     search.press_sequentially("金凤区人民", delay=40)
     option = page.get_by_role("option", name="金凤区人民医院")
@@ -109,11 +116,8 @@ def test_a_citizen_finds_a_hospital_as_they_type(
 def test_a_citizen_keeps_a_name_that_is_not_in_the_list(
     browser: Browser, live_site: tuple[str, Flask]
 ) -> None:
-    base, app = live_site
-    _directory(app)
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/report")
-    page.check('input[name="party_kind"][value="hospital"]')
+    app = live_site[1]
+    page = _report_about_a_hospital(browser, live_site)
     page.locator('[name="institution_query"]').press_sequentially("某某私立诊所", delay=40)
     page.get_by_role("option", name="不在列表中：我自行填写名称").click()
     expect(page.locator('[name="party_name"]')).to_have_value("某某私立诊所")
@@ -171,9 +175,7 @@ def test_an_officer_sees_the_duplicates_panel_and_merges(
 def test_a_late_list_of_suggestions_keeps_the_one_under_the_keyboard(
     browser: Browser, live_site: tuple[str, Flask]
 ) -> None:
-    base, app = live_site
-    _directory(app)
-    page = browser.new_context().new_page()
+    page = _report_about_a_hospital(browser, live_site)
     held: list[Route] = []
 
     def hold_the_longer_text(route: Route) -> None:
@@ -184,8 +186,6 @@ def test_a_late_list_of_suggestions_keeps_the_one_under_the_keyboard(
             route.continue_()
 
     page.route("**/institutions/suggest*", hold_the_longer_text)
-    page.goto(f"{base}/report")
-    page.check('input[name="party_kind"][value="hospital"]')
     search = page.locator('[name="institution_query"]')
     search.press_sequentially("金凤区人", delay=40)
     option = page.get_by_role("option", name="金凤区人民医院")
