@@ -178,12 +178,19 @@ class AxeWatch:
             return
         try:
             response = route.fetch(max_redirects=0, timeout=FETCH_TIMEOUT_MS)
-        except Error:
-            # The server did not answer this second client in time (a test that stops it
-            # on purpose): the browser makes the request itself, and the page is checked
-            # in place at the end of the test if it is still open.
+        except Error as error:
+            # The server did not answer in time (a test that stops it on purpose). A GET
+            # is left to the browser, and the page is checked in place at the end of the
+            # test if it is still open; a form sent again could be saved twice, so it is
+            # refused and the test told why.
             self.unread.append(request.url)
-            route.fallback()
+            if request.method in ("GET", "HEAD"):
+                route.fallback()
+            else:
+                self.errors.append(
+                    f"axe's checker got no answer to {request.method} {request.url}: {error}"
+                )
+                route.abort()
             return
         route.fulfill(response=response)
         if 200 <= response.status < 300 and _is_html(response.headers):
