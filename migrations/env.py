@@ -11,6 +11,7 @@ import portal.accounts.models  # noqa: F401
 import portal.audit  # noqa: F401
 import portal.institutions.models  # noqa: F401
 import portal.jurisdictions.models  # noqa: F401
+import portal.notices.models  # noqa: F401
 import portal.pagecache  # noqa: F401
 import portal.settings  # noqa: F401
 import publish  # noqa: F401

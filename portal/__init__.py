@@ -81,6 +81,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         i18n,
         institutions,
         jurisdictions,
+        notices,
         ops,
         pagecache,
         security,

@@ -96,6 +96,41 @@ DEFAULTS: dict[str, Any] = {
     # rules set. A credit repair (信用修复) ends a listing earlier.
     "PENALTY_PUBLIC_DAYS": 365,
     "PENALTY_PUBLIC_DAYS_SERIOUS": 3 * 365,
+    # Telling people (docs/domain.md §10): notices wait in the outbox table and a worker
+    # (`flask --app portal deliver-notices`) sends them. "console" prints each notice to the
+    # log instead of sending it (development and the demo); "smtp_sms" sends e-mail over
+    # SMTP and text messages through the HTTPS gateway below.
+    "NOTICE_DELIVERY": "console",
+    # E-mail: the SMTP relay. SMTP_SECURITY is "starttls", "tls" (implicit, port 465) or
+    # "none" (a relay on the same host only).
+    "SMTP_HOST": "127.0.0.1",
+    "SMTP_PORT": 25,
+    "SMTP_SECURITY": "starttls",
+    "SMTP_USERNAME": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_FROM": "",
+    "SMTP_TIMEOUT_SECONDS": 10,
+    # Text messages: the provincial government SMS platform or a cloud provider, reached by
+    # an HTTPS POST of signed JSON (HMAC-SHA256 of the body under the shared secret).
+    "SMS_GATEWAY_URL": "",
+    "SMS_GATEWAY_SECRET": "",
+    "SMS_GATEWAY_TIMEOUT_SECONDS": 10,
+    # Retries: the first after this many seconds, doubling up to the maximum, for ever.
+    "NOTICE_RETRY_FIRST_SECONDS": 30,
+    "NOTICE_RETRY_MAX_SECONDS": 3600,
+    "NOTICE_BATCH_SIZE": 50,
+    # The staff digest goes out once a day at this China time (docs/domain.md §10).
+    "DIGEST_TIME": "08:30",
+    # A reminder goes this many days before an unclaimed reward lapses (docs/domain.md §10).
+    "REWARD_REMINDER_DAYS": 14,
+    # Satisfaction and review (docs/domain.md §11): calendar days to ask for a review after
+    # the feedback, and for the level above to answer.
+    "REVIEW_REQUEST_DAYS": 30,
+    "REVIEW_ANSWER_DAYS": 30,
+    # Major cases and transfers (docs/domain.md §12): the amount (yuan) from which a report
+    # is major, and the calendar days after which a transfer with no outcome is due.
+    "MAJOR_CASE_AMOUNT": 1_000_000,
+    "TRANSFER_OUTCOME_DAYS": 30,
     # A reporter may take hours to write; the default one hour would lose their work.
     "WTF_CSRF_TIME_LIMIT": 24 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     false,
     select,
+    true,
 )
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, relationship
 
@@ -51,6 +52,11 @@ class StaffUser(Base):
     )
     # When this custodian last acknowledged the changes of access rights in their region.
     access_changes_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where this person's notices go (docs/domain.md §10): the daily digest, and a major
+    # case reported to their office. None: told nothing by e-mail.
+    email: Mapped[str | None] = mapped_column(String(254))
+    # The daily digest of what awaits them; each person may turn it off.
+    digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     region: Mapped[Region] = relationship()
     roles: Mapped[list[StaffRole]] = relationship(cascade="all, delete-orphan")
