@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -132,7 +133,15 @@ _STEPS: dict[str, _Step] = {
         s, r, actor=i, ground="no_party_or_facts", reason="没有可以核实的线索（演示）", cipher=c
     ),
     "transfer": lambda s, r, i, v, a, c: acceptance.transfer_report(
-        s, r, actor=i, body="police", sent="线索材料（演示）", sent_on=today_in_china(), cipher=c
+        s,
+        r,
+        actor=i,
+        body="police",
+        sent="线索材料（演示）",
+        # Sent five weeks ago and unanswered: the queue shows it as due (docs/domain.md §12).
+        sent_on=today_in_china() - timedelta(days=35),
+        reference="银医保移〔2026〕1号（演示）",
+        cipher=c,
     ),
     "open": lambda s, r, i, v, a, c: handling.open_case(s, r, actor=v, reason="", cipher=c),
     "unfounded": lambda s, r, i, v, a, c: handling.close_unfounded(
