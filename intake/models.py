@@ -120,7 +120,7 @@ class Report(Base):
     # Checked first: a real-name report, or one exposed by the media or handed over by another
     # department (docs/domain.md §12). Set once, when the report is created; the queue sorts
     # by it among reports due the same day.
-    priority: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    priority: Mapped[bool] = mapped_column(Boolean, server_default=false())
     # A major case (要情, docs/domain.md §12): since when, and why — catalog.MAJOR_BY_AMOUNT or
     # one of catalog.MAJOR_GROUNDS. None while the report is not major.
     major_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
