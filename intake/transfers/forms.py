@@ -25,7 +25,7 @@ class TransferOutcomeForm(FlaskForm):
     """What the receiving body did: an outcome the reporter reads, and a note they do not."""
 
     outcome = SelectField(
-        _l("Outcome"),
+        _l("Outcome of the transfer"),
         choices=[SelectChoice(o.code, o.label) for o in TRANSFER_OUTCOMES],
         validators=[InputRequired(_l("Choose the outcome."))],
     )
