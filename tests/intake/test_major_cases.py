@@ -15,6 +15,7 @@ from intake.models import Report
 from intake.office import acceptance, handling
 from intake.office.workflow import WorkflowError, allowed_operations
 from portal.audit import AuditEntry
+from portal.jurisdictions.models import get_region_by_code
 from portal.notices.models import Notice
 from portal.notices.outbox import open_notice
 from portal.security import data_cipher
@@ -205,3 +206,27 @@ def test_marking_from_the_report_page_keeps_the_note_when_the_ground_is_missing(
     )
     assert response.status_code == 422
     assert "多名参保人受害" in response.text
+
+
+def test_a_province_report_has_no_level_above_to_tell(
+    db: Session, make_report: Any, make_staff: Any
+) -> None:
+    report, _ = make_report(region_code="640000", amount=Decimal("1000000"))
+    assert report.major_since is not None
+    assert _notices(db) == []
+
+
+def test_moving_a_major_case_tells_its_new_level_above(
+    db: Session, make_report: Any, make_staff: Any
+) -> None:
+    report, _ = make_report(region_code="640000", amount=Decimal("1000000"))
+    province = make_staff("intake_officer", region_code="640000")
+    province.email = "province@example.gov.cn"
+    city = make_staff("approver", region_code="640100")
+    city.email = "city@example.gov.cn"
+    county = get_region_by_code(db, "640104")
+    assert county is not None
+    acceptance.move_report(
+        db, report, actor=province, region=county, reason="属地办理", cipher=data_cipher()
+    )
+    assert [n.key for n in _notices(db)] == [f"major:{report.id}:{city.id}"]

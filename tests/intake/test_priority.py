@@ -87,3 +87,9 @@ def test_the_queue_marks_priority_rows(make_report: Any, make_staff: Any, login_
     make_report(source="department")
     page = login_as(make_staff("intake_officer")).get("/staff/")
     assert page.text.count('class="priority"') == 1
+
+
+def test_the_registration_form_offers_media_and_department(make_staff: Any, login_as: Any) -> None:
+    page = login_as(make_staff("intake_officer")).get("/staff/register").text
+    assert 'value="media"' in page
+    assert 'value="department"' in page
