@@ -13,6 +13,7 @@ from intake.identity import models as _identity_models  # noqa: F401
 from intake.penalties import models as _penalty_models  # noqa: F401
 from intake.rewards import models as _reward_models  # noqa: F401
 from intake.tracking import models as _tracking_models  # noqa: F401
+from intake.transfers import models as _transfer_models  # noqa: F401
 
 
 def init_app(app: Flask) -> None:
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     from intake.demo import seed_demo_office, seed_demo_reports
     from intake.filing.views import bp as filing
     from intake.identity.views import bp as identity
+    from intake.major.views import bp as major
     from intake.messages import MESSAGES
     from intake.office.views import bp as office
     from intake.penalties.messages import MESSAGES as PENALTY_MESSAGES
@@ -43,6 +45,7 @@ def init_app(app: Flask) -> None:
         clues,
         calendar,
         penalty_records,
+        major,
     ):
         app.register_blueprint(blueprint)
     app.add_template_global(event_words, "event_words")
@@ -57,6 +60,7 @@ def init_app(app: Flask) -> None:
             "office.new_registration",
             order=20,
         ),
+        StaffLink(_l("Major cases"), "major.list_major_cases_view", order=15),
         StaffLink(_l("Identity requests"), "identity.list_identity_requests", order=30, landing=90),
         StaffLink(_l("Clues"), "clues.list_clues", order=40, landing=20),
         StaffLink(_l("Penalty decisions"), "penalty_records.list_penalties", order=68),

@@ -171,6 +171,35 @@ CHANNEL_LABELS: tuple[Choice, ...] = (
     Choice("hotline", _l("By telephone (hotline)")),
     Choice("letter", _l("By letter")),
     Choice("visit", _l("In person")),
+    # Checked first (docs/domain.md §12): exposed by the media, handed over by a department.
+    Choice("media", _l("Exposed by the media")),
+    Choice("department", _l("Handed over by another department")),
+)
+
+# Channels whose reports are checked first, like real-name reports (docs/domain.md §12).
+PRIORITY_CHANNELS: frozenset[str] = frozenset({"media", "department"})
+
+# Why an officer marks a report as a major case (要情, docs/domain.md §12). A report whose
+# amount reaches PORTAL_MAJOR_CASE_AMOUNT is major on its own, recorded as MAJOR_BY_AMOUNT.
+MAJOR_BY_AMOUNT = "amount"
+MAJOR_GROUNDS: tuple[Choice, ...] = (
+    Choice("media_attention", _l("Media attention")),
+    Choice("many_insured_harmed", _l("Many insured persons harmed")),
+    Choice("agency_staff_involved", _l("Handling-agency staff involved")),
+    Choice("death_or_injury", _l("Death or injury")),
+)
+MAJOR_BASIS_LABELS: tuple[Choice, ...] = (
+    Choice(MAJOR_BY_AMOUNT, _l("Amount of one million yuan or more")),
+    *MAJOR_GROUNDS,
+)
+
+# What the body a report was transferred to did with it (docs/domain.md §12): the reporter
+# reads these words on /track, never the note beside them.
+TRANSFER_OUTCOMES: tuple[Choice, ...] = (
+    Choice("case_opened", _l("The body opened a case")),
+    Choice("handled", _l("The body has dealt with the matter")),
+    Choice("no_case", _l("The body found no grounds to open a case")),
+    Choice("passed_on", _l("The body passed it to another competent body")),
 )
 
 # Where a reward stands (docs/domain.md §4): the one table of its words on staff pages.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from intake.filing.operations import ReportDraft, submit_report
 from intake.filing.receipts import access_code_hasher
 from intake.identity.person import ReporterIdentity
+from intake.major.operations import mark_major
 from intake.models import Report
 from intake.office import acceptance, handling
 from portal.accounts.models import StaffUser
@@ -71,7 +73,7 @@ WORKED: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("银川市第九人民医院（演示）", "H64010400031", "duplicate_charging",
      "演示数据：住院费用清单中同一检查项目每天重复收费。", ("accept",)),
     ("西夏区安康康复医院（演示）", "H64010500021", "nominal_bed",
-     "演示数据：病房登记住院的参保人晚上都回家，白天只做理疗。", ("accept", "open")),
+     "演示数据：病房登记住院的参保人晚上都回家，白天只做理疗。", ("accept", "open", "major")),
     ("金凤区博爱中医医院（演示）", "H64010600008", "excessive_treatment",
      "演示数据：每位门诊病人都做全套针灸和中药熏蒸。", ("accept", "open", "decide")),
     ("宁夏康泰大药房连锁兴庆店（演示）", "P64010400357", "swapping",
@@ -132,9 +134,21 @@ _STEPS: dict[str, _Step] = {
         s, r, actor=i, ground="no_party_or_facts", reason="没有可以核实的线索（演示）", cipher=c
     ),
     "transfer": lambda s, r, i, v, a, c: acceptance.transfer_report(
-        s, r, actor=i, body="police", sent="线索材料（演示）", sent_on=today_in_china(), cipher=c
+        s,
+        r,
+        actor=i,
+        body="police",
+        sent="线索材料（演示）",
+        # Sent five weeks ago and unanswered: the queue shows it as due (docs/domain.md §12).
+        sent_on=today_in_china() - timedelta(days=35),
+        reference="银医保移〔2026〕1号（演示）",
+        cipher=c,
     ),
     "open": lambda s, r, i, v, a, c: handling.open_case(s, r, actor=v, reason="", cipher=c),
+    # A major case: the city's list of major cases shows it (docs/domain.md §12).
+    "major": lambda s, r, i, v, a, c: mark_major(
+        s, r, actor=v, ground="many_insured_harmed", note="涉及参保人上百名（演示）", cipher=c
+    ),
     "unfounded": lambda s, r, i, v, a, c: handling.close_unfounded(
         s, r, actor=v, reason="核查未发现所举报问题（演示）", cipher=c
     ),

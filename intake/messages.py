@@ -49,6 +49,15 @@ MESSAGES = {
     ),
     "no_violation_type": _l("Choose at least one violation type."),
     "violation_unknown": _l("Choose only violation types from the list."),
+    "already_major": _l("This report is already a major case."),
+    "not_major": _l("This report is not a major case."),
+    "major_by_amount": _l(
+        "This report is a major case by its amount (one million yuan or more): it stays major."
+    ),
+    "major_ground": _l("Choose one of the listed grounds."),
+    "no_transfer": _l("This report has no record of a transfer to follow up."),
+    "transfer_outcome": _l("Choose one of the listed outcomes."),
+    "transfer_date": _l("The date cannot be before the transfer was sent."),
     "unclassified": _l(
         "The report names no violation type yet: set its types before recording the handling decision."
     ),

@@ -20,6 +20,7 @@ from sqlalchemy import (
     LargeBinary,
     Numeric,
     String,
+    false,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -116,6 +117,14 @@ class Report(Base):
     # A social supervisor's clue carries who filed it, so they can follow their own.
     filed_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     decline_ground: Mapped[str | None] = mapped_column(String(32))
+    # Checked first: a real-name report, or one exposed by the media or handed over by another
+    # department (docs/domain.md §12). Set once, when the report is created; the queue sorts
+    # by it among reports due the same day.
+    priority: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # A major case (要情, docs/domain.md §12): since when, and why — catalog.MAJOR_BY_AMOUNT or
+    # one of catalog.MAJOR_GROUNDS. None while the report is not major.
+    major_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    major_basis: Mapped[str | None] = mapped_column(String(32))
     transfer_body: Mapped[str | None] = mapped_column(String(32))
     # "founded" when a case was opened, "unfounded" when the check found nothing.
     outcome: Mapped[str | None] = mapped_column(String(16))
@@ -150,12 +159,13 @@ class Report(Base):
 
     __mapper_args__ = {"version_id_col": version}
     # The work queue filters a jurisdiction by stage and deadline (overdue, due soon) and
-    # counts per stage: one index answers all of it (bench/results.md).
+    # counts per stage: one index answers all of it (bench/results.md). Priority follows the
+    # deadline in both indexes, as it does in the queue's order (docs/domain.md §12).
     # Searching the queue by party (an institution or the name as typed, docs/domain.md §8)
     # counts and pages a jurisdiction's matches from a second index alone, without reading
     # each report's row (bench/results.md).
     __table_args__ = (
-        Index("ix_reports_region_stage_due", "region_id", "stage", "due_on"),
+        Index("ix_reports_region_stage_due", "region_id", "stage", "due_on", "priority"),
         Index(
             "ix_reports_region_stage_party",
             "region_id",
@@ -163,6 +173,7 @@ class Report(Base):
             "institution_id",
             "party_key",
             "due_on",
+            "priority",
             "received_at",
             "id",
         ),

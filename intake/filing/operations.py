@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from intake.calendar.deadlines import ACCEPT_DECISION_WORKING_DAYS, Deadline, add_working_days
 from intake.calendar.report_deadlines import set_accept_due
+from intake.catalog import PRIORITY_CHANNELS
 from intake.events import append_event
 from intake.evidence import CleanFile, build_evidence
 from intake.filing.receipts import (
@@ -23,6 +24,7 @@ from intake.filing.receipts import (
 )
 from intake.identity.person import ReporterIdentity
 from intake.identity.sealing import seal_identity
+from intake.major.operations import note_major_amount
 from intake.models import ActorKind, IdentityMode, Report, ReportViolation, Stage, report_context
 from portal.crypto import DataCipher
 from portal.db import utcnow
@@ -144,6 +146,9 @@ def submit_report(
         received_at=now,
         source=draft.source,
         filed_by_staff_id=draft.filed_by_staff_id,
+        # Real-name reports and those exposed by the media or handed over by a department
+        # are checked first (docs/domain.md §12).
+        priority=draft.identity is not None or draft.source in PRIORITY_CHANNELS,
     )
     set_accept_due(report, due)
     report.region = draft.region
@@ -164,6 +169,8 @@ def submit_report(
     if draft.identity is not None:
         seal_identity(session, report, draft.identity)
         session.flush()
+    # The reporter's estimate alone can make it a major case (docs/domain.md §12).
+    note_major_amount(session, report, report.amount, cipher)
     # Only the case number is logged: never identity, access code or address (house style).
     log.info("report %s received with %d evidence files", case_number, len(draft.files))
     converted = tuple(f.original_name for f in draft.files if f.pages_as_images)

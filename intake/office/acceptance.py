@@ -14,6 +14,7 @@ from intake.calendar.report_deadlines import set_accept_due, set_due, set_notice
 from intake.catalog import DECLINE_GROUNDS, TRANSFER_BODIES
 from intake.filing.operations import Receipt, ReportDraft, submit_report
 from intake.filing.receipts import AccessCodeHasher
+from intake.major.notices import tell_level_above
 from intake.models import Report, Stage
 from intake.office.workflow import (
     ACTIVE,
@@ -26,6 +27,7 @@ from intake.office.workflow import (
     require_text,
     staff_event,
 )
+from intake.transfers.operations import record_transfer
 from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.db import utcnow
@@ -110,20 +112,26 @@ def transfer_report(
     body: str,
     sent: str,
     sent_on: date,
+    reference: str,
     cipher: DataCipher,
     expected_version: int | None = None,
 ) -> None:
-    """Transfer the report in writing to a competent body (移送); the reporter is told where."""
+    """Transfer the report in writing to a competent body (移送); the reporter is told where.
+
+    The transfer keeps its body, date and reference so that its receipt and outcome can be
+    followed up (docs/domain.md §12, intake/transfers/).
+    """
     check("transfer_out", report, actor, expected_version)
     if body not in {b.code for b in TRANSFER_BODIES}:
         raise WorkflowError("body")
     require_text(sent)
+    record_transfer(session, report, actor=actor, body=body, sent_on=sent_on, reference=reference)
     report.stage = Stage.TRANSFERRED
     report.transfer_body = body
     report.closed_at = utcnow()
     set_due(report, None)
     owe_notice(session, report)
-    note = f"{sent_on.isoformat()}: {sent.strip()}"
+    note = f"{sent_on.isoformat()} {reference.strip()}: {sent.strip()}"
     staff_event(
         session, report, "transferred", actor, public=True, note=note, detail=body, cipher=cipher
     )
@@ -148,6 +156,9 @@ def move_report(
     old = report.region.code
     report.region = region
     report.assignee_id = None
+    if report.major_since is not None:
+        # A major case's new level above is told too (docs/domain.md §12); nobody twice.
+        tell_level_above(session, report, cipher)
     staff_event(
         session,
         report,

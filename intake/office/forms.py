@@ -43,7 +43,7 @@ from portal.institutions.models import name_key
 REASON_REQUIRED = _l("Give a reason; it is kept in the report's record.")
 
 
-class _VersionedForm(FlaskForm):
+class VersionedForm(FlaskForm):
     # The report's version when the page was drawn: a stale page cannot overwrite newer work.
     version = HiddenField()
 
@@ -55,7 +55,7 @@ class _VersionedForm(FlaskForm):
             return None
 
 
-class ReasonForm(_VersionedForm):
+class ReasonForm(VersionedForm):
     """A decision that needs only a reason."""
 
     reason = TextAreaField(
@@ -63,13 +63,13 @@ class ReasonForm(_VersionedForm):
     )
 
 
-class OptionalReasonForm(_VersionedForm):
+class OptionalReasonForm(VersionedForm):
     """A decision whose note is optional."""
 
     reason = TextAreaField(_l("Note (optional)"), validators=[Length(max=5000, message=AT_MOST)])
 
 
-class DeclineForm(_VersionedForm):
+class DeclineForm(VersionedForm):
     """Decline on one of the six grounds."""
 
     ground = SelectField(
@@ -82,7 +82,7 @@ class DeclineForm(_VersionedForm):
     )
 
 
-class TransferForm(_VersionedForm):
+class TransferForm(VersionedForm):
     """Transfer out in writing to a competent body."""
 
     body = SelectField(
@@ -90,8 +90,15 @@ class TransferForm(_VersionedForm):
         choices=[SelectChoice(b.code, b.label) for b in TRANSFER_BODIES],
         validators=[InputRequired(_l("Choose the body."))],
     )
+    reference = StringField(
+        _l("Reference of the covering letter"),
+        validators=[
+            DataRequired(_l("Give the letter's reference.")),
+            Length(max=100, message=AT_MOST),
+        ],
+    )
     sent = TextAreaField(
-        _l("What was sent (letter reference, materials)"),
+        _l("What was sent (materials)"),
         validators=[DataRequired(_l("Record what was sent.")), Length(max=2000, message=AT_MOST)],
     )
     sent_on = DateField(
@@ -105,13 +112,13 @@ class MoveForm(ReasonForm):
     region = SelectField(_l("Move to"), validators=[DataRequired()], validate_choice=True)
 
 
-class AssignForm(_VersionedForm):
+class AssignForm(VersionedForm):
     """Give the report to an officer."""
 
     assignee = SelectField(_l("Assign to"), validators=[DataRequired()], coerce=str)
 
 
-class HandlingForm(_VersionedForm):
+class HandlingForm(VersionedForm):
     """The handling decision."""
 
     recovered = AmountField(_l("Amount to recover, in yuan"))
@@ -136,7 +143,7 @@ class MessageForm(FlaskForm):
     )
 
 
-class FeedbackForm(_VersionedForm):
+class FeedbackForm(VersionedForm):
     """The feedback the reporter reads on /track."""
 
     reason = TextAreaField(
@@ -160,7 +167,7 @@ class MergeForm(FlaskForm):
         return normalize_case_number(self.other.data or "")
 
 
-class LinkInstitutionForm(_VersionedForm):
+class LinkInstitutionForm(VersionedForm):
     """Link the report's party to an institution of the directory, change or remove the link."""
 
     institution = StringField(
@@ -170,7 +177,7 @@ class LinkInstitutionForm(_VersionedForm):
     reason = TextAreaField(_l("Note (optional)"), validators=[Length(max=2000, message=AT_MOST)])
 
 
-class ClassifyForm(_VersionedForm):
+class ClassifyForm(VersionedForm):
     """Set or correct the report's legal violation types (docs/domain.md §6)."""
 
     violation_types = MultiCheckboxField(
@@ -198,6 +205,7 @@ class QueueFilterForm(FlaskForm):
     due_soon = BooleanField(_l("Due soon"))
     overdue = BooleanField(_l("Overdue"))
     reward = SelectField(_l("Reward"), validators=[Optional()], validate_choice=True)
+    transfers_due = BooleanField(_l("Transfers awaiting an outcome"))
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)])
 
     def __init__(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from intake.calendar.deadlines import REWARD_NOTICE_WORKING_DAYS, add_working_days
 from intake.calendar.report_deadlines import set_due
 from intake.catalog import MEASURES
+from intake.major.operations import found_amount, note_major_amount
 from intake.models import Message, MessageDirection, Report, Stage, report_context
 from intake.office.workflow import (
     WorkflowError,
@@ -105,6 +106,8 @@ def record_handling(
     report.recovered_amount = recovered
     report.fine_amount = fine
     report.measures = ",".join(m for m in (c.code for c in MEASURES) if m in measures)
+    # The amounts found can make it a major case (docs/domain.md §12).
+    note_major_amount(session, report, found_amount(report), cipher)
     if reward_possible(report):
         # The reward notice is due 10 working days after the decision (docs/domain.md §3).
         set_due(report, add_working_days(session, today_in_china(), REWARD_NOTICE_WORKING_DAYS))

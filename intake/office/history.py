@@ -13,7 +13,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from intake.catalog import CHANNEL_LABELS, DECLINE_GROUNDS, TRANSFER_BODIES, label_of
+from intake.catalog import (
+    CHANNEL_LABELS,
+    DECLINE_GROUNDS,
+    MAJOR_BASIS_LABELS,
+    TRANSFER_BODIES,
+    TRANSFER_OUTCOMES,
+    label_of,
+)
 from intake.events import event_note
 from intake.models import Report, ReportEvent
 from intake.office.classification import KINDS as CLASSIFIED_KINDS
@@ -56,6 +63,10 @@ def detail_words(session: Session, kind: str, detail: str) -> str:
         return str(label_of(TRANSFER_BODIES, detail))
     if kind == "registered":
         return str(label_of(CHANNEL_LABELS, detail))
+    if kind in {"major_by_amount", "marked_major", "unmarked_major"}:
+        return str(label_of(MAJOR_BASIS_LABELS, detail))
+    if kind == "transfer_outcome":
+        return str(label_of(TRANSFER_OUTCOMES, detail))
     if kind in {"moved", "identity_opened"}:
         region = get_region_by_code(session, detail)
         return region.label(page_language()) if region is not None else detail

@@ -17,6 +17,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from intake.major import operations as major
+from intake.major.forms import MarkMajorForm, UnmarkMajorForm
 from intake.models import Report
 from intake.office import acceptance, handling, linking
 from intake.office.classification import classify_report
@@ -35,6 +37,8 @@ from intake.office.forms import (
     TransferForm,
 )
 from intake.office.workflow import CASE_STAFF, WorkflowError
+from intake.transfers import operations as transfers
+from intake.transfers.forms import TransferOutcomeForm, TransferReceiptForm
 from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.forms import as_choices
@@ -192,6 +196,7 @@ OPERATIONS: dict[str, Operation] = {
             body=f.body.data,
             sent=f.sent.data,
             sent_on=f.sent_on.data,
+            reference=f.reference.data,
             actor=a,
             cipher=c,
             expected_version=_version(f),
@@ -280,6 +285,47 @@ OPERATIONS: dict[str, Operation] = {
         LinkInstitutionForm, _link, _l("The party's link to the directory is saved.")
     ),
     "classify": Operation(ClassifyForm, _classify, CLASSIFIED),
+    "mark_major": Operation(
+        MarkMajorForm,
+        lambda s, r, f, a, c: major.mark_major(
+            s,
+            r,
+            ground=f.ground.data,
+            note=f.reason.data,
+            actor=a,
+            cipher=c,
+            expected_version=_version(f),
+        ),
+        _l("Marked as a major case: the office above has been told."),
+    ),
+    "unmark_major": Operation(
+        UnmarkMajorForm,
+        _reasoned(major.unmark_major),
+        _l("The marking as a major case is withdrawn; the reason is recorded."),
+        _l("Why it is not a major case after all"),
+    ),
+    "record_transfer_receipt": Operation(
+        TransferReceiptForm,
+        lambda s, r, f, a, c: transfers.record_transfer_receipt(
+            s, r, received_on=f.received_on.data, note=f.reason.data or "", actor=a, cipher=c
+        ),
+        _l("Receipt of the transfer recorded."),
+        versioned=False,
+    ),
+    "record_transfer_outcome": Operation(
+        TransferOutcomeForm,
+        lambda s, r, f, a, c: transfers.record_transfer_outcome(
+            s,
+            r,
+            outcome=f.outcome.data,
+            outcome_on=f.outcome_on.data,
+            note=f.reason.data or "",
+            actor=a,
+            cipher=c,
+        ),
+        _l("Outcome of the transfer recorded: the reporter sees it in words."),
+        versioned=False,
+    ),
 }
 
 

@@ -1,4 +1,5 @@
-"""The work queue: reports of the user's jurisdiction, nearest deadline first."""
+"""The work queue: reports of the user's jurisdiction, nearest deadline first, and among
+those due the same day the ones to check first (docs/domain.md §12)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from intake.models import Report, ReportViolation, Stage
 from intake.office.workflow import ACTIVE
 from intake.rewards.models import Reward, RewardStatus
+from intake.transfers.queries import transfer_due_clause
 from portal.accounts.models import StaffUser
 from portal.institutions.search import institutions_matching, search_key
 from portal.jurisdictions.models import Region
@@ -37,6 +39,8 @@ class QueueFilters:
     overdue: bool = False
     # One of REWARD_QUEUES: reports whose reward awaits a proposal, an approval, a payment.
     reward: str | None = None
+    # Transfers out with no outcome TRANSFER_OUTCOME_DAYS after they were sent (§12).
+    transfers_due: bool = False
 
 
 @dataclass
@@ -52,6 +56,7 @@ class QueuePage:
     due_soon_count: int = 0
     notices: list[Report] = field(default_factory=list)
     reward_counts: dict[str, int] = field(default_factory=dict)
+    transfers_due_count: int = 0
 
 
 def list_queue(
@@ -76,7 +81,10 @@ def list_queue(
     soon_clause = and_(Report.stage.in_(ACTIVE), Report.due_on >= today, Report.due_on <= soon)
 
     where = list(base)
-    if filters.stage is not None:
+    if filters.transfers_due:
+        # Transferred reports have left the active stages: this filter reaches them.
+        where.append(transfer_due_clause(today))
+    elif filters.stage is not None:
         where.append(Report.stage == filters.stage)
     else:
         where.append(Report.stage.in_(ACTIVE))
@@ -102,7 +110,15 @@ def list_queue(
     total = session.scalar(select(func.count()).select_from(Report).where(*where)) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    order = (Report.due_on.is_(None), Report.due_on, Report.received_at, Report.id)
+    # Among reports due the same day, real-name, media and department reports come first
+    # (docs/domain.md §12); both indexes of the queue hold `priority` right after `due_on`.
+    order = (
+        Report.due_on.is_(None),
+        Report.due_on,
+        Report.priority.desc(),
+        Report.received_at,
+        Report.id,
+    )
     shown = select(Report).where(*where).limit(per_page).offset((page - 1) * per_page)
     if filters.party:
         # Searching by party, the count and the page's ids are read from one index alone
@@ -158,6 +174,10 @@ def list_queue(
             or 0
             for name, clause in REWARD_QUEUES.items()
         },
+        transfers_due_count=session.scalar(
+            select(func.count()).select_from(Report).where(*base, transfer_due_clause(today))
+        )
+        or 0,
     )
 
 

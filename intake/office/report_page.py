@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from intake.catalog import (
     ACCESS_REQUEST_STATUS_LABELS,
     DUE_LABELS,
+    MAJOR_BASIS_LABELS,
     REWARD_STATUS_LABELS,
     STAGE_LABELS,
     VIOLATION_GROUPS,
@@ -40,6 +41,7 @@ from intake.office.workflow import CASE_STAFF, allowed_operations
 from intake.rewards.forms import reward_step_forms
 from intake.rewards.lifecycle import allowed_reward_steps
 from intake.rewards.queries import get_reward
+from intake.transfers.queries import TransferLine, transfer_line
 from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.db import db_session
@@ -92,6 +94,10 @@ class Particulars:
     outcome: str | None
     recovered_amount: Decimal | None
     fine_amount: Decimal | None
+    # Checked first, and a major case since when and why (docs/domain.md §12).
+    priority: bool
+    major_since: datetime | None
+    major_basis_label: object | None
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,8 @@ class StaffReportView:
     # What the staff's search for an institution to link found, or None without a search.
     institution_query: str
     institution_matches: tuple[InstitutionMatch, ...] | None
+    # The transfer out and what came back of it, once sent (docs/domain.md §12).
+    transfer: TransferLine | None = None
 
 
 def load_report_for(case_number: str) -> Report:
@@ -206,6 +214,11 @@ def _particulars(report: Report, today: date, soon: int) -> Particulars:
         outcome=report.outcome,
         recovered_amount=report.recovered_amount,
         fine_amount=report.fine_amount,
+        priority=report.priority,
+        major_since=report.major_since,
+        major_basis_label=label_of(MAJOR_BASIS_LABELS, report.major_basis)
+        if report.major_basis
+        else None,
     )
 
 
@@ -284,6 +297,7 @@ def staff_view(
         duplicates=list_duplicates(session, report, user) if sees_case_file else [],
         institution_query=institution_query,
         institution_matches=matches,
+        transfer=transfer_line(session, report, today),
     )
 
 

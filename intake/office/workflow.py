@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session, object_session
 
 from intake.calendar.deadlines import NOTICE_WORKING_DAYS, add_working_days
 from intake.calendar.report_deadlines import set_notice_due
-from intake.catalog import CHANNEL_LABELS
+from intake.catalog import CHANNEL_LABELS, MAJOR_BY_AMOUNT
 from intake.events import append_event
 from intake.models import ActorKind, IdentityMode, Report, ReportEvent, Stage
 from intake.rewards.queries import SETTLED, get_reward
+from intake.transfers.queries import get_transfer
 from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.errors import OperationError
@@ -75,6 +76,13 @@ TRANSITIONS: dict[str, Transition] = {
     # The legal types are set or corrected while the report is judged, checked and handled;
     # the handling decision is taken on them, so it waits for them (docs/domain.md §2, §6).
     "classify": _t({R, C, H}, set(), set(CASE_STAFF)),
+    # A major case is marked by case staff with a ground; only an approver withdraws a
+    # marking, and never one made by the amount (docs/domain.md §12, intake/major/).
+    "mark_major": _t(set(ACTIVE), set(), set(CASE_STAFF)),
+    "unmark_major": _t(set(ACTIVE), set(), {"approver"}),
+    # The receiving body's receipt and outcome, recorded when they come back (intake/transfers/).
+    "record_transfer_receipt": _t({Stage.TRANSFERRED}, set(), {"intake_officer"}),
+    "record_transfer_outcome": _t({Stage.TRANSFERRED}, set(), {"intake_officer"}),
 }
 
 
@@ -114,7 +122,29 @@ def _precondition(name: str, report: Report, user: StaffUser) -> str | None:
         return "no_notice_due"
     if name == "record_handling" and not report.violations:
         return "unclassified"
+    if name in {"mark_major", "unmark_major"}:
+        return _major_blocks(name, report)
+    if name in {"record_transfer_receipt", "record_transfer_outcome"}:
+        return _transfer_blocks(name, report)
     return None
+
+
+def _major_blocks(name: str, report: Report) -> str | None:
+    if name == "mark_major":
+        return "already_major" if report.major_since is not None else None
+    if report.major_since is None:
+        return "not_major"
+    # The amount is a fact, not a judgement: a report major by it stays major (§12).
+    return "major_by_amount" if report.major_basis == MAJOR_BY_AMOUNT else None
+
+
+def _transfer_blocks(name: str, report: Report) -> str | None:
+    session = object_session(report)
+    transfer = get_transfer(session, report) if session is not None else None
+    if transfer is None:
+        return "no_transfer"
+    done = transfer.received_on if name == "record_transfer_receipt" else transfer.outcome
+    return "exists" if done is not None else None
 
 
 def check(name: str, report: Report, actor: StaffUser, expected_version: int | None = None) -> None:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.catalog import DECLINE_GROUNDS, TRANSFER_BODIES, label_of
+from intake.catalog import DECLINE_GROUNDS, TRANSFER_BODIES, TRANSFER_OUTCOMES, label_of
 from intake.evidence import evidence_name
 from intake.models import (
     IdentityMode,
@@ -177,6 +177,9 @@ def event_words(kind: str, detail: str) -> object:
         return label_of(DECLINE_GROUNDS, detail)
     if kind == "transferred":
         return label_of(TRANSFER_BODIES, detail)
+    if kind == "transfer_outcome":
+        # The outcome in words, never the reference or the note (docs/domain.md §12).
+        return label_of(TRANSFER_OUTCOMES, detail)
     if kind == "identity_opened":
         region = get_region_by_code(db_session(), detail)
         if region is not None:

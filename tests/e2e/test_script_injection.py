@@ -7,6 +7,7 @@ title or leave an element with an event handler in the page; the test looks for 
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -16,10 +17,12 @@ from playwright.sync_api import Browser, Page
 
 from intake.filing.operations import ReportDraft, submit_report
 from intake.filing.receipts import access_code_hasher
+from intake.major.operations import mark_major
 from intake.office import acceptance, handling
 from intake.office.classification import classify_report
 from intake.office.linking import link_institution
 from intake.tracking.operations import add_reporter_reply
+from intake.transfers.operations import record_transfer_receipt
 from portal.accounts.operations import create_staff_user
 from portal.db import db_session
 from portal.institutions.models import InstitutionKind
@@ -149,7 +152,39 @@ def _seed(app: Flask) -> dict[str, Any]:
             decision=chunk(2000, 31),
             cipher=c,
         )
+        # A major case marked with a payload for a note (the province lists it, its region and
+        # party are payloads too), and a transfer whose reference and notes are payloads.
+        mark_major(
+            s, report, actor=intake, ground="media_attention", note=chunk(2000, 71), cipher=c
+        )
         handling.send_feedback(s, report, actor=intake, feedback=chunk(5000, 37), cipher=c)
+        transferred = submit_report(
+            s,
+            ReportDraft(
+                region=hostile_region,
+                party_kind="hospital",
+                party_name=chunk(200, 73),
+                facts=ALL,
+                violation_codes=["nominal_bed"],
+                submission_key="xss-transferred",
+            ),
+            cipher=c,
+            hasher=access_code_hasher(),
+        )
+        moved_out = s.scalar(select(Report).where(Report.case_number == transferred.case_number))
+        acceptance.transfer_report(
+            s,
+            moved_out,
+            actor=intake,
+            body="police",
+            sent=chunk(2000, 75),
+            sent_on=date(2026, 9, 1),
+            reference=chunk(100, 77),
+            cipher=c,
+        )
+        record_transfer_receipt(
+            s, moved_out, actor=intake, received_on=date(2026, 9, 2), note=chunk(2000, 79), cipher=c
+        )
         institution = add_institution(
             s,
             InstitutionFields(
@@ -239,6 +274,7 @@ def _seed(app: Flask) -> dict[str, Any]:
         s.commit()
         return {
             "receipt": receipt,
+            "transferred": transferred,
             "case_id": case.id,
             "draft_id": pending.id,
             "people": people,
@@ -340,6 +376,18 @@ def test_hostile_text_never_runs_in_any_view(
     ):
         staff.goto(base + path)
         _assert_inert(staff, fired_s)
+    # The transferred report (reference and notes are payloads), the outcome form refused
+    # with a payload typed in its note, and the province's list of major cases.
+    staff.goto(f"{base}/staff/reports/{data['transferred'].case_number}")
+    _assert_inert(staff, fired_s)
+    staff.locator("#op-record_transfer_outcome summary").click()
+    staff.fill('[name="record_transfer_outcome-reason"]', chunk(2000, 81))
+    staff.locator("#op-record_transfer_outcome button[type=submit]").click()
+    _assert_inert(staff, fired_s)
+    assert "script" in staff.locator('[name="record_transfer_outcome-reason"]').input_value()
+    staff.goto(f"{base}/staff/major")
+    _assert_inert(staff, fired_s)
+    assert staff.locator("#major-cases a").count() == 1
     # Suggestions as one types, on the link form and on the hotline registration.
     staff.goto(f"{base}/staff/reports/{data['receipt'].case_number}")
     staff.locator("#op-link_institution summary").click()

@@ -156,6 +156,7 @@ def office(
         body="police",
         sent="线索材料",
         sent_on=date(2026, 3, 2),
+        reference="移字 2 号",
         cipher=cipher,
     )
     routed, _ = make_report(party_kind="pharmacy", party_name="某某大药房")

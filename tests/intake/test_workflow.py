@@ -55,6 +55,7 @@ OPERATIONS = {
         body="police",
         sent="函件 1 号",
         sent_on=date(2026, 11, 1),
+        reference="移字 1 号",
         cipher=data_cipher(),
     ),
     "record_findings": lambda db, r, s: handling.record_findings(

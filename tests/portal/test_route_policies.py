@@ -72,6 +72,24 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
         QUEUE,
         "jurisdiction",
     ),
+    # Marking a major case and following a transfer up are operations of the same route
+    # (tests/intake/test_major_cases.py and test_transfers.py for the roles).
+    (
+        "POST",
+        "/staff/reports/{case_number}/op/{operation}",
+        {"operation": "mark_major"},
+        QUEUE,
+        "jurisdiction",
+    ),
+    (
+        "POST",
+        "/staff/reports/{case_number}/op/{operation}",
+        {"operation": "record_transfer_outcome"},
+        QUEUE,
+        "jurisdiction",
+    ),
+    # The major cases of the regions below one's own (docs/domain.md §12).
+    ("GET", "/staff/major", {}, CASE, "any"),
     ("POST", "/staff/reports/{case_number}/identity", {}, QUEUE, "jurisdiction"),
     (
         "POST",

@@ -12,10 +12,16 @@ from portal.accounts.roles import ROLES
 
 # What each role's menu holds (docs/domain.md §1), written from the rules, not the code.
 MENUS: dict[str, set[str]] = {
-    "intake_officer": {"/staff/queue", "/staff/register", "/staff/identity-requests"},
-    "investigator": {"/staff/queue", "/staff/identity-requests"},
+    "intake_officer": {
+        "/staff/queue",
+        "/staff/register",
+        "/staff/identity-requests",
+        "/staff/major",
+    },
+    "investigator": {"/staff/queue", "/staff/identity-requests", "/staff/major"},
     "approver": {
         "/staff/queue",
+        "/staff/major",
         "/staff/identity-requests",
         "/staff/penalties/",
         "/staff/publish/cases",
