@@ -249,7 +249,8 @@ def test_a_feature_adds_a_line_with_one_registration(
     app: Any, db: Session, make_staff: Any
 ) -> None:
     register_digest_items(
-        app, DigestItem("待复查", lambda session, user: 2, "office.list_queue_view", {"review": "1"})
+        app,
+        DigestItem("待复查", lambda session, user: 2, "office.list_queue_view", {"review": "1"}),
     )
     text = compose(db, make_staff("publisher"), AT.date(), digest_items())
     assert text is not None

@@ -14,7 +14,7 @@ from portal.accounts.models import StaffUser
 from portal.accounts.operations import set_notice_settings
 from portal.audit import AuditEntry
 from portal.mailbox import normalize_email
-from portal.notices.models import Channel, Notice, NoticeStatus
+from portal.notices.models import Channel, NoticeStatus
 from portal.notices.outbox import enqueue
 from portal.security import data_cipher
 
@@ -160,9 +160,7 @@ def test_an_administrator_may_give_a_new_accounts_address(
     assert created.email == "new@nhsa.gov.cn"
 
 
-def test_an_administrator_giving_a_bad_address_sees_it_kept(
-    login_as: Any, make_staff: Any
-) -> None:
+def test_an_administrator_giving_a_bad_address_sees_it_kept(login_as: Any, make_staff: Any) -> None:
     data = {
         "username": "new.officer",
         "display_name": "新同事",
