@@ -279,3 +279,17 @@ def test_the_digest_holds_nothing_from_inside_a_report(
     assert "应告知实名举报人的决定: 1" in text
     for secret in (MARKER, receipt.case_number, identity.name, identity.phone, "医院"):
         assert secret not in text
+
+
+def test_a_host_that_read_the_person_before_another_made_their_digest_makes_none(
+    db: Session, fresh: Any, make_report: Any, make_staff: Any
+) -> None:
+    from intake.digest.sending import _claim
+
+    _overdue(db, make_report()[0])
+    user = make_staff("intake_officer", email="a@example.gov.cn")
+    other_host = fresh()
+    seen_before = other_host.get(type(user), user.id)
+    make_digests(db, AT)
+    db.commit()
+    assert _claim(other_host, seen_before, AT.date()) is False
