@@ -80,7 +80,7 @@ def register(app: Flask) -> None:
     @app.cli.command("run-deadlines")
     def run_deadlines_cmd() -> None:
         """Do all time-driven work: lapse unclaimed rewards, mark overdue reports. Idempotent."""
-        from intake.digest import make_digests
+        from intake.digest import make_all_digests
         from intake.timers import run_deadlines
         from portal.db import utcnow
         from portal.timeutil import today_in_china
@@ -90,9 +90,9 @@ def register(app: Flask) -> None:
             today_in_china(),
             retention_months=int(current_app.config["IDENTITY_RETENTION_MONTHS"]),
         )
-        # The overdue marks first, so today's digests count them.
-        digests = make_digests(db_session(), utcnow())
         db_session().commit()
+        # After the overdue marks, so today's digests count them.
+        digests = make_all_digests(db_session(), utcnow())
         click.echo(
             f"{result.lapsed_rewards} rewards lapsed, {result.newly_overdue} reports newly overdue, "
             f"{result.identities_destroyed} identities destroyed after the retention period, "
@@ -102,11 +102,10 @@ def register(app: Flask) -> None:
     @app.cli.command("send-digests")
     def send_digests_cmd() -> None:
         """Enqueue today's staff digests once DIGEST_TIME (China time) has passed. Idempotent."""
-        from intake.digest import make_digests
+        from intake.digest import make_all_digests
         from portal.db import utcnow
 
-        digests = make_digests(db_session(), utcnow())
-        db_session().commit()
+        digests = make_all_digests(db_session(), utcnow())
         click.echo(f"{digests} staff digests enqueued")
 
     @app.cli.command("reseal-identities")

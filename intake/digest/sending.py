@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from intake.digest.items import DigestItem, digest_items
 from portal.accounts.models import StaffUser
@@ -31,6 +32,8 @@ from portal.web import absolute_url
 log = logging.getLogger(__name__)
 
 KIND = "staff_digest"
+# People considered in one call (one transaction).
+BATCH = 200
 
 
 def parse_digest_time(value: str) -> time:
@@ -82,14 +85,22 @@ def compose(
     subjects, parts = [], []
     for locale in (CHINESE, ENGLISH):
         with force_locale(locale):
-            subjects.append(_("Daily digest, %(day)s", day=format_date(day)))
-            parts.append(_text(lines, day, settings))
+            words = _day_words(day, locale)
+            subjects.append(_("Daily digest, %(day)s", day=words))
+            parts.append(_text(lines, words, settings))
     return " / ".join(subjects), "\n\n----------\n\n".join(parts)
 
 
-def _text(lines: list[DigestLine], day: date, settings: str) -> str:
+@lru_cache(maxsize=8)
+def _day_words(day: date, locale: str) -> str:
+    """The day as people read it in `locale` (formatting it costs more than a count)."""
+    with force_locale(locale):
+        return format_date(day)
+
+
+def _text(lines: list[DigestLine], day: str, settings: str) -> str:
     rows = [
-        _("What awaits you in your jurisdiction on %(day)s:", day=format_date(day)),
+        _("What awaits you in your jurisdiction on %(day)s:", day=day),
         "",
     ]
     for line in lines:
@@ -103,17 +114,35 @@ def _text(lines: list[DigestLine], day: date, settings: str) -> str:
     return "\n".join(rows)
 
 
-def send_digests(session: Session, now_utc: datetime, *, cipher: DataCipher, at: time) -> int:
-    """Enqueue today's digest for each active staff member with an address and the digest on.
+@dataclass(frozen=True)
+class DigestRun:
+    """What one call did: digests enqueued, and whether people are left for the next call."""
 
-    Returns how many were enqueued. Flushes, never commits. Before `at` (China time) it
-    does nothing; after, each person is considered once per day.
+    enqueued: int
+    more: bool
+
+
+def send_digests(
+    session: Session,
+    now_utc: datetime,
+    *,
+    cipher: DataCipher,
+    at: time,
+    batch: int | None = None,
+) -> DigestRun:
+    """Enqueue today's digest for up to `batch` active staff with an address and the digest on.
+
+    Flushes, never commits. Before `at` (China time) it does nothing; after, each person is
+    considered once per day. A batch keeps one transaction (and its row locks) short; the
+    worker's next cycle, or the CLI's next call, takes the rest.
     """
     day = digest_day(now_utc, at)
     if day is None:
-        return 0
+        return DigestRun(0, more=False)
+    batch = batch or BATCH
     waiting = session.scalars(
         select(StaffUser)
+        .options(selectinload(StaffUser.roles), selectinload(StaffUser.custodian_keys))
         .where(
             StaffUser.is_active.is_(True),
             StaffUser.digest_enabled.is_(True),
@@ -122,6 +151,7 @@ def send_digests(session: Session, now_utc: datetime, *, cipher: DataCipher, at:
             or_(StaffUser.digest_checked_on.is_(None), StaffUser.digest_checked_on < day),
         )
         .order_by(StaffUser.id)
+        .limit(batch)
     ).all()
     items = digest_items()
     sent = 0
@@ -146,7 +176,7 @@ def send_digests(session: Session, now_utc: datetime, *, cipher: DataCipher, at:
         sent += 1
     if sent:
         log.info("%d staff digests enqueued for %s", sent, day.isoformat())
-    return sent
+    return DigestRun(sent, more=len(waiting) == batch)
 
 
 def _claim(session: Session, user: StaffUser, day: date) -> bool:

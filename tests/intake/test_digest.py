@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -147,7 +147,7 @@ def test_nothing_is_enqueued_before_0830_china_time(
 ) -> None:
     _overdue(db, make_report()[0])
     make_staff("intake_officer", email="a@example.gov.cn")
-    assert make_digests(db, BEFORE) == 0
+    assert make_digests(db, BEFORE).enqueued == 0
     assert _notices(db) == []
 
 
@@ -156,7 +156,7 @@ def test_one_digest_is_enqueued_from_0830_china_time(
 ) -> None:
     _overdue(db, make_report()[0])
     user = make_staff("intake_officer", email="a@example.gov.cn")
-    assert make_digests(db, AT) == 1
+    assert make_digests(db, AT).enqueued == 1
     [notice] = _notices(db)
     assert notice.key == f"digest:{user.id}:2026-12-02"
     assert (notice.channel, notice.source) == (Channel.EMAIL, f"staff:{user.id}")
@@ -170,7 +170,7 @@ def test_a_second_run_the_same_day_enqueues_nothing(
     make_staff("intake_officer", email="a@example.gov.cn")
     make_digests(db, AT)
     db.commit()
-    assert make_digests(db, AT + timedelta(hours=15)) == 0
+    assert make_digests(db, AT + timedelta(hours=15)).enqueued == 0
     assert len(_notices(db)) == 1
 
 
@@ -179,7 +179,7 @@ def test_a_worker_back_at_ten_still_sends_that_days_digest(
 ) -> None:
     _overdue(db, make_report()[0])
     make_staff("intake_officer", email="a@example.gov.cn")
-    assert make_digests(db, DAY.replace(hour=2)) == 1  # 10:00 in China
+    assert make_digests(db, DAY.replace(hour=2)).enqueued == 1  # 10:00 in China
 
 
 def test_the_next_day_gets_its_own_digest(db: Session, make_report: Any, make_staff: Any) -> None:
@@ -187,7 +187,7 @@ def test_the_next_day_gets_its_own_digest(db: Session, make_report: Any, make_st
     make_staff("intake_officer", email="a@example.gov.cn")
     make_digests(db, AT)
     db.commit()
-    assert make_digests(db, AT + timedelta(days=1)) == 1
+    assert make_digests(db, AT + timedelta(days=1)).enqueued == 1
     assert len(_notices(db)) == 2
 
 
@@ -211,13 +211,13 @@ def test_no_digest_for_someone_who_turned_it_off(
     user = make_staff("intake_officer", email="a@example.gov.cn")
     user.digest_enabled = False
     db.commit()
-    assert make_digests(db, AT) == 0
+    assert make_digests(db, AT).enqueued == 0
 
 
 def test_no_digest_without_an_address(db: Session, make_report: Any, make_staff: Any) -> None:
     _overdue(db, make_report()[0])
     make_staff("intake_officer")
-    assert make_digests(db, AT) == 0
+    assert make_digests(db, AT).enqueued == 0
 
 
 def test_no_digest_for_an_inactive_account(db: Session, make_report: Any, make_staff: Any) -> None:
@@ -225,12 +225,12 @@ def test_no_digest_for_an_inactive_account(db: Session, make_report: Any, make_s
     user = make_staff("intake_officer", email="a@example.gov.cn")
     user.is_active = False
     db.commit()
-    assert make_digests(db, AT) == 0
+    assert make_digests(db, AT).enqueued == 0
 
 
 def test_no_digest_when_nothing_awaits(db: Session, make_staff: Any) -> None:
     make_staff("intake_officer", email="a@example.gov.cn")
-    assert make_digests(db, AT) == 0
+    assert make_digests(db, AT).enqueued == 0
 
 
 def test_the_digest_is_chinese_first_then_english_with_absolute_links(
@@ -293,3 +293,36 @@ def test_a_host_that_read_the_person_before_another_made_their_digest_makes_none
     make_digests(db, AT)
     db.commit()
     assert _claim(other_host, seen_before, AT.date()) is False
+
+
+def test_a_batch_leaves_the_rest_to_the_next_call(
+    db: Session, make_report: Any, make_staff: Any
+) -> None:
+    from intake.digest.sending import send_digests
+
+    _overdue(db, make_report()[0])
+    for n in range(3):
+        make_staff("intake_officer", email=f"u{n}@example.gov.cn")
+    runs = [send_digests(db, AT, cipher=data_cipher(), at=time(8, 30), batch=2) for _ in range(2)]
+    assert [(r.enqueued, r.more) for r in runs] == [(2, True), (1, False)]
+
+
+def test_send_digests_makes_every_digest_of_the_day(
+    app: Any,
+    db: Session,
+    make_report: Any,
+    make_staff: Any,
+    fresh: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import portal.db
+
+    _overdue(db, make_report()[0])
+    for n in range(3):
+        make_staff("intake_officer", email=f"u{n}@example.gov.cn")
+    monkeypatch.setattr("intake.digest.sending.BATCH", 2)
+    monkeypatch.setattr(portal.db, "utcnow", lambda: AT)
+    result = app.test_cli_runner().invoke(args=["send-digests"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "3 staff digests enqueued"
+    assert len(list(fresh().scalars(select(Notice)))) == 3
