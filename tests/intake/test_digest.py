@@ -277,7 +277,8 @@ def test_the_digest_holds_nothing_from_inside_a_report(
     make_digests(db, AT)
     text = _body(_notices(db)[0])
     assert "应告知实名举报人的决定: 1" in text
-    for secret in (MARKER, receipt.case_number, identity.name, identity.phone, "医院"):
+    identifying = (identity.name, identity.id_number, identity.phone, identity.address)
+    for secret in (MARKER, receipt.case_number, receipt.access_code, "医院", *identifying):
         assert secret not in text
 
 
@@ -326,3 +327,22 @@ def test_send_digests_makes_every_digest_of_the_day(
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "3 staff digests enqueued"
     assert len(list(fresh().scalars(select(Notice)))) == 3
+
+
+def test_run_deadlines_makes_the_days_digests_too(
+    app: Any,
+    db: Session,
+    make_report: Any,
+    make_staff: Any,
+    fresh: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import portal.db
+
+    _overdue(db, make_report()[0])
+    make_staff("intake_officer", email="a@example.gov.cn")
+    monkeypatch.setattr(portal.db, "utcnow", lambda: AT)
+    result = app.test_cli_runner().invoke(args=["run-deadlines"])
+    assert result.exit_code == 0, result.output
+    assert "1 staff digests enqueued" in result.output
+    assert len(list(fresh().scalars(select(Notice)))) == 1
