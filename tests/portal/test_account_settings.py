@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -192,3 +193,17 @@ def test_create_staff_refuses_a_bad_address(app: Flask) -> None:
         input="a long enough password\na long enough password\n",
     )
     assert result.exit_code != 0 and "name@example.gov.cn" in result.output
+
+
+def test_administrators_see_which_accounts_get_no_digest(login_as: Any, make_staff: Any) -> None:
+    make_staff("investigator", username="without.address")
+    make_staff("investigator", username="with.address", email="li@nhsa.gov.cn")
+    page = login_as(make_staff("administrator")).get("/staff/admin/users").get_data(as_text=True)
+    rows = {
+        name: row
+        for row in re.findall(r"<tr>.*?</tr>", page, re.S)
+        for name in ("without.address", "with.address")
+        if f">{name}</a>" in row
+    }
+    assert "未填写电子邮箱，收不到每日摘要" in rows["without.address"]
+    assert "未填写电子邮箱" not in rows["with.address"]
