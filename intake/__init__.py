@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from intake.calendar.views import bp as calendar
     from intake.clues.views import bp as clues
     from intake.demo import seed_demo_office, seed_demo_reports
+    from intake.digest import init_app as init_digest
     from intake.filing.views import bp as filing
     from intake.identity.views import bp as identity
     from intake.major.views import bp as major
@@ -52,6 +53,7 @@ def init_app(app: Flask) -> None:
     register_messages(MESSAGES)
     register_messages(PENALTY_MESSAGES)
     cli.register(app)
+    init_digest(app)
     register_staff_links(
         app,
         StaffLink(_l("Work queue"), "office.list_queue", order=10, landing=10),

@@ -16,7 +16,7 @@ from portal.unavailable import advice, database_unavailable
 
 
 def register(app: Flask) -> None:
-    """Register `deadline`, `reward-quote`, `run-deadlines` and `reseal-identities`."""
+    """Register `deadline`, `reward-quote`, `run-deadlines`, `send-digests`, `reseal-identities`."""
 
     @app.cli.command("deadline")
     @click.option(
@@ -80,7 +80,9 @@ def register(app: Flask) -> None:
     @app.cli.command("run-deadlines")
     def run_deadlines_cmd() -> None:
         """Do all time-driven work: lapse unclaimed rewards, mark overdue reports. Idempotent."""
+        from intake.digest import make_all_digests
         from intake.timers import run_deadlines
+        from portal.db import utcnow
         from portal.timeutil import today_in_china
 
         result = run_deadlines(
@@ -89,10 +91,22 @@ def register(app: Flask) -> None:
             retention_months=int(current_app.config["IDENTITY_RETENTION_MONTHS"]),
         )
         db_session().commit()
+        # After the overdue marks, so today's digests count them.
+        digests = make_all_digests(db_session(), utcnow())
         click.echo(
             f"{result.lapsed_rewards} rewards lapsed, {result.newly_overdue} reports newly overdue, "
-            f"{result.identities_destroyed} identities destroyed after the retention period"
+            f"{result.identities_destroyed} identities destroyed after the retention period, "
+            f"{digests} staff digests enqueued"
         )
+
+    @app.cli.command("send-digests")
+    def send_digests_cmd() -> None:
+        """Enqueue today's staff digests once DIGEST_TIME (China time) has passed. Idempotent."""
+        from intake.digest import make_all_digests
+        from portal.db import utcnow
+
+        digests = make_all_digests(db_session(), utcnow())
+        click.echo(f"{digests} staff digests enqueued")
 
     @app.cli.command("reseal-identities")
     @click.option(

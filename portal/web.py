@@ -1,7 +1,7 @@
 """Web helpers of the shell, shared by every feature's views.
 
 The hard body limit, safe redirect targets (`safe_next`) and absolute URLs
-(`external_url`); the page's language (`is_english`) and region choices in it; CSV and
+(`external_url` in a request, `absolute_url` without one); the page's language (`is_english`) and region choices in it; CSV and
 JSON answers; and the staff links each feature registers for the staff menu, the
 landing page after sign-in and the administration page. Features call these instead of
 writing their own, so each rule lives in one place.
@@ -56,6 +56,29 @@ def external_url(endpoint: str, **values: Any) -> str:
     if current_app.config["ENV"] == "production":
         raise ConfigError("PORTAL_PUBLIC_URL must be set in production")
     return url_for(endpoint, _external=True, **values)
+
+
+def absolute_url(endpoint: str, values: Mapping[str, str] | None = None) -> str:
+    """Return the absolute URL of `endpoint` where there is no request (notices, the worker).
+
+    Built on PUBLIC_URL; where that is empty (development and tests) on SERVER_NAME, else on
+    http://localhost. A value `_anchor` becomes the fragment.
+    """
+    config = current_app.config
+    base = config["PUBLIC_URL"]
+    if not base:
+        if config["ENV"] == "production":
+            raise ConfigError("PORTAL_PUBLIC_URL must be set in production")
+        server = config.get("SERVER_NAME")
+        base = f"{config['PREFERRED_URL_SCHEME']}://{server}" if server else "http://localhost"
+    parts = urlsplit(str(base))
+    adapter = current_app.url_map.bind(
+        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme
+    )
+    params = dict(values or {})
+    anchor = params.pop("_anchor", "")
+    url = adapter.build(endpoint, params, force_external=True)
+    return f"{url}#{anchor}" if anchor else url
 
 
 def is_english() -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from intake.models import Report, ReportViolation, Stage
-from intake.office.workflow import ACTIVE
+from intake.office.workflow import ACTIVE, CASE_STAFF
 from intake.rewards.models import Reward, RewardStatus
 from intake.transfers.queries import transfer_due_clause
 from portal.accounts.models import StaffUser
@@ -20,6 +20,8 @@ from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import subtree_ids
 
 PER_PAGE = 25
+# Who works from the queue: case staff and reward officers (docs/domain.md §1).
+QUEUE_ROLES = tuple(sorted(CASE_STAFF | {"reward_officer"}))
 # The violation filter's value for reports that name no legal type yet: the reporter was not
 # sure, and case staff are to classify them (docs/domain.md §2).
 TO_BE_CLASSIFIED = "unclassified"
@@ -76,9 +78,8 @@ def list_queue(
     }:
         region_ids = []  # a region outside the user's jurisdiction shows nothing
     base: list[ColumnElement[bool]] = [Report.region_id.in_(region_ids)]
-    soon = today + timedelta(days=due_soon_days)
-    overdue_clause = and_(Report.stage.in_(ACTIVE), Report.due_on < today)
-    soon_clause = and_(Report.stage.in_(ACTIVE), Report.due_on >= today, Report.due_on <= soon)
+    overdue = overdue_clause(today)
+    soon_clause = due_soon_clause(today, due_soon_days)
 
     where = list(base)
     if filters.transfers_due:
@@ -99,7 +100,7 @@ def list_queue(
     if filters.mine:
         where.append(Report.assignee_id == user.id)
     if filters.overdue:
-        where.append(overdue_clause)
+        where.append(overdue)
     if filters.due_soon:
         where.append(soon_clause)
     if filters.party:
@@ -147,7 +148,7 @@ def list_queue(
         ).all()
     )
     overdue_count = (
-        session.scalar(select(func.count()).select_from(Report).where(*base, overdue_clause)) or 0
+        session.scalar(select(func.count()).select_from(Report).where(*base, overdue)) or 0
     )
     soon_count = (
         session.scalar(select(func.count()).select_from(Report).where(*base, soon_clause)) or 0
@@ -179,6 +180,24 @@ def list_queue(
         )
         or 0,
     )
+
+
+def overdue_clause(today: date) -> ColumnElement[bool]:
+    """Return the condition of active reports whose running deadline has passed."""
+    return and_(Report.stage.in_(ACTIVE), Report.due_on < today)
+
+
+def due_soon_clause(today: date, due_soon_days: int) -> ColumnElement[bool]:
+    """Return the condition of active reports due today or within `due_soon_days` days."""
+    soon = today + timedelta(days=due_soon_days)
+    return and_(Report.stage.in_(ACTIVE), Report.due_on >= today, Report.due_on <= soon)
+
+
+def count_in_queue(session: Session, user: StaffUser, clause: ColumnElement[bool]) -> int:
+    """Return how many reports of the user's node and below meet `clause`, as the queue counts."""
+    region_ids = subtree_ids(session, user.region_id)
+    query = select(func.count()).select_from(Report).where(Report.region_id.in_(region_ids), clause)
+    return session.scalar(query) or 0
 
 
 def _reward_in(status: RewardStatus) -> ColumnElement[bool]:

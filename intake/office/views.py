@@ -36,7 +36,7 @@ from intake.models import Evidence, Stage
 from intake.office.acceptance import register_report
 from intake.office.forms import QueueFilterForm, RegisterForm
 from intake.office.operations_table import OPERATIONS, operation_form
-from intake.office.queue import QueueFilters, due_state, list_queue
+from intake.office.queue import QUEUE_ROLES, QueueFilters, due_state, list_queue
 from intake.office.report_page import load_report_for, render_report_page
 from intake.office.workflow import CASE_STAFF, TRANSITIONS
 from portal import audit
@@ -52,7 +52,6 @@ from portal.web import current_user, region_options
 
 bp = Blueprint("office", __name__, url_prefix="/staff")
 
-QUEUE_ROLES = tuple(sorted(CASE_STAFF | {"reward_officer"}))
 OPERATION_ROLES = tuple(sorted({r for t in TRANSITIONS.values() for r in t.roles}))
 
 

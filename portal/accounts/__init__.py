@@ -21,6 +21,7 @@ MESSAGES = {
     "password_weak": _l(
         "This password is too common or easy to guess. Try a longer phrase of unrelated words."
     ),
+    "email_invalid": _l("Enter an e-mail address such as name@example.gov.cn, or leave it empty."),
     "grant_not_yours": _l(
         "Only a custodian of the region who neither asked nor is concerned decides this."
     ),
@@ -61,9 +62,22 @@ def _staff_helpers() -> dict[str, object]:
 
 def init_app(app: Flask) -> None:
     """Register sign-in, passwords, account administration, the custodians' page and commands."""
-    from portal.accounts import cli, views_access, views_password, views_signin, views_users
+    from portal.accounts import (
+        cli,
+        views_access,
+        views_account,
+        views_password,
+        views_signin,
+        views_users,
+    )
 
-    for blueprint in (views_signin.bp, views_password.bp, views_users.bp, views_access.bp):
+    for blueprint in (
+        views_signin.bp,
+        views_password.bp,
+        views_account.bp,
+        views_users.bp,
+        views_access.bp,
+    ):
         app.register_blueprint(blueprint)
     app.before_request(_attach_staff_session)
     app.after_request(_staff_pages_private)
@@ -83,6 +97,7 @@ def init_app(app: Flask) -> None:
             order=80,
             landing=40,
         ),
+        StaffLink(_l("E-mail and digest"), "account.show_account", order=88),
         StaffLink(_l("Password"), "password.show_password", order=90),
     )
     cli.register(app)

@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
     @click.option("--region", "region_code", required=True, help="division code, e.g. 640100")
     @click.option("--role", "roles", multiple=True, type=click.Choice(ROLES))
     @click.option("--custodian", is_flag=True, help="may hold reporter identities for the region")
+    @click.option("--email", default="", help="where the daily digest goes (optional)")
     @click.password_option()
     def create_staff_cmd(
         username: str,
@@ -43,6 +44,7 @@ def register(app: Flask) -> None:
         region_code: str,
         roles: tuple[str, ...],
         custodian: bool,
+        email: str,
         password: str,
     ) -> None:
         """Create a staff account (and, with --custodian, its identity key pair)."""
@@ -61,6 +63,7 @@ def register(app: Flask) -> None:
                 hasher=password_hasher(),
                 # The operator chose this password: the user replaces it at first sign-in.
                 must_change_password=True,
+                email=email or None,
             )
         except OperationError as exc:
             raise click.UsageError(english_message(exc)) from exc

@@ -24,7 +24,8 @@ from wtforms.validators import (
 
 from portal.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem
 from portal.accounts.roles import ROLE_LABELS
-from portal.forms import MultiCheckboxField
+from portal.forms import AT_MOST, MultiCheckboxField
+from portal.mailbox import MAX_ADDRESS, normalize_email
 
 
 def refuse_poor_password(password: str, user_inputs: list[str]) -> None:
@@ -38,6 +39,23 @@ def refuse_poor_password(password: str, user_inputs: list[str]) -> None:
                 "This password is too common or easy to guess. Try a longer phrase of unrelated words."
             )
         )
+
+
+def refuse_poor_address(form: FlaskForm, field: StringField) -> None:
+    """Refuse an e-mail address no notice could reach; an empty one is allowed."""
+    if (field.data or "").strip() and normalize_email(field.data) is None:
+        raise ValidationError(
+            _l("Enter an e-mail address such as name@example.gov.cn, or leave it empty.")
+        )
+
+
+def email_field(label: object) -> StringField:
+    """An optional e-mail address, checked by `refuse_poor_address`."""
+    return StringField(
+        label,
+        validators=[Optional(), Length(max=MAX_ADDRESS, message=AT_MOST), refuse_poor_address],
+        render_kw={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"},
+    )
 
 
 class LoginForm(FlaskForm):
@@ -126,6 +144,13 @@ class StaffUserForm(FlaskForm):
             raise ValidationError(_l("A social supervisor needs a term: give its start and end."))
 
 
+class NoticeSettingsForm(FlaskForm):
+    """Where a staff member is told things, and whether they get the daily digest (§10)."""
+
+    email = email_field(_l("E-mail address"))
+    digest_enabled = BooleanField(_l("Send me the daily digest"))
+
+
 class NewStaffUserForm(StaffUserForm):
     """A new account with its first password."""
 
@@ -140,6 +165,7 @@ class NewStaffUserForm(StaffUserForm):
             ),
         ],
     )
+    email = email_field(_l("E-mail address for the daily digest (optional)"))
     password = PasswordField(
         _l("First password (tell the user in person; they can change it)"),
         validators=[DataRequired()],

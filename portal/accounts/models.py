@@ -57,6 +57,9 @@ class StaffUser(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     # The daily digest of what awaits them; each person may turn it off.
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The China day this person's digest was last made, sent or found with nothing to say:
+    # the digest job looks only at people not yet done today, and never makes a second.
+    digest_checked_on: Mapped[date | None] = mapped_column(Date)
 
     region: Mapped[Region] = relationship()
     roles: Mapped[list[StaffRole]] = relationship(cascade="all, delete-orphan")

@@ -19,6 +19,8 @@ from portal.accounts.roles import CASE_FILE_ROLES, ROLES
 from portal.accounts.sessions import end_all_sessions
 from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import in_jurisdiction
+from portal.mailbox import normalize_email
+from portal.notices.outbox import withdraw_pending
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +39,14 @@ def create_staff_user(
     term_start: date | None = None,
     term_end: date | None = None,
     must_change_password: bool = False,
+    email: str | None = None,
 ) -> StaffUser:
     """Create a staff account with an Argon2id password hash and the given roles."""
     problem = password_problem(password, [username, display_name])
     if problem:
         raise StaffError(f"password_{problem}", n=MIN_PASSWORD_LENGTH)
     _check_roles(roles)
+    address = _address(email)
     if session.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
         raise StaffError("username_taken", username=username)
     user = StaffUser(
@@ -55,6 +59,7 @@ def create_staff_user(
         term_start=term_start,
         term_end=term_end,
         must_change_password=must_change_password,
+        email=address,
     )
     session.add(user)
     session.flush()
@@ -67,6 +72,43 @@ def create_staff_user(
     )
     log.info("staff user %s created in region %s", user.id, region.code)
     return user
+
+
+def _address(email: str | None) -> str | None:
+    """Return the address to store (None for none), refusing one no notice could reach."""
+    if email is None or not email.strip():
+        return None
+    address = normalize_email(email)
+    if address is None:
+        raise StaffError("email_invalid")
+    return address
+
+
+def set_notice_settings(
+    session: Session, user: StaffUser, *, email: str | None, digest_enabled: bool
+) -> None:
+    """Set where a staff member is told things and whether they get the digest (§10).
+
+    Only the person themselves does this. A changed or removed address withdraws what was
+    still waiting to go to the old one. Audited without the address itself.
+    """
+    address = _address(email)
+    if address == user.email:
+        change = "kept" if address else "none"
+    else:
+        change = "removed" if address is None else ("added" if user.email is None else "changed")
+        withdraw_pending(session, f"staff:{user.id}")
+    user.email = address
+    user.digest_enabled = digest_enabled
+    session.flush()
+    audit.record(
+        session,
+        "staff.notices_changed",
+        actor=f"staff:{user.id}",
+        subject=f"staff:{user.id}",
+        details={"email": change, "digest": digest_enabled},
+    )
+    log.info("staff user %s changed their notice settings", user.id)
 
 
 def _check_roles(roles: list[str]) -> None:
@@ -94,6 +136,7 @@ def administer_new_user(
     term_start: date | None,
     term_end: date | None,
     hasher: PasswordHasher,
+    email: str | None = None,
 ) -> tuple[StaffUser, StaffGrantRequest | None]:
     """Create an account as an administrator, within their subtree.
 
@@ -114,6 +157,7 @@ def administer_new_user(
         term_start=term_start,
         term_end=term_end,
         must_change_password=True,
+        email=email,
     )
     privileged = set(roles) & CASE_FILE_ROLES
     grant = None

@@ -119,6 +119,7 @@ def create_user() -> ResponseReturnValue:
         term_start=form.term_start.data,
         term_end=form.term_end.data,
         hasher=password_hasher(),
+        email=form.email.data,
     )
     created = _(
         "Account %(name)s created. Its first password works once: the user sets their own at first sign-in.",

@@ -48,7 +48,12 @@ DETAIL_PAGES = {
 }
 # Staff pages by the role that opens them.
 STAFF_PAGES = {
-    "intake_officer": ["/staff/", "/staff/identity-requests", "/staff/password"],
+    "intake_officer": [
+        "/staff/",
+        "/staff/identity-requests",
+        "/staff/password",
+        "/staff/account",
+    ],
     "administrator": [
         "/staff/admin/users",
         "/staff/admin/users/new",

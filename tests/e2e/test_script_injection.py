@@ -388,6 +388,12 @@ def test_hostile_text_never_runs_in_any_view(
     staff.goto(f"{base}/staff/major")
     _assert_inert(staff, fired_s)
     assert staff.locator("#major-cases a").count() == 1
+    # The account's e-mail address: refused, and drawn again as typed (docs/domain.md §10).
+    staff.goto(f"{base}/staff/account")
+    staff.fill('[name="email"]', chunk(254, 29))
+    staff.get_by_role("button", name="保存").click()
+    _assert_inert(staff, fired_s)
+    assert staff.locator('[name="email"]').input_value()
     # Suggestions as one types, on the link form and on the hotline registration.
     staff.goto(f"{base}/staff/reports/{data['receipt'].case_number}")
     staff.locator("#op-link_institution summary").click()

@@ -46,6 +46,9 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
     ("GET", "/staff/home", {}, ANY_STAFF, "any"),
     ("GET", "/staff/password", {}, ANY_STAFF, "any"),
     ("POST", "/staff/password", {}, ANY_STAFF, "any"),
+    # Each person sets their own address and digest switch (docs/domain.md §10).
+    ("GET", "/staff/account", {}, ANY_STAFF, "any"),
+    ("POST", "/staff/account", {}, ANY_STAFF, "any"),
     ("GET", "/staff/reports/{case_number}", {}, QUEUE, "jurisdiction"),
     ("GET", "/staff/reports/{case_number}/evidence/{evidence_id}", {}, CASE, "jurisdiction"),
     (

@@ -31,7 +31,7 @@ MENUS: dict[str, set[str]] = {
     "social_supervisor": {"/staff/clues/", "/staff/following/"},
     "administrator": {"/staff/admin/users"},
 }
-ALWAYS = {"/staff/password"}
+ALWAYS = {"/staff/account", "/staff/password"}
 
 
 def _menu(page: str) -> set[str]:

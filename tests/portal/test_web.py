@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from portal.web import external_url, safe_next
+from portal.web import absolute_url, external_url, safe_next
 
 
 @pytest.mark.parametrize(
@@ -73,6 +73,18 @@ def test_absolute_urls_use_the_public_url_whatever_the_host(app: Flask) -> None:
 def test_without_a_public_url_development_uses_the_request_host(app: Flask) -> None:
     with app.test_request_context("/", base_url="http://127.0.0.1:5000"):
         assert external_url("cases.show_case", case_id=7) == "http://127.0.0.1:5000/cases/7"
+
+
+@pytest.mark.parametrize("app_config", [{"PUBLIC_URL": "https://ybjg.example.gov.cn"}])
+def test_without_a_request_absolute_urls_use_the_public_url(app: Flask) -> None:
+    with app.app_context():
+        url = absolute_url("office.list_queue_view", {"overdue": "y", "_anchor": "queue"})
+    assert url == "https://ybjg.example.gov.cn/staff/?overdue=y#queue"
+
+
+def test_without_a_request_or_a_public_url_development_uses_localhost(app: Flask) -> None:
+    with app.app_context():
+        assert absolute_url("cases.show_case", {"case_id": "7"}) == "http://localhost/cases/7"
 
 
 def test_a_slash_redirect_never_names_the_request_host(client: Any) -> None:
