@@ -1,7 +1,7 @@
 """staff digests remember the day they were made
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0017
 Create Date: 2026-12-06 10:00:00.000000
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = "0018"
-down_revision: str | None = "0014"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
