@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from intake.clues.views import bp as clues
     from intake.demo import seed_demo_office, seed_demo_reports
     from intake.digest import init_app as init_digest
+    from intake.digest.items import DigestItem, register_digest_items
     from intake.filing.views import bp as filing
     from intake.identity.views import bp as identity
     from intake.major.views import bp as major
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     from intake.rewards.views import bp as rewards
     from intake.tracking.queries import event_words
     from intake.tracking.views import bp as tracking
+    from intake.transfers.queries import FOLLOW_UP_ROLES, transfers_due_count
     from portal.errors import register_messages
     from portal.ops.demo import DemoContext, register_demo_seeder
     from portal.web import StaffLink, register_staff_links
@@ -54,6 +56,17 @@ def init_app(app: Flask) -> None:
     register_messages(PENALTY_MESSAGES)
     cli.register(app)
     init_digest(app)
+    # Transfers past their day without an outcome are awaited work too (docs/domain.md §12).
+    register_digest_items(
+        app,
+        DigestItem(
+            _l("Transfers awaiting an outcome"),
+            transfers_due_count,
+            "office.list_queue_view",
+            {"transfers_due": "y"},
+            FOLLOW_UP_ROLES,
+        ),
+    )
     register_staff_links(
         app,
         StaffLink(_l("Work queue"), "office.list_queue", order=10, landing=10),

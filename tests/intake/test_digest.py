@@ -346,3 +346,27 @@ def test_run_deadlines_makes_the_days_digests_too(
     assert result.exit_code == 0, result.output
     assert "1 staff digests enqueued" in result.output
     assert len(list(fresh().scalars(select(Notice)))) == 1
+
+
+def test_an_overdue_transfer_appears_in_the_intake_officers_digest(
+    db: Session, make_report: Any, make_staff: Any
+) -> None:
+    from intake.office.acceptance import transfer_report
+
+    officer = make_staff("intake_officer", email="a@example.gov.cn")
+    report, _ = make_report()
+    transfer_report(
+        db,
+        report,
+        actor=officer,
+        body="police",
+        sent="线索材料一套",
+        sent_on=today_in_china() - timedelta(days=40),
+        reference="银医保移〔2026〕7号",
+        cipher=data_cipher(),
+    )
+    db.commit()
+    make_digests(db, AT)
+    body = _body(_notices(db)[0])
+    assert "Transfers awaiting an outcome: 1" in body
+    assert "https://ybjg.example.gov.cn/staff/?transfers_due=y" in body
