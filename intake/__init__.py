@@ -11,6 +11,7 @@ from intake import models as _models  # noqa: F401
 from intake.calendar import models as _calendar_models  # noqa: F401
 from intake.identity import models as _identity_models  # noqa: F401
 from intake.penalties import models as _penalty_models  # noqa: F401
+from intake.review import models as _review_models  # noqa: F401
 from intake.rewards import models as _reward_models  # noqa: F401
 from intake.tracking import models as _tracking_models  # noqa: F401
 
