@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     from intake.office.views import bp as office
     from intake.penalties.messages import MESSAGES as PENALTY_MESSAGES
     from intake.penalties.views import bp as penalty_records
+    from intake.review.messages import MESSAGES as REVIEW_MESSAGES
     from intake.rewards.views import bp as rewards
     from intake.tracking.queries import event_words
     from intake.tracking.views import bp as tracking
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(event_words, "event_words")
     register_messages(MESSAGES)
     register_messages(PENALTY_MESSAGES)
+    register_messages(REVIEW_MESSAGES)
     cli.register(app)
     register_staff_links(
         app,

@@ -198,6 +198,8 @@ class QueueFilterForm(FlaskForm):
     due_soon = BooleanField(_l("Due soon"))
     overdue = BooleanField(_l("Overdue"))
     reward = SelectField(_l("Reward"), validators=[Optional()], validate_choice=True)
+    # Reviews awaiting this office's answer (docs/domain.md §11), in any stage.
+    review = BooleanField(_l("Reviews to answer"))
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)])
 
     def __init__(

@@ -35,6 +35,7 @@ from intake.office.forms import (
     TransferForm,
 )
 from intake.office.workflow import CASE_STAFF, WorkflowError
+from intake.review import operations as review
 from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.forms import as_choices
@@ -280,6 +281,22 @@ OPERATIONS: dict[str, Operation] = {
         LinkInstitutionForm, _link, _l("The party's link to the directory is saved.")
     ),
     "classify": Operation(ClassifyForm, _classify, CLASSIFIED),
+    # The answer to a review, by the office above the handling one (docs/domain.md §11).
+    "uphold_review": Operation(
+        ReasonForm,
+        _reasoned(review.uphold_review),
+        _l("Review answered: the handling is upheld; the reporter reads your reasons."),
+        _l("Why the handling stands (the reporter reads it)"),
+    ),
+    "send_back_review": Operation(
+        ReasonForm,
+        _reasoned(review.send_back_review),
+        _l(
+            "Review answered: the report is back in handling at its own office, with a new "
+            "handling deadline; the reporter reads your reasons."
+        ),
+        _l("What further handling is needed, and why (the reporter reads it)"),
+    ),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from intake.models import Report, ReportViolation, Stage
 from intake.office.workflow import ACTIVE
+from intake.review.queries import review_due_dates, review_due_on_column, reviews_due_clause
 from intake.rewards.models import Reward, RewardStatus
 from portal.accounts.models import StaffUser
 from portal.institutions.search import institutions_matching, search_key
@@ -37,6 +39,9 @@ class QueueFilters:
     overdue: bool = False
     # One of REWARD_QUEUES: reports whose reward awaits a proposal, an approval, a payment.
     reward: str | None = None
+    # Reports whose review awaits an answer from the user's office or below (docs/domain.md
+    # §11), in any stage (a reviewed report is often closed), nearest answer deadline first.
+    review: bool = False
 
 
 @dataclass
@@ -52,6 +57,9 @@ class QueuePage:
     due_soon_count: int = 0
     notices: list[Report] = field(default_factory=list)
     reward_counts: dict[str, int] = field(default_factory=dict)
+    reviews_due_count: int = 0
+    # The answer deadline of each listed report's pending review, by report id.
+    review_due: dict[int, date] = field(default_factory=dict)
 
 
 def list_queue(
@@ -76,10 +84,13 @@ def list_queue(
     soon_clause = and_(Report.stage.in_(ACTIVE), Report.due_on >= today, Report.due_on <= soon)
 
     where = list(base)
+    reviews_due = reviews_due_clause(region_ids)
     if filters.stage is not None:
         where.append(Report.stage == filters.stage)
-    else:
+    elif not filters.review:
         where.append(Report.stage.in_(ACTIVE))
+    if filters.review:
+        where.append(reviews_due)
     if filters.violation == TO_BE_CLASSIFIED:
         where.append(~Report.violations.any())
     elif filters.violation:
@@ -102,7 +113,14 @@ def list_queue(
     total = session.scalar(select(func.count()).select_from(Report).where(*where)) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    order = (Report.due_on.is_(None), Report.due_on, Report.received_at, Report.id)
+    order: tuple[Any, ...] = (
+        Report.due_on.is_(None),
+        Report.due_on,
+        Report.received_at,
+        Report.id,
+    )
+    if filters.review:
+        order = (review_due_on_column(), Report.id)
     shown = select(Report).where(*where).limit(per_page).offset((page - 1) * per_page)
     if filters.party:
         # Searching by party, the count and the page's ids are read from one index alone
@@ -153,6 +171,11 @@ def list_queue(
         overdue_count=overdue_count,
         due_soon_count=soon_count,
         notices=notices,
+        reviews_due_count=session.scalar(
+            select(func.count()).select_from(Report).where(*base, reviews_due)
+        )
+        or 0,
+        review_due=review_due_dates(session, [r.id for r in reports]),
         reward_counts={
             name: session.scalar(select(func.count()).select_from(Report).where(*base, clause()))
             or 0

@@ -19,6 +19,7 @@ from intake.calendar.report_deadlines import set_notice_due
 from intake.catalog import CHANNEL_LABELS
 from intake.events import append_event
 from intake.models import ActorKind, IdentityMode, Report, ReportEvent, Stage
+from intake.review.queries import answer_problem
 from intake.rewards.queries import SETTLED, get_reward
 from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
@@ -75,6 +76,11 @@ TRANSITIONS: dict[str, Transition] = {
     # The legal types are set or corrected while the report is judged, checked and handled;
     # the handling decision is taken on them, so it waits for them (docs/domain.md §2, §6).
     "classify": _t({R, C, H}, set(), set(CASE_STAFF)),
+    # A review (复查) is answered by an approver of the office above the one that handled the
+    # report, or higher (docs/domain.md §11): the precondition names the office, since the
+    # report's own office holds the report too. Sending back reopens the handling.
+    "uphold_review": _t({W, Stage.CLOSED}, set(), {"approver"}),
+    "send_back_review": _t({W, Stage.CLOSED}, {H}, {"approver"}),
 }
 
 
@@ -114,6 +120,8 @@ def _precondition(name: str, report: Report, user: StaffUser) -> str | None:
         return "no_notice_due"
     if name == "record_handling" and not report.violations:
         return "unclassified"
+    if name in ("uphold_review", "send_back_review"):
+        return answer_problem(report, user, sending_back=name == "send_back_review")
     return None
 
 
