@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     from intake.penalties.messages import MESSAGES as PENALTY_MESSAGES
     from intake.penalties.views import bp as penalty_records
     from intake.review.messages import MESSAGES as REVIEW_MESSAGES
+    from intake.review.views import bp as review
     from intake.rewards.views import bp as rewards
     from intake.tracking.queries import event_words
     from intake.tracking.views import bp as tracking
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
         clues,
         calendar,
         penalty_records,
+        review,
     ):
         app.register_blueprint(blueprint)
     app.add_template_global(event_words, "event_words")

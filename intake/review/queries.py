@@ -19,6 +19,7 @@ from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.jurisdictions.tree import subtree_ids
 from portal.timeutil import CHINA
+from portal.web import page_language
 
 # A reward in any of these states rests on the handling as it stands: sending the report
 # back for further handling would pull the ground from under it (docs/domain.md §4, §11).
@@ -155,7 +156,8 @@ class ReviewLine:
     requested_at: datetime
     due_on: date
     reason: str
-    reviewer_region_code: str
+    # The reviewing office's region, named in the page's language.
+    reviewer_office: str
     answered_at: datetime | None
     answer: str
 
@@ -198,7 +200,7 @@ def review_panel(
             review.requested_at,
             review.due_on,
             text(review.reason_enc, "review_reason"),
-            review.reviewer_region.code,
+            review.reviewer_region.label(page_language()),
             review.answered_at,
             text(review.answer_enc, "review_answer"),
         )
