@@ -72,6 +72,22 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
         QUEUE,
         "jurisdiction",
     ),
+    # And the answers to a review, by an approver of the office above the handling one
+    # (tests/intake/test_review.py for the office and the role, docs/domain.md §11).
+    (
+        "POST",
+        "/staff/reports/{case_number}/op/{operation}",
+        {"operation": "uphold_review"},
+        QUEUE,
+        "jurisdiction",
+    ),
+    (
+        "POST",
+        "/staff/reports/{case_number}/op/{operation}",
+        {"operation": "send_back_review"},
+        QUEUE,
+        "jurisdiction",
+    ),
     ("POST", "/staff/reports/{case_number}/identity", {}, QUEUE, "jurisdiction"),
     (
         "POST",
