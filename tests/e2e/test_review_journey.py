@@ -13,6 +13,7 @@ from portal.jurisdictions.models import get_region_by_code
 from portal.security import data_cipher
 from tests.e2e.staff import make_staff, sign_in, take_to_feedback
 from tests.e2e.test_case_office_journey import _operate
+from tests.e2e.test_phone_width import PHONE, assert_fits
 from tests.e2e.test_reporting_journeys import open_track
 
 
@@ -53,8 +54,8 @@ def test_a_review_sends_the_report_back_and_the_city_handles_it_again(
     case_number, code = _city_report(app)
     take_to_feedback(app, case_number, "intake", "investigator", "approver", "1000")
 
-    # The reporter rates the handling and asks the province to review it.
-    reporter = browser.new_context().new_page()
+    # The reporter rates the handling and asks the province to review it, on a phone.
+    reporter = browser.new_context(viewport=PHONE).new_page()
     open_track(reporter, base, case_number, code)
     reporter.get_by_label("不满意").check()
     reporter.fill('[name="comment"]', "只追回了一部分")
@@ -67,6 +68,7 @@ def test_a_review_sends_the_report_back_and_the_city_handles_it_again(
     expect(reporter.locator("#review-answer")).to_have_attribute("data-status", "requested")
     expect(reporter.locator("#review-due")).to_contain_text("年")
     expect(reporter.locator("#rating-form")).to_have_count(0)
+    assert_fits(reporter)
 
     # The province finds it among the reviews to answer and sends it back.
     province = sign_in(browser, base, "province", secrets["province"])
@@ -74,6 +76,8 @@ def test_a_review_sends_the_report_back_and_the_city_handles_it_again(
     province.locator("#reviews-due a").click()
     province.get_by_role("link", name=case_number).click()
     expect(province.locator("#staff-review-status")).to_have_attribute("data-status", "requested")
+    province.set_viewport_size(PHONE)
+    assert_fits(province)
     _operate(
         province,
         base,
@@ -88,6 +92,7 @@ def test_a_review_sends_the_report_back_and_the_city_handles_it_again(
     expect(reporter.locator("#review-answer")).to_have_attribute("data-status", "sent_back")
     expect(reporter.locator("#review-answer-text")).to_contain_text("其他挂床病人")
     expect(reporter.locator('tr[data-kind="handling"]')).to_have_attribute("data-state", "pending")
+    assert_fits(reporter)
 
     # The city records a new handling decision and tells the reporter.
     city = sign_in(browser, base, "approver", secrets["approver"])
