@@ -19,7 +19,7 @@ from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.jurisdictions.tree import subtree_ids
 from portal.timeutil import CHINA
-from portal.web import page_language
+from portal.web import external_url, page_language
 
 # A reward in any of these states rests on the handling as it stands: sending the report
 # back for further handling would pull the ground from under it (docs/domain.md §4, §11).
@@ -27,7 +27,9 @@ REWARD_IN_PLAY = frozenset(
     {RewardStatus.PROPOSED, RewardStatus.APPROVED, RewardStatus.CLAIMED, RewardStatus.PAID}
 )
 
-# The queue's filter of reviews awaiting an answer, as a query string (intake/office/queue.py).
+# The queue filtered to reviews awaiting an answer (intake/office/queue.py): its endpoint
+# and query string, for links built elsewhere (the staff digest).
+REVIEWS_DUE_ENDPOINT = "office.list_queue_view"
 REVIEWS_DUE_ARGS: dict[str, Any] = {"review": "y"}
 
 
@@ -122,9 +124,12 @@ def reviews_due_count(session: Session, user: StaffUser) -> int:
     return count or 0
 
 
-def reviews_due_url() -> str:
-    """Return the path of the queue filtered to reviews awaiting an answer (needs an app context)."""
-    return url_for("office.list_queue_view", **REVIEWS_DUE_ARGS)
+def reviews_due_url(*, external: bool = False) -> str:
+    """Return the queue filtered to reviews awaiting an answer: its path, or its absolute URL
+    under PUBLIC_URL for a message (`external`); needs a request or URL-building context."""
+    if external:
+        return external_url(REVIEWS_DUE_ENDPOINT, **REVIEWS_DUE_ARGS)
+    return url_for(REVIEWS_DUE_ENDPOINT, **REVIEWS_DUE_ARGS)
 
 
 def review_due_dates(session: Session, report_ids: list[int]) -> dict[int, date]:

@@ -176,3 +176,8 @@ def test_the_handling_office_is_not_offered_the_answer(
         data={"uphold_review-reason": "维持", "uphold_review-version": report.version},
     )
     assert resp.status_code == 409
+
+
+def test_the_url_of_reviews_due_can_be_absolute_for_a_message(app: Any) -> None:
+    with app.test_request_context():
+        assert reviews_due_url(external=True).endswith("/staff/?review=y")
