@@ -60,6 +60,8 @@ class QueuePage:
     reviews_due_count: int = 0
     # The answer deadline of each listed report's pending review, by report id.
     review_due: dict[int, date] = field(default_factory=dict)
+    # The listed reports whose review is past its answer deadline.
+    review_overdue: frozenset[int] = frozenset()
 
 
 def list_queue(
@@ -162,6 +164,7 @@ def list_queue(
             .limit(50)
         )
     )
+    review_due = review_due_dates(session, [r.id for r in reports])
     return QueuePage(
         reports=reports,
         total=total,
@@ -175,7 +178,8 @@ def list_queue(
             select(func.count()).select_from(Report).where(*base, reviews_due)
         )
         or 0,
-        review_due=review_due_dates(session, [r.id for r in reports]),
+        review_due=review_due,
+        review_overdue=frozenset(i for i, due in review_due.items() if due < today),
         reward_counts={
             name: session.scalar(select(func.count()).select_from(Report).where(*base, clause()))
             or 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -181,3 +182,19 @@ def test_the_handling_office_is_not_offered_the_answer(
 def test_the_url_of_reviews_due_can_be_absolute_for_a_message(app: Any) -> None:
     with app.test_request_context():
         assert reviews_due_url(external=True).endswith("/staff/?review=y")
+
+
+def test_a_review_past_its_answer_deadline_is_marked_overdue_in_the_queue(
+    db: Session, login_as: Any, handled: dict[str, Any]
+) -> None:
+    report = handled["report"]
+    request_review(
+        db,
+        report,
+        reason="处理太轻",
+        cipher=data_cipher(),
+        today=today_in_china() - timedelta(days=31),
+    )
+    db.commit()
+    html = login_as(handled["city"]).get("/staff/queue?review=y").get_data(as_text=True)
+    assert 'class="review-due due-overdue"' in html
