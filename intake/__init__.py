@@ -11,6 +11,7 @@ from intake import models as _models  # noqa: F401
 from intake.calendar import models as _calendar_models  # noqa: F401
 from intake.identity import models as _identity_models  # noqa: F401
 from intake.penalties import models as _penalty_models  # noqa: F401
+from intake.review import models as _review_models  # noqa: F401
 from intake.rewards import models as _reward_models  # noqa: F401
 from intake.tracking import models as _tracking_models  # noqa: F401
 from intake.transfers import models as _transfer_models  # noqa: F401
@@ -31,6 +32,8 @@ def init_app(app: Flask) -> None:
     from intake.office.views import bp as office
     from intake.penalties.messages import MESSAGES as PENALTY_MESSAGES
     from intake.penalties.views import bp as penalty_records
+    from intake.review.messages import MESSAGES as REVIEW_MESSAGES
+    from intake.review.views import bp as review
     from intake.rewards.views import bp as rewards
     from intake.tracking.queries import event_words
     from intake.tracking.views import bp as tracking
@@ -49,11 +52,13 @@ def init_app(app: Flask) -> None:
         calendar,
         penalty_records,
         major,
+        review,
     ):
         app.register_blueprint(blueprint)
     app.add_template_global(event_words, "event_words")
     register_messages(MESSAGES)
     register_messages(PENALTY_MESSAGES)
+    register_messages(REVIEW_MESSAGES)
     cli.register(app)
     init_digest(app)
     # Transfers past their day without an outcome are awaited work too (docs/domain.md §12).

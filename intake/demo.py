@@ -16,6 +16,8 @@ from intake.identity.person import ReporterIdentity
 from intake.major.operations import mark_major
 from intake.models import Report
 from intake.office import acceptance, handling
+from intake.review.models import Satisfaction
+from intake.review.operations import rate_handling, request_review
 from portal.accounts.models import StaffUser
 from portal.crypto import DataCipher
 from portal.institutions.models import Institution
@@ -81,7 +83,7 @@ WORKED: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
      ("accept", "open", "decide", "feedback")),
     ("永宁县第二人民医院（演示）", "H64012100015", "split_admission",
      "演示数据：参保人住院满 15 天就被要求出院再重新办理入院。",
-     ("accept", "open", "decide", "feedback")),
+     ("accept", "open", "decide", "feedback", "review")),
     ("灵武市惠民医院（演示）", "H64018100044", "fake_visits",
      "演示数据：医院组织老人免费体检，之后以他们的名义结算住院费用。",
      ("accept", "unfounded", "feedback")),
@@ -165,4 +167,24 @@ _STEPS: dict[str, _Step] = {
     "feedback": lambda s, r, i, v, a, c: handling.send_feedback(
         s, r, actor=i, feedback="您举报的问题已核查处理（演示）。", cipher=c
     ),
+    # The reporter is not satisfied and asks the city, the county's level above, to review
+    # (docs/domain.md §11): the review awaits the city's answer in its queue.
+    "review": lambda s, r, i, v, a, c: _ask_review(s, r, c),
 }
+
+
+def _ask_review(session: Session, report: Report, cipher: DataCipher) -> None:
+    rate_handling(
+        session,
+        report,
+        satisfaction=Satisfaction.NOT_SATISFIED,
+        comment="只追回了一部分（演示）",
+        cipher=cipher,
+    )
+    request_review(
+        session,
+        report,
+        reason="还有其他病人被分解住院（演示）",
+        cipher=cipher,
+        today=today_in_china(),
+    )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from intake.filing.receipts import normalize_case_number
 from intake.models import Report, ReportEvent, Stage
+from intake.review.models import Rating, Review, ReviewStatus
 from intake.rewards.models import Reward, RewardStatus
 from portal.accounts.models import StaffUser
 from portal.jurisdictions.models import Region
@@ -181,6 +182,50 @@ def list_rewards_paid(
         .where(Reward.status == RewardStatus.PAID, Reward.paid_at >= start, Reward.paid_at < end)
     ).all()
     return [(region_id, amount) for region_id, amount in rows]
+
+
+def count_ratings(session: Session, start: datetime, end: datetime) -> list[tuple[str, int, int]]:
+    """Return (satisfaction, region id, ratings) of the ratings given in the period (§11).
+
+    A rating counts in the period it was last given or changed: one per report.
+    """
+    rows = session.execute(
+        select(Rating.satisfaction, Report.region_id, func.count())
+        .select_from(Rating)
+        .join(Report, Report.id == Rating.report_id)
+        .where(Rating.rated_at >= start, Rating.rated_at < end)
+        .group_by(Rating.satisfaction, Report.region_id)
+    ).all()
+    return [(satisfaction.value, region, count) for satisfaction, region, count in rows]
+
+
+def count_reviews(session: Session, start: datetime, end: datetime) -> list[tuple[str, int, int]]:
+    """Return ("requested" | "upheld" | "sent_back", region id, reviews) for the period (§11).
+
+    A review counts as asked in the period of its request, and as upheld or sent back in
+    the period of its answer.
+    """
+    asked = session.execute(
+        select(Report.region_id, func.count())
+        .select_from(Review)
+        .join(Report, Report.id == Review.report_id)
+        .where(Review.requested_at >= start, Review.requested_at < end)
+        .group_by(Report.region_id)
+    ).all()
+    answered = session.execute(
+        select(Review.status, Report.region_id, func.count())
+        .select_from(Review)
+        .join(Report, Report.id == Review.report_id)
+        .where(
+            Review.status != ReviewStatus.REQUESTED,
+            Review.answered_at >= start,
+            Review.answered_at < end,
+        )
+        .group_by(Review.status, Report.region_id)
+    ).all()
+    return [("requested", region, count) for region, count in asked] + [
+        (status.value, region, count) for status, region, count in answered
+    ]
 
 
 def count_by_party_kind(

@@ -206,6 +206,8 @@ class QueueFilterForm(FlaskForm):
     overdue = BooleanField(_l("Overdue"))
     reward = SelectField(_l("Reward"), validators=[Optional()], validate_choice=True)
     transfers_due = BooleanField(_l("Transfers awaiting an outcome"))
+    # Reviews awaiting this office's answer (docs/domain.md §11), in any stage.
+    review = BooleanField(_l("Reviews to answer"))
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)])
 
     def __init__(

@@ -58,10 +58,18 @@ def open_case(
     check("open_case", report, actor, expected_version)
     report.stage = Stage.HANDLING
     report.outcome = "founded"
+    start_handling_deadline(report)
+    staff_event(session, report, "case_opened", actor, public=True, note=reason, cipher=cipher)
+
+
+def start_handling_deadline(report: Report) -> None:
+    """Start the handling deadline from today: 90 calendar days, configurable (docs/domain.md §3).
+
+    Opening a case starts it, and so does a review that sends the report back (§11).
+    """
     days = int(current_app.config["HANDLE_CALENDAR_DAYS"])
     report.handle_due_on = today_in_china() + timedelta(days=days)
     set_due(report, report.handle_due_on)
-    staff_event(session, report, "case_opened", actor, public=True, note=reason, cipher=cipher)
 
 
 def close_unfounded(

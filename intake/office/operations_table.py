@@ -37,6 +37,7 @@ from intake.office.forms import (
     TransferForm,
 )
 from intake.office.workflow import CASE_STAFF, WorkflowError
+from intake.review import operations as review
 from intake.transfers import operations as transfers
 from intake.transfers.forms import TransferOutcomeForm, TransferReceiptForm
 from portal.accounts.models import StaffUser
@@ -325,6 +326,22 @@ OPERATIONS: dict[str, Operation] = {
         ),
         _l("Outcome of the transfer recorded: the reporter sees it in words."),
         versioned=False,
+    ),
+    # The answer to a review, by the office above the handling one (docs/domain.md §11).
+    "uphold_review": Operation(
+        ReasonForm,
+        _reasoned(review.uphold_review),
+        _l("Review answered: the handling is upheld; the reporter reads your reasons."),
+        _l("Why the handling stands (the reporter reads it)"),
+    ),
+    "send_back_review": Operation(
+        ReasonForm,
+        _reasoned(review.send_back_review),
+        _l(
+            "Review answered: the report is back in handling at its own office, with a new "
+            "handling deadline; the reporter reads your reasons."
+        ),
+        _l("What further handling is needed, and why (the reporter reads it)"),
     ),
 }
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from intake.models import Report, ReportViolation, Stage
 from intake.office.workflow import ACTIVE, CASE_STAFF
+from intake.review.queries import review_due_dates, review_due_on_column, reviews_due_clause
 from intake.rewards.models import Reward, RewardStatus
 from intake.transfers.queries import transfer_due_clause
 from portal.accounts.models import StaffUser
@@ -43,6 +45,9 @@ class QueueFilters:
     reward: str | None = None
     # Transfers out with no outcome TRANSFER_OUTCOME_DAYS after they were sent (§12).
     transfers_due: bool = False
+    # Reports whose review awaits an answer from the user's office or below (docs/domain.md
+    # §11), in any stage (a reviewed report is often closed), nearest answer deadline first.
+    review: bool = False
 
 
 @dataclass
@@ -59,6 +64,11 @@ class QueuePage:
     notices: list[Report] = field(default_factory=list)
     reward_counts: dict[str, int] = field(default_factory=dict)
     transfers_due_count: int = 0
+    reviews_due_count: int = 0
+    # The answer deadline of each listed report's pending review, by report id.
+    review_due: dict[int, date] = field(default_factory=dict)
+    # The listed reports whose review is past its answer deadline.
+    review_overdue: frozenset[int] = frozenset()
 
 
 def list_queue(
@@ -82,13 +92,16 @@ def list_queue(
     soon_clause = due_soon_clause(today, due_soon_days)
 
     where = list(base)
+    reviews_due = reviews_due_clause(region_ids)
     if filters.transfers_due:
         # Transferred reports have left the active stages: this filter reaches them.
         where.append(transfer_due_clause(today))
     elif filters.stage is not None:
         where.append(Report.stage == filters.stage)
-    else:
+    elif not filters.review:
         where.append(Report.stage.in_(ACTIVE))
+    if filters.review:
+        where.append(reviews_due)
     if filters.violation == TO_BE_CLASSIFIED:
         where.append(~Report.violations.any())
     elif filters.violation:
@@ -113,13 +126,15 @@ def list_queue(
     page = min(max(1, page), pages)
     # Among reports due the same day, real-name, media and department reports come first
     # (docs/domain.md §12); both indexes of the queue hold `priority` right after `due_on`.
-    order = (
+    order: tuple[Any, ...] = (
         Report.due_on.is_(None),
         Report.due_on,
         Report.priority.desc(),
         Report.received_at,
         Report.id,
     )
+    if filters.review:
+        order = (review_due_on_column(), Report.id)
     shown = select(Report).where(*where).limit(per_page).offset((page - 1) * per_page)
     if filters.party:
         # Searching by party, the count and the page's ids are read from one index alone
@@ -161,6 +176,7 @@ def list_queue(
             .limit(50)
         )
     )
+    review_due = review_due_dates(session, [r.id for r in reports])
     return QueuePage(
         reports=reports,
         total=total,
@@ -170,6 +186,12 @@ def list_queue(
         overdue_count=overdue_count,
         due_soon_count=soon_count,
         notices=notices,
+        reviews_due_count=session.scalar(
+            select(func.count()).select_from(Report).where(*base, reviews_due)
+        )
+        or 0,
+        review_due=review_due,
+        review_overdue=frozenset(i for i, due in review_due.items() if due < today),
         reward_counts={
             name: session.scalar(select(func.count()).select_from(Report).where(*base, clause()))
             or 0

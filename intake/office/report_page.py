@@ -38,6 +38,7 @@ from intake.office.history import EventLine, history_lines
 from intake.office.operations_table import operation_form
 from intake.office.queue import due_state
 from intake.office.workflow import CASE_STAFF, allowed_operations
+from intake.review.queries import ReviewPanel, review_panel
 from intake.rewards.forms import reward_step_forms
 from intake.rewards.lifecycle import allowed_reward_steps
 from intake.rewards.queries import get_reward
@@ -168,6 +169,8 @@ class StaffReportView:
     institution_matches: tuple[InstitutionMatch, ...] | None
     # The transfer out and what came back of it, once sent (docs/domain.md §12).
     transfer: TransferLine | None = None
+    # The reporter's rating and the review, with their text (case staff only, docs/domain.md §11).
+    review: ReviewPanel | None = None
 
 
 def load_report_for(case_number: str) -> Report:
@@ -298,6 +301,15 @@ def staff_view(
         institution_query=institution_query,
         institution_matches=matches,
         transfer=transfer_line(session, report, today),
+        review=review_panel(
+            session,
+            report,
+            cipher,
+            today=today,
+            request_days=int(current_app.config["REVIEW_REQUEST_DAYS"]),
+        )
+        if sees_case_file
+        else None,
     )
 
 

@@ -87,6 +87,7 @@ def list_queue_view() -> ResponseReturnValue:
             overdue=bool(form.overdue.data),
             reward=form.reward.data or None,
             transfers_due=bool(form.transfers_due.data),
+            review=bool(form.review.data),
         )
     today = today_in_china()
     soon = int(current_app.config["DUE_SOON_DAYS"])

@@ -19,6 +19,7 @@ from intake.calendar.report_deadlines import set_notice_due
 from intake.catalog import CHANNEL_LABELS, MAJOR_BY_AMOUNT
 from intake.events import append_event
 from intake.models import ActorKind, IdentityMode, Report, ReportEvent, Stage
+from intake.review.queries import answer_problem
 from intake.rewards.queries import SETTLED, get_reward
 from intake.transfers.queries import get_transfer
 from portal.accounts.models import StaffUser
@@ -83,6 +84,11 @@ TRANSITIONS: dict[str, Transition] = {
     # The receiving body's receipt and outcome, recorded when they come back (intake/transfers/).
     "record_transfer_receipt": _t({Stage.TRANSFERRED}, set(), {"intake_officer"}),
     "record_transfer_outcome": _t({Stage.TRANSFERRED}, set(), {"intake_officer"}),
+    # A review (复查) is answered by an approver of the office above the one that handled the
+    # report, or higher (docs/domain.md §11): the precondition names the office, since the
+    # report's own office holds the report too. Sending back reopens the handling.
+    "uphold_review": _t({W, Stage.CLOSED}, set(), {"approver"}),
+    "send_back_review": _t({W, Stage.CLOSED}, {H}, {"approver"}),
 }
 
 
@@ -126,6 +132,8 @@ def _precondition(name: str, report: Report, user: StaffUser) -> str | None:
         return _major_blocks(name, report)
     if name in {"record_transfer_receipt", "record_transfer_outcome"}:
         return _transfer_blocks(name, report)
+    if name in ("uphold_review", "send_back_review"):
+        return answer_problem(report, user, sending_back=name == "send_back_review")
     return None
 
 

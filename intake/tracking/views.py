@@ -15,19 +15,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from intake.filing.receipts import access_code_hasher, normalize_case_number
-from intake.models import IdentityMode, Report
+from intake.models import IdentityMode
 from intake.rewards.lifecycle import claim_reward
-from intake.rewards.requests import request_reward, reward_request_open
+from intake.rewards.requests import request_reward
 from intake.tracking.forms import ClaimForm, LogoutForm, ReplyForm, TrackForm, claimed_identity
 from intake.tracking.operations import (
     TRACK_COOKIE,
     add_reporter_reply,
     end_reporter_session,
-    load_reporter_session,
     open_receipt,
     start_reporter_session,
 )
-from intake.tracking.queries import reporter_view
+from intake.tracking.page import current_report, render_login, render_track_page
 from portal.attempts import PerClient, PerSubject, attempt_failed, guard_guesses
 from portal.db import db_session
 from portal.errors import message_for, on_refusal
@@ -59,38 +58,6 @@ _RECEIPT_GUESSES = guard_guesses(
 )
 
 
-def _current_report() -> Report | None:
-    # Sliding the idle expiry is written with the request's unit of work.
-    return load_reporter_session(
-        db_session(), request.cookies.get(TRACK_COOKIE), current_app.config["TRACK_IDLE_SECONDS"]
-    )
-
-
-def _render_login(
-    form: TrackForm, status: int = 200, *, expired: bool = False
-) -> ResponseReturnValue:
-    return render_template("intake/tracking/login.html", form=form, expired=expired), status
-
-
-def _render_page(
-    report: Report,
-    status: int = 200,
-    *,
-    reply_form: ReplyForm | None = None,
-    claim_form: ClaimForm | None = None,
-) -> ResponseReturnValue:
-    anonymous = report.identity_mode is IdentityMode.ANONYMOUS
-    page = render_template(
-        "intake/tracking/case.html",
-        view=reporter_view(db_session(), report, data_cipher()),
-        reply_form=reply_form or ReplyForm(),
-        claim_form=claim_form or ClaimForm(needs_identity=anonymous),
-        logout_form=LogoutForm(),
-        reward_request_open=reward_request_open(report),
-    )
-    return page, status
-
-
 def _render_unsaved_reply() -> ResponseReturnValue:
     """The reply form again with the message typed, from memory: the database did not answer."""
     unsaved = _(
@@ -107,10 +74,10 @@ def _render_unsaved_reply() -> ResponseReturnValue:
 @private_page
 def show_track() -> ResponseReturnValue:
     """Show the reporter's own page when signed in, else the receipt form."""
-    report = _current_report()
+    report = current_report()
     if report is None:
-        return _render_login(TrackForm(), expired=request.cookies.get(TRACK_COOKIE) is not None)
-    return _render_page(report)
+        return render_login(TrackForm(), expired=request.cookies.get(TRACK_COOKIE) is not None)
+    return render_track_page(report)
 
 
 @bp.post("/track")
@@ -122,7 +89,7 @@ def open_track() -> ResponseReturnValue:
     if not form.validate_on_submit():
         if form.case_number.data or form.access_code.data:
             attempt_failed()
-        return _render_login(form, 422)
+        return render_login(form, 422)
     session = db_session()
     report = open_receipt(
         session, form.case_number.data, form.access_code.data, access_code_hasher()
@@ -132,7 +99,7 @@ def open_track() -> ResponseReturnValue:
         form.access_code.errors = [
             _("The case number and access code do not match. Check both and try again.")
         ]
-        return _render_login(form, 401)
+        return render_login(form, 401)
     response = redirect(url_for("tracking.show_track"), code=303)
     response.set_cookie(
         TRACK_COOKIE,
@@ -151,14 +118,14 @@ def open_track() -> ResponseReturnValue:
 def reply_track() -> ResponseReturnValue:
     """Add the reporter's message and any further evidence to their report."""
     on_unavailable(_render_unsaved_reply)
-    report = _current_report()
+    report = current_report()
     if report is None:
-        return _render_login(TrackForm(), 401, expired=True)
+        return render_login(TrackForm(), 401, expired=True)
     form = ReplyForm(
         existing_files=len(report.evidence), existing_bytes=sum(e.size for e in report.evidence)
     )
     if not form.validate_on_submit():
-        return _render_page(report, 422, reply_form=form)
+        return render_track_page(report, 422, reply_form=form)
     add_reporter_reply(
         db_session(), report, form.body.data.strip(), form.clean_files, data_cipher()
     )
@@ -171,14 +138,14 @@ def reply_track() -> ResponseReturnValue:
 @private_page
 def claim_reward_view() -> ResponseReturnValue:
     """Claim an offered reward; an anonymous reporter gives their identity, sealed at once."""
-    report = _current_report()
+    report = current_report()
     if report is None:
-        return _render_login(TrackForm(), 401, expired=True)
+        return render_login(TrackForm(), 401, expired=True)
     form = ClaimForm(needs_identity=report.identity_mode is IdentityMode.ANONYMOUS)
     if not form.validate_on_submit():
-        return _render_page(report, 422, claim_form=form)
+        return render_track_page(report, 422, claim_form=form)
     on_refusal(
-        lambda error: _render_page(report, 409, claim_form=refused(form, message_for(error)))
+        lambda error: render_track_page(report, 409, claim_form=refused(form, message_for(error)))
     )
     claim_reward(db_session(), report, identity=claimed_identity(form), today=today_in_china())
     flash(
@@ -192,12 +159,12 @@ def claim_reward_view() -> ResponseReturnValue:
 @private_page
 def request_reward_view() -> ResponseReturnValue:
     """Ask for a reward after filing without asking, until feedback is sent (docs/domain.md §4)."""
-    report = _current_report()
+    report = current_report()
     if report is None:
-        return _render_login(TrackForm(), 401, expired=True)
+        return render_login(TrackForm(), 401, expired=True)
     if not LogoutForm().validate_on_submit():  # a button: only its CSRF token is checked
-        return _render_page(report, 400)
-    on_refusal(lambda error: _render_page(report, 409))  # asked twice, or too late
+        return render_track_page(report, 400)
+    on_refusal(lambda error: render_track_page(report, 409))  # asked twice, or too late
     request_reward(db_session(), report)
     flash(
         _(

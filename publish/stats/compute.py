@@ -14,14 +14,26 @@ from sqlalchemy.orm import Session
 from intake.queries import (
     count_closed_by_days,
     count_decisions,
+    count_ratings,
     count_reports_by_region,
+    count_reviews,
     list_handling_decisions,
     list_rewards_paid,
 )
 from portal.jurisdictions.models import Region
 from portal.timeutil import CHINA
 
-COUNTS = ("received", "accepted", "declined", "transferred", "closed", "rewards_paid")
+COUNTS = (
+    "received",
+    "accepted",
+    "declined",
+    "transferred",
+    "closed",
+    "rewards_paid",
+    # Ratings and reviews (docs/domain.md §11): counts like the others, suppressed alike.
+    *(f"rated_{s}" for s in ("satisfied", "mostly", "not_satisfied")),
+    *(f"reviews_{k}" for k in ("requested", "upheld", "sent_back")),
+)
 
 
 # Values derived from a count: hidden whenever that count is hidden or small.
@@ -103,6 +115,12 @@ def compute(
         for rid in chain(region_id):
             raw[rid]["rewards_paid"] += 1
             raw[rid]["rewards_paid_amount"] += amount
+    for satisfaction, region_id, count in count_ratings(session, start, end):
+        for rid in chain(region_id):
+            raw[rid][f"rated_{satisfaction}"] += count
+    for kind, region_id, count in count_reviews(session, start, end):
+        for rid in chain(region_id):
+            raw[rid][f"reviews_{kind}"] += count
 
     result: dict[int, RegionStats] = {}
     for rid, region in regions.items():

@@ -54,6 +54,13 @@ METRICS: tuple[Metric, ...] = (
     _metric("recovered_amount", _l("Amount to recover"), "amount"),
     _metric("rewards_paid", _l("Rewards paid"), "count"),
     _metric("rewards_paid_amount", _l("Rewards paid, amount"), "amount"),
+    # The reporters' ratings of the handling and their reviews (docs/domain.md §11).
+    _metric("rated_satisfied", _l("Rated satisfied"), "count"),
+    _metric("rated_mostly", _l("Rated mostly satisfied"), "count"),
+    _metric("rated_not_satisfied", _l("Rated not satisfied"), "count"),
+    _metric("reviews_requested", _l("Reviews asked"), "count"),
+    _metric("reviews_upheld", _l("Reviews upholding the handling"), "count"),
+    _metric("reviews_sent_back", _l("Reviews sending back for further handling"), "count"),
 )
 METRIC_NAMES = tuple(m.name for m in METRICS)
 

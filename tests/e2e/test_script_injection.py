@@ -623,3 +623,98 @@ def test_hostile_text_in_penalty_decisions_never_runs(
         staff.locator(f"{form} button[type=submit]").click()
         _assert_inert(staff, fired_s)
         assert staff.locator(f"{form}").count() == 0, button  # done: the step is no longer offered
+
+
+def _seed_review(app: Flask) -> dict[str, Any]:
+    """A county report told its outcome, with province staff to handle and review it."""
+    from portal.accounts.totp import new_totp_secret
+    from tests.conftest import handle_to_feedback
+
+    with app.app_context():
+        s = db_session()
+        people = {}
+        for role in ("intake_officer", "investigator", "approver"):
+            user = create_staff_user(
+                s,
+                username=role,
+                display_name=chunk(120, len(people) + 3),
+                password=STAFF_PASSWORD,
+                region=get_region_by_code(s, "640000"),
+                roles=[role],
+                hasher=password_hasher(),
+            )
+            secret = new_totp_secret()
+            user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
+            people[role] = (user, secret)
+        receipt = submit_report(
+            s,
+            ReportDraft(
+                region=get_region_by_code(s, "640104"),
+                party_kind="hospital",
+                party_name=chunk(200, 67),
+                facts=chunk(2000, 69),
+                violation_codes=["nominal_bed"],
+                submission_key="xss-review",
+            ),
+            cipher=data_cipher(),
+            hasher=access_code_hasher(),
+        )
+        from sqlalchemy import select
+
+        from intake.models import Report
+
+        report = s.scalar(select(Report).where(Report.case_number == receipt.case_number))
+        handle_to_feedback(
+            s,
+            report,
+            intake=people["intake_officer"][0],
+            investigator=people["investigator"][0],
+            approver=people["approver"][0],
+        )
+        s.commit()
+        import pyotp
+
+        return {"receipt": receipt, "people": people, "totp": pyotp}
+
+
+def test_hostile_text_in_ratings_and_reviews_never_runs(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    base, app = live_site
+    data = _seed_review(app)
+    receipt = data["receipt"]
+
+    reporter, fired_r = _page(browser)
+    reporter.goto(f"{base}/track")
+    reporter.fill('[name="case_number"]', receipt.case_number)
+    reporter.fill('[name="access_code"]', receipt.access_code)
+    reporter.locator("form.narrow button[type=submit]").click()
+    # Refused without a choice: the comment comes back in its box.
+    reporter.fill('[name="comment"]', chunk(2000, 71))
+    reporter.get_by_role("button", name="提交评价").click()
+    _assert_inert(reporter, fired_r)
+    assert "script" in reporter.locator('[name="comment"]').input_value()
+    reporter.get_by_label("不满意").check()
+    reporter.get_by_role("button", name="提交评价").click()
+    _assert_inert(reporter, fired_r)
+    reporter.fill('[name="reason"]', chunk(5000, 73))
+    reporter.get_by_role("button", name="申请复查").click()
+    _assert_inert(reporter, fired_r)
+    assert reporter.locator("#review-reason").inner_text()
+
+    # The province reads both, in the queue of reviews and on the report, and answers.
+    staff, fired_s = _staff_page(browser, base, data, "approver")
+    staff.goto(f"{base}/staff/queue?review=y")
+    _assert_inert(staff, fired_s)
+    staff.goto(f"{base}/staff/reports/{receipt.case_number}")
+    _assert_inert(staff, fired_s)
+    section = staff.locator("#op-uphold_review")
+    section.locator("summary").click()
+    section.locator('[name="uphold_review-reason"]').fill(chunk(5000, 79))
+    section.locator("button[type=submit]").click()
+    _assert_inert(staff, fired_s)
+    assert staff.locator("#staff-review-status").get_attribute("data-status") == "upheld"
+
+    reporter.reload()
+    _assert_inert(reporter, fired_r)
+    assert reporter.locator("#review-answer-text").inner_text()

@@ -93,6 +93,22 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
     ),
     # The major cases of the regions below one's own (docs/domain.md §12).
     ("GET", "/staff/major", {}, CASE, "any"),
+    # And the answers to a review, by an approver of the office above the handling one
+    # (tests/intake/test_review.py for the office and the role, docs/domain.md §11).
+    (
+        "POST",
+        "/staff/reports/{case_number}/op/{operation}",
+        {"operation": "uphold_review"},
+        QUEUE,
+        "jurisdiction",
+    ),
+    (
+        "POST",
+        "/staff/reports/{case_number}/op/{operation}",
+        {"operation": "send_back_review"},
+        QUEUE,
+        "jurisdiction",
+    ),
     ("POST", "/staff/reports/{case_number}/identity", {}, QUEUE, "jurisdiction"),
     (
         "POST",
