@@ -79,7 +79,7 @@ def register(app: Flask) -> None:
 
     @app.cli.command("run-deadlines")
     def run_deadlines_cmd() -> None:
-        """Do all time-driven work: lapse unclaimed rewards, mark overdue reports. Idempotent."""
+        """Do all time-driven work: lapse and remind of rewards, mark overdue reports. Idempotent."""
         from intake.timers import run_deadlines
         from portal.timeutil import today_in_china
 
@@ -90,7 +90,8 @@ def register(app: Flask) -> None:
         )
         db_session().commit()
         click.echo(
-            f"{result.lapsed_rewards} rewards lapsed, {result.newly_overdue} reports newly overdue, "
+            f"{result.lapsed_rewards} rewards lapsed, {result.reward_reminders} reward reminders "
+            f"written, {result.newly_overdue} reports newly overdue, "
             f"{result.identities_destroyed} identities destroyed after the retention period"
         )
 

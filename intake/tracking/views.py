@@ -14,6 +14,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from intake.contact.forms import ContactForm, RemoveContactForm
+from intake.contact.operations import remove_contact, set_contact
 from intake.filing.receipts import access_code_hasher, normalize_case_number
 from intake.models import IdentityMode, Report
 from intake.rewards.lifecycle import claim_reward
@@ -78,6 +80,7 @@ def _render_page(
     *,
     reply_form: ReplyForm | None = None,
     claim_form: ClaimForm | None = None,
+    contact_form: ContactForm | None = None,
 ) -> ResponseReturnValue:
     anonymous = report.identity_mode is IdentityMode.ANONYMOUS
     page = render_template(
@@ -86,6 +89,8 @@ def _render_page(
         reply_form=reply_form or ReplyForm(),
         claim_form=claim_form or ClaimForm(needs_identity=anonymous),
         logout_form=LogoutForm(),
+        contact_form=contact_form or ContactForm(formdata=None),
+        remove_contact_form=RemoveContactForm(),
         reward_request_open=reward_request_open(report),
     )
     return page, status
@@ -206,6 +211,40 @@ def request_reward_view() -> ResponseReturnValue:
         ),
         "success",
     )
+    return redirect(url_for("tracking.show_track"), code=303)
+
+
+@bp.post("/track/contact")
+@limiter.limit(configured_limit("RATELIMIT_REPLY"))
+@private_page
+def set_contact_view() -> ResponseReturnValue:
+    """Leave or change the contact told when the report has news (docs/domain.md §10)."""
+    report = _current_report()
+    if report is None:
+        return _render_login(TrackForm(), 401, expired=True)
+    form = ContactForm()
+    if not form.validate_on_submit():
+        return _render_page(report, 422, contact_form=form)
+    on_refusal(
+        lambda error: _render_page(report, 409, contact_form=refused(form, message_for(error)))
+    )
+    set_contact(db_session(), report, form.contact.data, data_cipher())
+    flash(_("Saved. When the report has news, a message says so, and nothing more."), "success")
+    return redirect(url_for("tracking.show_track"), code=303)
+
+
+@bp.post("/track/contact/remove")
+@limiter.limit(configured_limit("RATELIMIT_REPLY"))
+@private_page
+def remove_contact_view() -> ResponseReturnValue:
+    """Remove the contact; messages not yet sent to it are withdrawn."""
+    report = _current_report()
+    if report is None:
+        return _render_login(TrackForm(), 401, expired=True)
+    if not RemoveContactForm().validate_on_submit():  # a button: only its CSRF token is checked
+        return _render_page(report, 400)
+    remove_contact(db_session(), report)
+    flash(_("Removed. You will not be told of news any more; look here instead."), "success")
     return redirect(url_for("tracking.show_track"), code=303)
 
 
