@@ -10,6 +10,7 @@ text is the same for every kind of news.
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from intake.contact.operations import forget_contact, notice_source
@@ -106,7 +107,7 @@ def on_event(
     session: Session, report: Report, event: ReportEvent, cipher: DataCipher | None = None
 ) -> None:
     """Tell the reporter of a news event; destroy the contact when the event closes the report."""
-    if report.id is None:
+    if not inspect(report).has_identity:
         return  # a report being filed: it has no contact yet
     if event.kind in NEWS_KINDS:
         cipher = cipher or data_cipher()
