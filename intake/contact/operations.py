@@ -61,7 +61,9 @@ def set_contact(
     row.channel = contact.channel
     row.value_enc = cipher.encrypt_text(contact.value, contact_context(report))
     session.flush()
-    log.info("report %s: reporter set a %s contact", report.case_number, contact.channel.value)
+    log.info(
+        "report %s: reporter set their contact (%s)", report.case_number, contact.channel.value
+    )
     return contact
 
 

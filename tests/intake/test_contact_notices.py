@@ -341,20 +341,48 @@ def test_after_closure_and_delivery_no_dump_holds_the_contact(
 
 
 def test_the_contact_never_reaches_the_logs(
-    client: Any, db: Session, staff: dict[str, Any], caplog: pytest.LogCaptureFixture
+    client: Any,
+    db: Session,
+    make_report: Any,
+    staff: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     with caplog.at_level(logging.DEBUG):
+        # Filed on the form, told of its acceptance, closed by a transfer.
         client.post("/report", data=report_form(contact="138 1234 5678"))
-        report = db.scalar(select(Report))
-        assert report is not None
-        _accept(db, report, staff)
+        filed = db.scalar(select(Report))
+        assert filed is not None
+        _accept(db, filed, staff)
         db.commit()
+        # Another changed on /track, told of a message, the feedback, a reward and its
+        # reminder, then removed.
+        report, receipt = make_report(wants_reward=True, contact="+86 139 8765 4321")
+        sign_in(client, receipt)
+        client.post("/track/contact", data={"contact": "wang.news@example.com"})
+        db.expire_all()
+        _reward(db, report, staff)
         handling.send_message(db, report, actor=staff["intake"], body="问", cipher=data_cipher())
         db.commit()
-        set_contact(db, report, "wang.news@example.com", data_cipher())
+        reward = db.scalar(select(Reward))
+        assert reward is not None and reward.claim_due_on is not None
+        run_deadlines(db, reward.claim_due_on - timedelta(days=1))
         db.commit()
-        run_deadlines(db, date(2026, 6, 1))
-    for secret in (MOBILE, "138 1234 5678", "12345678", "wang.news", "example.com"):
+        client.post("/track/contact/remove")
+        db.expire_all()
+        _transfer(db, filed, staff)
+        db.commit()
+        # accepted, transferred; accepted, feedback, reward offered, message, reminder
+        assert len(_notices(db)) == 7
+    assert "reporter set their contact (email)" in caplog.text  # the logs were captured
+    for secret in (
+        MOBILE,
+        "138 1234 5678",
+        "12345678",
+        "13987654321",
+        "8765 4321",
+        "wang.news",
+        "example.com",
+    ):
         assert secret not in caplog.text
 
 
