@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 # Importing the models registers their tables (the model registry is Base.metadata).
 from intake import models as _models  # noqa: F401
 from intake.calendar import models as _calendar_models  # noqa: F401
+from intake.contact import models as _contact_models  # noqa: F401
 from intake.identity import models as _identity_models  # noqa: F401
 from intake.penalties import models as _penalty_models  # noqa: F401
 from intake.review import models as _review_models  # noqa: F401
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     from intake import cli
     from intake.calendar.views import bp as calendar
     from intake.clues.views import bp as clues
+    from intake.contact.reminders import reward_reminder_job
     from intake.demo import seed_demo_office, seed_demo_reports
     from intake.digest import init_app as init_digest
     from intake.digest.items import DigestItem, register_digest_items
@@ -72,6 +74,9 @@ def init_app(app: Flask) -> None:
             FOLLOW_UP_ROLES,
         ),
     )
+    # The reminder before a reward lapses (docs/domain.md §10): each cycle of the notice
+    # worker, and in `run-deadlines` for cron.
+    app.extensions.setdefault("portal.periodic", []).append(reward_reminder_job)
     register_staff_links(
         app,
         StaffLink(_l("Work queue"), "office.list_queue", order=10, landing=10),

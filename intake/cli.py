@@ -79,7 +79,7 @@ def register(app: Flask) -> None:
 
     @app.cli.command("run-deadlines")
     def run_deadlines_cmd() -> None:
-        """Do all time-driven work: lapse unclaimed rewards, mark overdue reports. Idempotent."""
+        """Do all time-driven work: lapse and remind of rewards, mark overdue reports, digests. Idempotent."""
         from intake.digest import make_all_digests
         from intake.timers import run_deadlines
         from portal.db import utcnow
@@ -94,7 +94,8 @@ def register(app: Flask) -> None:
         # After the overdue marks, so today's digests count them.
         digests = make_all_digests(db_session(), utcnow())
         click.echo(
-            f"{result.lapsed_rewards} rewards lapsed, {result.newly_overdue} reports newly overdue, "
+            f"{result.lapsed_rewards} rewards lapsed, {result.reward_reminders} reward reminders "
+            f"written, {result.newly_overdue} reports newly overdue, "
             f"{result.identities_destroyed} identities destroyed after the retention period, "
             f"{digests} staff digests enqueued"
         )

@@ -2,7 +2,9 @@
 
 Events are immutable. A public event is what the reporter sees on /track; its note (a
 reason, a decision) is encrypted with the event's id in the associated data, so it
-cannot be moved to another event. Events by staff are audited in the same step.
+cannot be moved to another event. Events by staff are audited in the same step, and the
+reporter's contact hears of news and is destroyed at closure in the same step too
+(`intake/contact/notices.py`, docs/domain.md §10).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from intake.contact.notices import on_event
 from intake.models import ActorKind, Report, ReportEvent, report_context
 from portal import audit
 from portal.accounts.models import StaffUser
@@ -57,6 +60,7 @@ def append_event(
             subject=f"report:{report.case_number}",
             details={"stage": report.stage.value, **({"detail": detail} if detail else {})},
         )
+    on_event(session, report, event, cipher)
     return event
 
 

@@ -37,6 +37,11 @@ MESSAGES = {
     "identity": _l("Give your identity to claim the reward."),
     "other_not_found": _l("No report with that case number in your jurisdiction."),
     "channel": _l("Choose how the report arrived."),
+    "contact": _l(
+        "Enter a mainland mobile number (11 digits, starting with 1) or an e-mail address, "
+        "or leave it empty."
+    ),
+    "contact_closed": _l("The report is closed: a contact can no longer be left for it."),
     "institution_unknown": _l(
         "No institution of the directory has the code %(institution)s. Check the code, or leave it empty."
     ),

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from intake.contact.reminders import remind_lapsing_rewards
 from intake.identity.models import IdentityAccessRequest, IdentitySeal
 from intake.models import ActorKind, Report, ReportEvent
 from intake.office.workflow import ACTIVE
@@ -31,6 +32,7 @@ class DeadlineRun:
     lapsed_rewards: int
     newly_overdue: int
     identities_destroyed: int = 0
+    reward_reminders: int = 0
 
 
 def destroy_expired_identities(session: Session, today: date, retention_months: int) -> int:
@@ -84,8 +86,12 @@ def destroy_expired_identities(session: Session, today: date, retention_months: 
 
 
 def run_deadlines(session: Session, today: date, retention_months: int = 60) -> DeadlineRun:
-    """Lapse rewards, mark overdue reports, destroy expired identities; flush, do not commit."""
+    """Lapse rewards, remind of lapsing ones, mark overdue reports, destroy expired identities.
+
+    Flushes, does not commit.
+    """
     lapsed = lapse_unclaimed(session, today)
+    reminded = remind_lapsing_rewards(session, today)
     destroyed = destroy_expired_identities(session, today, retention_months)
     overdue = session.scalars(
         select(Report).where(
@@ -110,9 +116,11 @@ def run_deadlines(session: Session, today: date, retention_months: int = 60) -> 
         )
     session.flush()
     log.info(
-        "deadlines run: %d rewards lapsed, %d reports newly overdue, %d identities destroyed",
+        "deadlines run: %d rewards lapsed, %d reward reminders written, %d reports newly overdue, "
+        "%d identities destroyed",
         lapsed,
+        reminded,
         len(overdue),
         destroyed,
     )
-    return DeadlineRun(lapsed, len(overdue), destroyed)
+    return DeadlineRun(lapsed, len(overdue), destroyed, reminded)

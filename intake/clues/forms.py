@@ -18,6 +18,7 @@ class ClueForm(ReportForm):
     phone = None
     address = None
     email = None
+    contact = None  # the supervisor follows their clues on their own pages
     wants_reward = None  # supervisors are excluded from rewards (docs/domain.md §4)
     is_insider = None
     situation = None  # supervisors name the legal types (docs/domain.md §6)

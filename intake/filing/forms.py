@@ -27,6 +27,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from intake.catalog import PERSON_PARTY_KINDS, VIOLATION_GROUPS
+from intake.contact.forms import CONTACT_LABEL, CONTACT_PROBLEM
+from intake.contact.validation import parse_contact
 from intake.evidence import CleanFile
 from intake.filing.evidence_files import clean_files
 from intake.filing.operations import (
@@ -155,6 +157,12 @@ class ReportForm(FlaskForm):
     )
     real_name, id_number, phone, address = identity_fields()
     email = StringField(_l("Email (optional)"), validators=[Length(max=120)])
+    # Only for being told there is news (docs/domain.md §10): optional for every reporter,
+    # kept apart from the sealed identity and deleted when the report closes.
+    contact = StringField(
+        CONTACT_LABEL,
+        validators=[Length(max=254, message=AT_MOST)],
+    )
     wants_reward = BooleanField(_l("I would like a reward if the report is verified"))
     is_insider = BooleanField(_l("I work at the organisation I am reporting"))
     declaration = BooleanField(
@@ -300,6 +308,10 @@ class ReportForm(FlaskForm):
                 _l("Enter an email address such as name@example.com, or leave it empty.")
             )
 
+    def validate_contact(self, field: StringField) -> None:
+        if (field.data or "").strip() and parse_contact(field.data) is None:
+            raise ValidationError(CONTACT_PROBLEM)
+
     def validate_evidence(self, field: MultipleFileField) -> None:
         cfg = current_app.config
         self.clean_files, self.file_errors = clean_files(
@@ -350,9 +362,11 @@ def draft_from_form(form: ReportForm) -> ReportDraft:
             address=form.address.data or "",
             email=form.email.data or "",
         )
+    contact = form.contact.data.strip() if form.contact is not None and form.contact.data else ""
     return replace(
         facts_draft(form),
         identity=identity,
+        contact=contact,
         wants_reward=bool(form.wants_reward.data),
         is_insider=bool(form.is_insider.data),
     )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from intake.calendar.deadlines import ACCEPT_DECISION_WORKING_DAYS, Deadline, add_working_days
 from intake.calendar.report_deadlines import set_accept_due
 from intake.catalog import PRIORITY_CHANNELS
+from intake.contact.operations import set_contact
 from intake.events import append_event
 from intake.evidence import CleanFile, build_evidence
 from intake.filing.receipts import (
@@ -54,6 +55,8 @@ class ReportDraft:
     conduct_to: date | None = None
     amount: Decimal | None = None
     identity: ReporterIdentity | None = None
+    # A mobile number or e-mail address only for being told there is news (docs/domain.md §10).
+    contact: str = ""
     wants_reward: bool = False
     is_insider: bool = False
     files: list[CleanFile] = field(default_factory=list)
@@ -171,6 +174,8 @@ def submit_report(
         session.flush()
     # The reporter's estimate alone can make it a major case (docs/domain.md §12).
     note_major_amount(session, report, report.amount, cipher)
+    if draft.contact:
+        set_contact(session, report, draft.contact, cipher)
     # Only the case number is logged: never identity, access code or address (house style).
     log.info("report %s received with %d evidence files", case_number, len(draft.files))
     converted = tuple(f.original_name for f in draft.files if f.pages_as_images)

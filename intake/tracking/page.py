@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
+from intake.contact.forms import ContactForm, RemoveContactForm
 from intake.models import IdentityMode, Report
 from intake.review.forms import RatingForm, ReviewRequestForm
 from intake.review.queries import review_panel
@@ -42,6 +43,7 @@ def render_track_page(
     claim_form: ClaimForm | None = None,
     rating_form: RatingForm | None = None,
     review_form: ReviewRequestForm | None = None,
+    contact_form: ContactForm | None = None,
 ) -> ResponseReturnValue:
     """Draw the reporter's page; a form given keeps what was posted, with its errors."""
     anonymous = report.identity_mode is IdentityMode.ANONYMOUS
@@ -63,6 +65,8 @@ def render_track_page(
         rating_form=rating_form,
         review_form=review_form or ReviewRequestForm(),
         logout_form=LogoutForm(),
+        contact_form=contact_form or ContactForm(formdata=None),
+        remove_contact_form=RemoveContactForm(),
         reward_request_open=reward_request_open(report),
         review_answer_days=int(current_app.config["REVIEW_ANSWER_DAYS"]),
         review_unavailable=message_for(review.offer, days=review_days),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.catalog import DECLINE_GROUNDS, TRANSFER_BODIES, TRANSFER_OUTCOMES, label_of
+from intake.contact.queries import get_masked_contact, report_closed
 from intake.evidence import evidence_name
 from intake.models import (
     IdentityMode,
@@ -93,6 +94,9 @@ class ReporterView:
     conversation: list[ConversationEntry]
     deadlines: list[DeadlineLine]
     reward: RewardNotice | None = None
+    # The contact told of news, masked (138****8000); changed only while the report is open.
+    contact: str | None = None
+    contact_open: bool = False
 
 
 def reporter_view(session: Session, report: Report, cipher: DataCipher) -> ReporterView:
@@ -151,6 +155,8 @@ def reporter_view(session: Session, report: Report, cipher: DataCipher) -> Repor
         timeline=timeline,
         conversation=conversation,
         deadlines=deadlines,
+        contact=get_masked_contact(session, report, cipher),
+        contact_open=not report_closed(report),
     )
 
 

@@ -14,6 +14,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from intake.contact.forms import ContactForm, RemoveContactForm
+from intake.contact.operations import remove_contact, set_contact
 from intake.filing.receipts import access_code_hasher, normalize_case_number
 from intake.models import IdentityMode
 from intake.rewards.lifecycle import claim_reward
@@ -173,6 +175,40 @@ def request_reward_view() -> ResponseReturnValue:
         ),
         "success",
     )
+    return redirect(url_for("tracking.show_track"), code=303)
+
+
+@bp.post("/track/contact")
+@limiter.limit(configured_limit("RATELIMIT_REPLY"))
+@private_page
+def set_contact_view() -> ResponseReturnValue:
+    """Leave or change the contact told when the report has news (docs/domain.md §10)."""
+    report = current_report()
+    if report is None:
+        return render_login(TrackForm(), 401, expired=True)
+    form = ContactForm()
+    if not form.validate_on_submit():
+        return render_track_page(report, 422, contact_form=form)
+    on_refusal(
+        lambda error: render_track_page(report, 409, contact_form=refused(form, message_for(error)))
+    )
+    set_contact(db_session(), report, form.contact.data, data_cipher())
+    flash(_("Saved. When the report has news, a message says so, and nothing more."), "success")
+    return redirect(url_for("tracking.show_track"), code=303)
+
+
+@bp.post("/track/contact/remove")
+@limiter.limit(configured_limit("RATELIMIT_REPLY"))
+@private_page
+def remove_contact_view() -> ResponseReturnValue:
+    """Remove the contact; messages not yet sent to it are withdrawn."""
+    report = current_report()
+    if report is None:
+        return render_login(TrackForm(), 401, expired=True)
+    if not RemoveContactForm().validate_on_submit():  # a button: only its CSRF token is checked
+        return render_track_page(report, 400)
+    remove_contact(db_session(), report)
+    flash(_("Removed. You will not be told of news any more; look here instead."), "success")
     return redirect(url_for("tracking.show_track"), code=303)
 
 

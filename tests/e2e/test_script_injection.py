@@ -111,7 +111,7 @@ def _seed(app: Flask) -> dict[str, Any]:
             note=chunk(2000, 12),
             cipher=data_cipher(),
         )
-        submit_report(
+        open_receipt = submit_report(
             s,
             ReportDraft(
                 region=hostile_region,
@@ -275,6 +275,7 @@ def _seed(app: Flask) -> dict[str, Any]:
         return {
             "receipt": receipt,
             "transferred": transferred,
+            "open_receipt": open_receipt,
             "case_id": case.id,
             "draft_id": pending.id,
             "people": people,
@@ -362,6 +363,17 @@ def test_hostile_text_never_runs_in_any_view(
     _assert_inert(reporter, fired_r)
     assert reporter.locator(".messages").count() == 1
 
+    # The contact of a report still open comes back refused, as typed.
+    follower, fired_c = _page(browser)
+    follower.goto(f"{base}/track")
+    follower.fill('[name="case_number"]', data["open_receipt"].case_number)
+    follower.fill('[name="access_code"]', data["open_receipt"].access_code)
+    follower.locator("form.narrow button[type=submit]").click()
+    follower.fill('#contact-form [name="contact"]', chunk(200, 67))
+    follower.locator("#contact-form button[type=submit]").click()
+    _assert_inert(follower, fired_c)
+    assert "script" in follower.locator('#contact-form [name="contact"]').input_value()
+
     staff, fired_s = _staff_page(browser, base, data, "intake_officer")
     for path in (
         "/staff/",
@@ -420,9 +432,11 @@ def test_hostile_text_never_runs_in_any_view(
     form.fill('[name="facts"]', ALL)
     form.locator("#more-details > summary").click()
     form.fill('[name="how_known"]', chunk(2000, 3))
+    form.fill('[name="contact"]', chunk(200, 69))
     form.get_by_role("button", name="提交举报").click()  # refused: the form is incomplete
     _assert_inert(form, fired_f)
     assert "script" in form.locator('[name="facts"]').input_value()
+    assert "script" in form.locator('[name="contact"]').input_value()
 
     # The institution chooser: a search without JavaScript's help, the matches listed (the
     # institution's names and address are payloads), one chosen, and suggestions as one types.
