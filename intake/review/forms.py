@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from intake.contact.forms import CONTACT_LABEL, CONTACT_PROBLEM
+from intake.contact.validation import parse_contact
 from intake.review.models import Satisfaction
 from portal.forms import AT_MOST
 
@@ -41,3 +43,10 @@ class ReviewRequestForm(FlaskForm):
             Length(max=5000, message=AT_MOST),
         ],
     )
+    # The report's contact is deleted when it closes; a reporter asking for a review may
+    # leave one again to be told of the answer (docs/domain.md §10, §11).
+    contact = StringField(CONTACT_LABEL, validators=[Optional(), Length(max=254)])
+
+    def validate_contact(self, field: StringField) -> None:
+        if (field.data or "").strip() and parse_contact(field.data) is None:
+            raise ValidationError(CONTACT_PROBLEM)

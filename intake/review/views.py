@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from intake.contact.operations import set_contact
 from intake.review.forms import RatingForm, ReviewRequestForm
 from intake.review.models import Satisfaction
 from intake.review.operations import rate_handling, request_review
@@ -76,6 +77,8 @@ def request_review_view() -> ResponseReturnValue:
     request_review(
         db_session(), report, reason=form.reason.data, cipher=data_cipher(), today=today_in_china()
     )
+    if (form.contact.data or "").strip():
+        set_contact(db_session(), report, form.contact.data, data_cipher(), while_closed=True)
     flash(
         _("Your request for a review is recorded. The answer will appear on this page."),
         "success",

@@ -198,3 +198,34 @@ def test_a_review_past_its_answer_deadline_is_marked_overdue_in_the_queue(
     db.commit()
     html = login_as(handled["city"]).get("/staff/queue?review=y").get_data(as_text=True)
     assert 'class="review-due due-overdue"' in html
+
+
+def test_a_contact_left_with_a_review_request_is_told_of_the_answer(
+    db: Session, client: Any, handled: dict[str, Any]
+) -> None:
+    from sqlalchemy import select
+
+    from intake.review.operations import uphold_review
+    from portal.notices.models import Notice
+    from portal.notices.outbox import open_notice
+
+    report = handled["report"]
+    assert report.stage is Stage.CLOSED
+    _signed_in(client, handled["receipt"])
+    resp = client.post("/track/review", data={"reason": "处理太轻", "contact": "138 0013 8000"})
+    assert resp.status_code == 303
+    db.expire_all()
+    uphold_review(db, report, actor=handled["city"], reason="处理得当", cipher=data_cipher())
+    db.commit()
+    notices = db.scalars(select(Notice).where(Notice.source == f"report:{report.id}")).all()
+    assert [open_notice(n, data_cipher()).recipient for n in notices] == ["13800138000"]
+
+
+def test_a_review_request_with_a_contact_that_is_not_one_keeps_what_was_typed(
+    client: Any, handled: dict[str, Any]
+) -> None:
+    _signed_in(client, handled["receipt"])
+    resp = client.post("/track/review", data={"reason": "处理太轻", "contact": "not a phone"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert 'value="not a phone"' in html and "处理太轻" in html
