@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     from intake.penalties.messages import MESSAGES as PENALTY_MESSAGES
     from intake.penalties.views import bp as penalty_records
     from intake.review.messages import MESSAGES as REVIEW_MESSAGES
+    from intake.review.queries import REVIEWS_DUE_ARGS, REVIEWS_DUE_ENDPOINT, reviews_due_count
     from intake.review.views import bp as review
     from intake.rewards.views import bp as rewards
     from intake.tracking.queries import event_words
@@ -63,7 +64,8 @@ def init_app(app: Flask) -> None:
     register_messages(REVIEW_MESSAGES)
     cli.register(app)
     init_digest(app)
-    # Transfers past their day without an outcome are awaited work too (docs/domain.md §12).
+    # Transfers past their day without an outcome (docs/domain.md §12) and reviews to answer
+    # (§11) are awaited work too.
     register_digest_items(
         app,
         DigestItem(
@@ -72,6 +74,14 @@ def init_app(app: Flask) -> None:
             "office.list_queue_view",
             {"transfers_due": "y"},
             FOLLOW_UP_ROLES,
+        ),
+        # Reviews the person's office must answer (docs/domain.md §11).
+        DigestItem(
+            _l("Reviews to answer"),
+            reviews_due_count,
+            REVIEWS_DUE_ENDPOINT,
+            REVIEWS_DUE_ARGS,
+            frozenset({"approver"}),
         ),
     )
     # The reminder before a reward lapses (docs/domain.md §10): each cycle of the notice

@@ -370,3 +370,27 @@ def test_an_overdue_transfer_appears_in_the_intake_officers_digest(
     body = _body(_notices(db)[0])
     assert "Transfers awaiting an outcome: 1" in body
     assert "https://ybjg.example.gov.cn/staff/?transfers_due=y" in body
+
+
+def test_a_review_to_answer_appears_in_the_digest_of_the_approver_above(
+    db: Session, make_report: Any, make_staff: Any
+) -> None:
+    from intake.review.operations import request_review
+    from tests.conftest import handle_to_feedback
+
+    county = "640104"
+    report, _ = make_report()
+    handle_to_feedback(
+        db,
+        report,
+        intake=make_staff("intake_officer", region_code=county),
+        investigator=make_staff("investigator", region_code=county),
+        approver=make_staff("approver", region_code=county),
+    )
+    request_review(db, report, reason="处理太轻", cipher=data_cipher(), today=today_in_china())
+    make_staff("approver", region_code="640100", email="city@example.gov.cn")
+    db.commit()
+    make_digests(db, AT)
+    body = _body(_notices(db)[0])
+    assert "Reviews to answer: 1" in body
+    assert "https://ybjg.example.gov.cn/staff/?review=y" in body
