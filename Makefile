@@ -37,12 +37,13 @@ run: $(VENV)/.run-installed translations
 	@PORTAL_LOG_LEVEL=WARNING $(BIN)/flask --app portal seed-demo --if-empty --quiet
 	@$(BIN)/python -m portal.devserver --host $(HOST) --port $(PORT)
 
-## Production: gunicorn against PostgreSQL and Redis from PORTAL_* settings (README "Production").
+## Production: gunicorn against PostgreSQL and Redis from PORTAL_* settings, and the notice
+## worker beside it (scripts/serve.sh; README "Production").
 serve: $(VENV)/.run-installed translations
 	@test -n "$$PORTAL_DATABASE_URL" || (echo "set PORTAL_DATABASE_URL (PostgreSQL)"; exit 2)
 	@test -n "$$PORTAL_RATELIMIT_STORAGE_URI" || (echo "set PORTAL_RATELIMIT_STORAGE_URI (Redis)"; exit 2)
 	$(BIN)/flask --app portal db-upgrade
-	$(BIN)/gunicorn --config gunicorn.conf.py 'portal:create_app()'
+	BIN=$(BIN) exec bash scripts/serve.sh
 
 # axe-core, which the browser tests run on every page (tests/e2e/accessibility.py): the exact
 # version of tests/e2e/axe/package-lock.json, installed again only when the lock changes.
