@@ -51,12 +51,16 @@ class SmtpSender:
             )
         else:
             smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
             if self.security == "starttls":
                 # starttls raises when the server does not offer it: never fall back to
                 # sending a contact in the clear.
                 smtp.starttls(context=self._context())
-        if self.username:
-            smtp.login(self.username, self.password)
+            if self.username:
+                smtp.login(self.username, self.password)
+        except BaseException:
+            smtp.close()
+            raise
         return smtp
 
     def message(self, key: str, notice: OpenNotice) -> EmailMessage:

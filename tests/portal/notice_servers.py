@@ -84,9 +84,7 @@ class _Handler:
             time.sleep(self.delay)  # a slow relay, so a worker can be killed mid-batch
         parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self.lock:
-            self.messages.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), parsed)
-            )
+            self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
         return "250 OK"
 
 
@@ -167,7 +165,9 @@ class SmsGateway:
         self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}/send"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
     def verify(self, headers: Any, body: bytes) -> bool:
         """The operator's check (docs/security.md): signature, then the key matches the body."""
