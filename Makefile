@@ -61,9 +61,10 @@ system-deps:
 	bash scripts/ensure-system-deps.sh
 
 ## Benchmarks (bench/README.md): 200,000 reports on PostgreSQL and Redis, gunicorn, wrk.
-## Writes bench/results.md. Not part of `make test`; needs the PostgreSQL and Redis servers.
+## Writes bench/results.md. Not part of `make test`; needs the PostgreSQL and Redis servers
+## (and aiosmtpd, a test extra, for the notices part: BENCH_ARGS="--part notices" runs it alone).
 BENCH_ARGS ?=
-bench: $(VENV)/.run-installed translations
+bench: $(VENV)/.test-installed translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.test-installed
