@@ -171,7 +171,7 @@ def _post_all(base: str, cookie: str, operation: str, work: list[tuple[str, int]
         urllib.request.Request(f"{base}/staff/reports/{first}", headers={"Cookie": cookie})
     )
     body = page.read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body)
+    token = re.search(r'name="[a-z_]+-csrf_token" type="hidden" value="([^"]+)"', body)
     assert token is not None, "no CSRF token on the report page"
     # The CSRF token lives in Flask's session cookie; the staff cookie may be set again too.
     jar = dict(part.split("=", 1) for part in [cookie])
@@ -183,9 +183,10 @@ def _post_all(base: str, cookie: str, operation: str, work: list[tuple[str, int]
     for case_number, version in work:
         if time.perf_counter() >= stop_at:
             break
-        fields = {"csrf_token": token.group(1), "version": str(version)}
+        # Each operation's form on the report page has its name as prefix.
+        fields = {f"{operation}-csrf_token": token.group(1), f"{operation}-version": str(version)}
         if operation == "send_feedback":
-            fields["reason"] = "经核查，举报事项已依法处理。（压测）"
+            fields[f"{operation}-reason"] = "经核查，举报事项已依法处理。（压测）"
         data = urllib.parse.urlencode(fields).encode()
         url = f"{base}/staff/reports/{case_number}/op/{operation}"
         start = time.perf_counter()

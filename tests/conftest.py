@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 import intake as _intake  # noqa: F401
 import portal.accounts.models  # noqa: F401
 import portal.audit  # noqa: F401
+import portal.notices  # noqa: F401
 import portal.pagecache  # noqa: F401
 import portal.settings  # noqa: F401
 import publish as _publish  # noqa: F401
