@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ from sqlalchemy import select
 from portal.crypto import DataCipher
 from portal.notices.models import Channel, Notice, NoticeStatus
 from portal.notices.outbox import enqueue
+from portal.notices.worker import Worker
 
 
 def _sms_notice(app, db) -> Notice:
@@ -70,3 +73,19 @@ def test_each_periodic_job_runs_in_its_own_transaction(app, db, caplog):
     kinds = db.scalars(select(Notice.kind)).all()
     assert kinds == ["staff_digest"]
     assert "RuntimeError" in caplog.text and "secret words" not in caplog.text
+
+
+def test_the_loop_delivers_until_told_to_stop(app, db):
+    notice = _sms_notice(app, db)
+    stop = threading.Event()
+    worker = Worker(app, stop=stop)
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while notice.status is not NoticeStatus.SENT and time.monotonic() < deadline:
+        time.sleep(0.02)
+        db.refresh(notice)
+    stop.set()
+    thread.join(timeout=10)
+    assert notice.status is NoticeStatus.SENT
+    assert not thread.is_alive()
