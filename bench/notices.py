@@ -209,9 +209,17 @@ def _post_all(base: str, cookie: str, operation: str, work: list[tuple[str, int]
 
 
 def staff_operations(
-    base: str, prepared: dict[str, Any], duration: float, part: slice
+    base: str, prepared: dict[str, Any], duration: float, half: int
 ) -> dict[str, Latencies]:
-    """Two officers at once (2 connections): one accepts reports, one sends feedback."""
+    """Two officers at once (2 connections): one accepts reports, one sends feedback.
+
+    Each run takes its own half (0 or 1) of the reports prepared for an operation.
+    """
+
+    def part(work: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        middle = len(work) // 2
+        return work[:middle] if half == 0 else work[middle:]
+
     out: dict[str, Latencies] = {}
     stop_at = time.perf_counter() + duration
     roles = {"accept": "intake_officer", "send_feedback": "investigator"}
@@ -222,13 +230,13 @@ def staff_operations(
                 base,
                 f"portal_staff={prepared['cookies'][role]}",
                 operation,
-                prepared["work"][operation][part],
+                part(prepared["work"][operation]),
                 stop_at,
                 out,
             ),  # fmt: skip
         )
         for operation, role in roles.items()
-        if prepared["work"][operation]
+        if part(prepared["work"][operation])
     ]
     for thread in threads:
         thread.start()
@@ -289,7 +297,7 @@ def run(base: str, env: dict[str, str], *, city: str, duration: float) -> dict[s
         # First the officers alone (the machine's own figure, for comparison), on one half
         # of the reports; then, on the other half, beside a worker delivering a backlog.
         load = os.getloadavg()[0]
-        quiet = staff_operations(base, prepared, duration, slice(0, 2500))
+        quiet = staff_operations(base, prepared, duration, 0)
         in_child(env, f"notices.fill_outbox(app, {BACKLOG}, 'backlog')\nprint('BENCH-JSON {{}}')\n")
         worker = worker_process(env)
         try:
@@ -298,7 +306,7 @@ def run(base: str, env: dict[str, str], *, city: str, duration: float) -> dict[s
             while relay.count == 0 and time.monotonic() < deadline:
                 time.sleep(0.1)
             before = relay.count
-            busy = staff_operations(base, prepared, duration, slice(2500, None))
+            busy = staff_operations(base, prepared, duration, 1)
         finally:
             worker.terminate()
             worker.wait(30)
