@@ -246,9 +246,10 @@ def staff_operations(
 
 
 def worker_process(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """Start `flask --app portal deliver-notices` (stop it with SIGTERM)."""
+    """Start `flask --app portal deliver-notices` as scripts/serve.sh does (stop: SIGTERM)."""
+    flask = str(Path(sys.executable).with_name("flask"))
     return subprocess.Popen(
-        [str(Path(sys.executable).with_name("flask")), "--app", "portal", "deliver-notices"],
+        ["nice", "-n", "10", flask, "--app", "portal", "deliver-notices"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -338,7 +339,7 @@ def run(base: str, env: dict[str, str], *, city: str, duration: float) -> dict[s
     }
 
 
-def markdown(result: dict[str, Any], duration: float) -> str:
+def markdown(result: dict[str, Any], duration: float, measured: str) -> str:
     """The "Notices" section of bench/results.md."""
     rows = "\n".join(
         f"| {name} | {op['posts']:,} | {op['per_second']:.1f} | {op['p50_ms']:.1f} | "
@@ -357,17 +358,20 @@ def markdown(result: dict[str, Any], duration: float) -> str:
         meanwhile=result["delivered_meanwhile"],
         load=result["load_average"],
         rate_notices=RATE_NOTICES,
+        measured=measured,
         backlog=BACKLOG,
     )
 
 
 NOTICES_TEMPLATE = """## Notices
 
+{measured}
+
 Staff operations while the notice worker delivers beside them (`bench/notices.py`): one
 intake officer accepts reports and one investigator sends feedback, at once (2
 connections, {duration:.0f} s), each post a real form post with CSRF token and version,
 answered 303 — first with no worker running, then while one `deliver-notices` process
-works through a backlog of {backlog:,} e-mail notices to a local aiosmtpd relay (it
+(at `nice -n 10`, as `scripts/serve.sh` starts it) works through a backlog of {backlog:,} e-mail notices to a local aiosmtpd relay (it
 delivered {meanwhile:,} of them meanwhile). A run ends after {duration:.0f} s or when its half
 of the city's reports in the operation's stage is used up, whichever comes first (Posts).
 Target: p95 < 150 ms per operation. The machine's load average (1 min) when this part

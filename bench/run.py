@@ -490,7 +490,8 @@ def main() -> None:
     peak_mb = max(portal.peak_kb.values(), default=0) / 1024
     base_peak_mb = max(baseline.peak_kb.values(), default=0) / 1024
     write_results(args, fx, runs, ceiling, peak_mb, base_peak_mb, started)
-    put_section(Path(args.results), notices.markdown(told, float(args.duration)))
+    measured = f"Measured in the same run ({started:%Y-%m-%d %H:%M} UTC)."
+    put_section(Path(args.results), notices.markdown(told, float(args.duration), measured))
 
 
 def notices_only(args: argparse.Namespace) -> None:
@@ -513,7 +514,12 @@ def notices_only(args: argparse.Namespace) -> None:
     finally:
         portal.stop()
     (OUT / "notices.json").write_text(json.dumps(told, indent=2))
-    put_section(Path(args.results), notices.markdown(told, float(args.duration)))
+    measured = (
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on its own, with `python bench/run.py "
+        f"--part notices --reports {args.reports} --cases {args.cases} --duration "
+        f"{args.duration}`; the sections above come from the last full run."
+    )
+    put_section(Path(args.results), notices.markdown(told, float(args.duration), measured))
     print(f"wrote the Notices section of {args.results}", flush=True)
 
 
