@@ -37,12 +37,13 @@ run: $(VENV)/.run-installed translations
 	@PORTAL_LOG_LEVEL=WARNING $(BIN)/flask --app portal seed-demo --if-empty --quiet
 	@$(BIN)/python -m portal.devserver --host $(HOST) --port $(PORT)
 
-## Production: gunicorn against PostgreSQL and Redis from PORTAL_* settings (README "Production").
+## Production: gunicorn against PostgreSQL and Redis from PORTAL_* settings, and the notice
+## worker beside it (scripts/serve.sh; README "Production").
 serve: $(VENV)/.run-installed translations
 	@test -n "$$PORTAL_DATABASE_URL" || (echo "set PORTAL_DATABASE_URL (PostgreSQL)"; exit 2)
 	@test -n "$$PORTAL_RATELIMIT_STORAGE_URI" || (echo "set PORTAL_RATELIMIT_STORAGE_URI (Redis)"; exit 2)
 	$(BIN)/flask --app portal db-upgrade
-	$(BIN)/gunicorn --config gunicorn.conf.py 'portal:create_app()'
+	BIN=$(BIN) exec bash scripts/serve.sh
 
 # axe-core, which the browser tests run on every page (tests/e2e/accessibility.py): the exact
 # version of tests/e2e/axe/package-lock.json, installed again only when the lock changes.
@@ -60,9 +61,10 @@ system-deps:
 	bash scripts/ensure-system-deps.sh
 
 ## Benchmarks (bench/README.md): 200,000 reports on PostgreSQL and Redis, gunicorn, wrk.
-## Writes bench/results.md. Not part of `make test`; needs the PostgreSQL and Redis servers.
+## Writes bench/results.md. Not part of `make test`; needs the PostgreSQL and Redis servers
+## (and aiosmtpd, a test extra, for the notices part: BENCH_ARGS="--part notices" runs it alone).
 BENCH_ARGS ?=
-bench: $(VENV)/.run-installed translations
+bench: $(VENV)/.test-installed translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.test-installed

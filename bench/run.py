@@ -35,6 +35,8 @@ BENCH = ROOT / "bench"
 OUT = BENCH / "out"
 sys.path.insert(0, str(ROOT))
 
+from bench import notices  # noqa: E402  (needs the checkout on the path)
+
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/portal_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 PORTAL_PORT, BASELINE_PORT = 8731, 8732
@@ -120,6 +122,8 @@ def portal_env(args: argparse.Namespace) -> dict[str, str]:
         # The load tool is one client on one address; the per-client limit on reports
         # would stop it after 20. Everything else keeps its production limit.
         "PORTAL_RATELIMIT_REPORT": "1000000 per hour",
+        # Notices go to a local SMTP server the notices part starts (bench/notices.py).
+        **notices.delivery_settings(),
     }
 
 
@@ -384,7 +388,16 @@ def main() -> None:
         "--redis-url", default=os.environ.get("PORTAL_BENCH_REDIS_URL", DEFAULT_REDIS)
     )
     parser.add_argument("--results", default=str(BENCH / "results.md"))
+    parser.add_argument(
+        "--part",
+        choices=["all", "notices"],
+        default="all",
+        help="notices: only the notices part, its section of the results replaced",
+    )
     args = parser.parse_args()
+    if args.part == "notices":
+        notices_only(args)
+        return
 
     wrk_path = ensure_wrk()
     OUT.mkdir(exist_ok=True)
@@ -465,6 +478,8 @@ def main() -> None:
         )
         runs["submit"] = wrk(wrk_path, "submit", f"{p}/report", args, script=submit_script)
         runs["baseline_after"] = wrk(wrk_path, "baseline_after", base_url, args)
+        print("notices", flush=True)
+        told = notices.run(p, env, city=fx["queue_city"], duration=float(args.duration))
     finally:
         portal.stop()
         baseline.stop()
@@ -475,6 +490,52 @@ def main() -> None:
     peak_mb = max(portal.peak_kb.values(), default=0) / 1024
     base_peak_mb = max(baseline.peak_kb.values(), default=0) / 1024
     write_results(args, fx, runs, ceiling, peak_mb, base_peak_mb, started)
+    measured = f"Measured in the same run ({started:%Y-%m-%d %H:%M} UTC)."
+    put_section(Path(args.results), notices.markdown(told, float(args.duration), measured))
+
+
+def notices_only(args: argparse.Namespace) -> None:
+    """Seed, serve the portal and run only the notices part (bench/README.md, "Notices")."""
+    OUT.mkdir(exist_ok=True)
+    recreate_database(args.database_url)
+    flush_redis(args.redis_url)
+    env = portal_env(args)
+    print(f"seeding {args.reports:,} reports and {args.cases:,} published cases", flush=True)
+    fx = seed_database(env, args)
+    portal = Server("portal:create_app()", PORTAL_PORT, env, OUT / "portal.log")
+    try:
+        portal.wait_ready("/healthz")
+        told = notices.run(
+            f"http://127.0.0.1:{PORTAL_PORT}",
+            env,
+            city=fx["queue_city"],
+            duration=float(args.duration),
+        )
+    finally:
+        portal.stop()
+    (OUT / "notices.json").write_text(json.dumps(told, indent=2))
+    measured = (
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on its own, with `python bench/run.py "
+        f"--part notices --reports {args.reports} --cases {args.cases} --duration "
+        f"{args.duration}`; the sections above come from the last full run."
+    )
+    put_section(Path(args.results), notices.markdown(told, float(args.duration), measured))
+    print(f"wrote the Notices section of {args.results}", flush=True)
+
+
+def put_section(path: Path, section: str) -> None:
+    """Replace the "## Notices" section of the results, or add it before "## Set-up"."""
+    text = path.read_text() if path.exists() else ""
+    start = text.find("## Notices")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section.rstrip() + "\n" + (text[end:] if end >= 0 else "")
+    elif "## Set-up" in text:
+        at = text.index("## Set-up")
+        text = text[:at] + section.rstrip() + "\n\n" + text[at:]
+    else:
+        text += "\n" + section
+    path.write_text(text)
 
 
 def write_results(

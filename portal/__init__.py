@@ -116,6 +116,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     institutions.init_app(app)
     accounts.init_app(app)
     ops.init_app(app)
+    notices.init_app(app)
 
     import intake
     import publish

@@ -19,6 +19,10 @@ from urllib.parse import urlsplit
 INSECURE_SECRET_KEY = "dev-insecure-secret-key"  # noqa: S105 (the sentinel we refuse)
 
 
+# Where an SMTP relay may be reached without TLS: on this host only.
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
 class ConfigError(RuntimeError):
     """Raised when the configuration is unsafe or incomplete for the environment."""
 
@@ -110,6 +114,9 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_PASSWORD": "",
     "SMTP_FROM": "",
     "SMTP_TIMEOUT_SECONDS": 10,
+    # A file of the authorities (PEM) that signed the relay's certificate, when it is not one
+    # the system trusts (a private government CA); empty: the system's.
+    "SMTP_CA_FILE": "",
     # Text messages: the provincial government SMS platform or a cloud provider, reached by
     # an HTTPS POST of signed JSON (HMAC-SHA256 of the body under the shared secret).
     "SMS_GATEWAY_URL": "",
@@ -119,6 +126,10 @@ DEFAULTS: dict[str, Any] = {
     "NOTICE_RETRY_FIRST_SECONDS": 30,
     "NOTICE_RETRY_MAX_SECONDS": 3600,
     "NOTICE_BATCH_SIZE": 50,
+    # How long the worker rests when nothing is due, and how often it runs the features'
+    # periodic jobs (app.extensions["portal.periodic"]).
+    "NOTICE_POLL_SECONDS": 5,
+    "PERIODIC_SECONDS": 60,
     # The staff digest goes out once a day at this China time (docs/domain.md §10).
     "DIGEST_TIME": "08:30",
     # A reminder goes this many days before an unclaimed reward lapses (docs/domain.md §10).
@@ -195,6 +206,9 @@ def load_config(app: Any, overrides: dict[str, Any] | None) -> None:
         instance.mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'portal.sqlite3'}"
 
+    delivery = notice_delivery_problems(app.config, production=env == "production")
+    if delivery and env != "production":
+        raise ConfigError("; ".join(delivery))
     if env == "production":
         check_production(app.config)
     else:
@@ -275,10 +289,41 @@ def check_production(config: Any) -> None:
     public_url = public_url_problem(config.get("PUBLIC_URL", ""), https_only=True)
     if public_url:
         problems.append(public_url)
+    problems.extend(notice_delivery_problems(config, production=True))
     if problems:
         raise ConfigError("unsafe production configuration: " + "; ".join(problems))
     config["SESSION_COOKIE_SECURE"] = True
     config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def notice_delivery_problems(config: Any, *, production: bool) -> list[str]:
+    """Return what keeps notices from being delivered as configured (docs/domain.md §10).
+
+    Production delivers for real: "console" would mark every notice sent while nobody is
+    told. A reporter's contact may be a mobile number or an e-mail address, so both the
+    relay and the SMS gateway must be configured.
+    """
+    problems = []
+    delivery = config["NOTICE_DELIVERY"]
+    if delivery not in ("console", "smtp_sms"):
+        problems.append("PORTAL_NOTICE_DELIVERY must be 'console' or 'smtp_sms'")
+    if config["SMTP_SECURITY"] not in ("starttls", "tls", "none"):
+        problems.append("PORTAL_SMTP_SECURITY must be 'starttls', 'tls' or 'none'")
+    if not production:
+        return problems
+    if delivery != "smtp_sms":
+        problems.append(
+            "PORTAL_NOTICE_DELIVERY must be 'smtp_sms' in production; 'console' only prints"
+        )
+    if config["SMTP_SECURITY"] == "none" and config["SMTP_HOST"] not in LOOPBACK_HOSTS:
+        problems.append("PORTAL_SMTP_SECURITY 'none' is for a relay on this host only")
+    if "@" not in str(config["SMTP_FROM"]):
+        problems.append("PORTAL_SMTP_FROM must be the address notices are sent from")
+    if urlsplit(str(config["SMS_GATEWAY_URL"])).scheme != "https":
+        problems.append("PORTAL_SMS_GATEWAY_URL must be the gateway's https:// address")
+    if len(str(config["SMS_GATEWAY_SECRET"])) < 32:
+        problems.append("PORTAL_SMS_GATEWAY_SECRET must be at least 32 random characters")
+    return problems
 
 
 def _instance_secret(path: Path, size: int) -> bytes:

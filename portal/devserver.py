@@ -1,5 +1,8 @@
 """The development server (`make run`): Werkzeug's, naming no software version in any response.
 
+It also delivers the outbox in a thread of its own (the same loop as `deliver-notices`),
+printing each notice to the console unless PORTAL_NOTICE_DELIVERY says otherwise.
+
 Werkzeug's request handler sends `Server: Werkzeug/<version> Python/<version>` on every
 answer, its own error pages included; the version tells an attacker which published
 flaws to try. Production runs gunicorn (gunicorn.conf.py), which names no version.
@@ -56,6 +59,7 @@ def make_dev_server(app: Flask, host: str, port: int) -> BaseWSGIServer:
 def main(argv: Sequence[str] | None = None) -> None:
     """Serve the portal configured from `PORTAL_*` variables until interrupted."""
     from portal import create_app
+    from portal.notices.worker import start_in_thread
     from portal.ops.demo import load_demo_summary, summary_lines
 
     parser = argparse.ArgumentParser(prog="python -m portal.devserver", description=__doc__)
@@ -72,11 +76,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         "\n".join([*lines, "", "Development server, not for production. Ctrl+C stops it."]),
         flush=True,
     )
+    # Notices are delivered in this process, to the console by default, so the demo shows
+    # what a reporter or an officer would be sent (docs/domain.md §10).
+    stop_delivery = start_in_thread(app)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        stop_delivery.set()
         server.server_close()
 
 

@@ -9,4 +9,15 @@ and text are wiped once it is sent: the outbox is not a second copy of anyone's 
 Features decide who is told and what the words are; this package only keeps and delivers.
 """
 
-from portal.notices import models  # noqa: E402,F401  (registers the outbox tables)
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.notices import models  # noqa: F401  (registers the outbox tables)
+
+
+def init_app(app: Flask) -> None:
+    """Register the delivery worker's command (`flask --app portal deliver-notices`)."""
+    from portal.notices import cli
+
+    cli.register(app)

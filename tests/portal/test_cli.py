@@ -61,6 +61,10 @@ def test_seed_demo_refuses_a_production_configuration(database_url, make_app):
             RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
             ARGON2_PROFILE="default",
             PUBLIC_URL="https://ybjg.example.gov.cn",
+            NOTICE_DELIVERY="smtp_sms",
+            SMTP_FROM="noreply@ybjg.example.gov.cn",
+            SMS_GATEWAY_URL="https://sms.example.gov.cn/send",
+            SMS_GATEWAY_SECRET="g" * 40,
         )
     )
     result = app.test_cli_runner().invoke(args=["seed-demo"])

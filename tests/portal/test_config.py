@@ -13,6 +13,10 @@ GOOD_PRODUCTION = {
     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
     "DATABASE_URL": "sqlite://",
     "PUBLIC_URL": "https://ybjg.example.gov.cn",
+    "NOTICE_DELIVERY": "smtp_sms",
+    "SMTP_FROM": "noreply@ybjg.example.gov.cn",
+    "SMS_GATEWAY_URL": "https://sms.example.gov.cn/send",
+    "SMS_GATEWAY_SECRET": "g" * 40,
 }
 
 
@@ -31,6 +35,11 @@ def test_safe_production_configuration_starts():
         ("DEBUG", True),
         ("ARGON2_PROFILE", "cheapest"),
         ("PUBLIC_URL", ""),
+        ("NOTICE_DELIVERY", "console"),
+        ("SMTP_FROM", ""),
+        ("SMS_GATEWAY_URL", ""),
+        ("SMS_GATEWAY_URL", "http://sms.example.gov.cn/send"),
+        ("SMS_GATEWAY_SECRET", "short"),
         ("PUBLIC_URL", "http://ybjg.example.gov.cn"),
         ("PUBLIC_URL", "ybjg.example.gov.cn"),
         ("PUBLIC_URL", "https://"),
@@ -44,6 +53,16 @@ def test_safe_production_configuration_starts():
 def test_production_refuses_an_unsafe_setting(setting, value):
     with pytest.raises(ConfigError):
         create_app({**GOOD_PRODUCTION, setting: value})
+
+
+def test_production_refuses_smtp_without_tls_to_another_host():
+    with pytest.raises(ConfigError, match="SMTP_SECURITY"):
+        create_app({**GOOD_PRODUCTION, "SMTP_SECURITY": "none", "SMTP_HOST": "mail.example"})
+
+
+def test_an_unknown_way_of_delivering_notices_is_refused_everywhere():
+    with pytest.raises(ConfigError, match="NOTICE_DELIVERY"):
+        create_app({"ENV": "testing", "DATABASE_URL": "sqlite://", "NOTICE_DELIVERY": "smtp"})
 
 
 @pytest.mark.parametrize("value", ["not base64!", base64.b64encode(b"short").decode()])
