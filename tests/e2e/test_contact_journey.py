@@ -7,12 +7,15 @@ from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from portal.db import db_session
-from portal.notices.models import Channel, Notice
-from portal.notices.outbox import open_notice
-from portal.security import data_cipher
+from portal.notices.models import Channel, Notice, NoticeStatus
+from portal.notices.senders import make_senders
+from portal.notices.worker import Worker
 from tests.e2e.staff import make_staff, sign_in
 from tests.e2e.test_case_office_journey import _operate
 from tests.e2e.test_reporting_journeys import fill_common, open_track, read_receipt
+from tests.portal.notice_servers import SmsGateway
+
+GATEWAY_SECRET = "g" * 40
 
 
 def test_news_is_told_once_by_text_message_to_the_number_last_left(
@@ -38,7 +41,26 @@ def test_news_is_told_once_by_text_message_to_the_number_last_left(
 
     intake = sign_in(browser, base, "intake", secret)
     _operate(intake, base, case_number, "accept")
+    # The worker delivers the outbox to the test's own gateway, which checks the signature.
+    gateway = SmsGateway(GATEWAY_SECRET)
+    try:
+        config = {
+            **app.config,
+            "NOTICE_DELIVERY": "smtp_sms",
+            "SMTP_FROM": "noreply@ybjg.example.gov.cn",
+            "SMS_GATEWAY_URL": gateway.url,
+            "SMS_GATEWAY_SECRET": GATEWAY_SECRET,
+        }
+        Worker(app, senders=make_senders(config)).drain()
+    finally:
+        gateway.close()
+    assert gateway.refused == 0
+    assert [m["to"] for m in gateway.accepted] == ["13900139000"]
+    text = gateway.accepted[0]["text"]
+    for secret_word in (case_number, code, "银川某某医院", "挂床", "12500", "受理", "核查"):
+        assert secret_word not in text
     with app.app_context():
         notices = db_session().scalars(select(Notice)).all()
-        assert [(n.kind, n.channel) for n in notices] == [("report_news", Channel.SMS)]
-        assert open_notice(notices[0], data_cipher()).recipient == "13900139000"
+        assert [(n.kind, n.channel, n.status) for n in notices] == [
+            ("report_news", Channel.SMS, NoticeStatus.SENT)
+        ]
