@@ -51,7 +51,8 @@ def _ascii_domain(domain: str) -> str | None:
     labels = domain.split(".")
     if len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels):
         return None
-    # A top-level domain is never all digits: "a@1.2.3.4" is an IP address, not a mailbox.
-    if labels[-1].isdigit():
+    # A top-level domain is never all digits ("a@1.2.3.4" is an IP address, not a mailbox)
+    # and never a single character.
+    if labels[-1].isdigit() or len(labels[-1]) < 2:
         return None
     return domain

@@ -1,7 +1,7 @@
 """What a reporter's contact may be: a mainland mobile number or an e-mail address.
 
-No e-mail library is among our dependencies, so the address check is our own, kept to what
-mail servers accept (RFC 5321 lengths, a dot-atom local part, a host name with a dot).
+An address is checked by the portal's one check (portal/mailbox.py), after full-width
+characters (＠, ｍ) are folded as people type them on a Chinese keyboard.
 """
 
 from __future__ import annotations
@@ -10,15 +10,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from portal import mailbox
 from portal.notices.models import Channel
 
 # Mainland mobile numbers: 11 digits, 1 then 3–9 (docs/domain.md §10).
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # Separators people type in a number; the country code is dropped after them.
 _PHONE_SEPARATORS = re.compile(r"[\s\-–—()（）.]")
-_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
-_TOP_LABEL = re.compile(r"[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}")
 
 
 @dataclass(frozen=True)
@@ -43,26 +41,8 @@ def normalize_mobile(value: str) -> str | None:
 
 
 def normalize_email(value: str) -> str | None:
-    """Return an e-mail address with its domain in lower case (IDN as ASCII), or None."""
-    text = unicodedata.normalize("NFKC", value).strip()
-    if text.count("@") != 1 or len(text) > 254:
-        return None
-    local, domain = text.split("@")
-    if not 1 <= len(local) <= 64 or not _LOCAL.fullmatch(local):
-        return None
-    try:
-        # A domain in Chinese (例子.中国) travels as its ASCII form.
-        ascii_domain = domain.encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        return None
-    labels = ascii_domain.split(".")
-    if len(labels) < 2 or len(ascii_domain) > 253:
-        return None
-    if not all(_LABEL.fullmatch(label) for label in labels):
-        return None
-    if not _TOP_LABEL.fullmatch(labels[-1]):
-        return None
-    return f"{local}@{ascii_domain}"
+    """Return an e-mail address as stored (portal/mailbox.py), full-width characters folded."""
+    return mailbox.normalize_email(unicodedata.normalize("NFKC", value))
 
 
 def parse_contact(value: str) -> Contact | None:
