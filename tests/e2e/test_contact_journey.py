@@ -26,6 +26,7 @@ def test_news_is_told_once_by_text_message_to_the_number_last_left(
     reporter = browser.new_context().new_page()
     reporter.goto(f"{base}/report")
     fill_common(reporter)
+    reporter.locator("#news-contact > summary").click()
     reporter.fill('[name="contact"]', "138 0013 8000")
     reporter.check('[name="declaration"]')
     reporter.get_by_role("button", name="提交举报").click()
