@@ -200,7 +200,7 @@ def test_the_report_page_weighs_under_100_kb(page: Page, live_server: str) -> No
 
 def test_an_anonymous_reporter_asks_for_a_reward_on_track(page: Page, live_server: str) -> None:
     page.goto(f"{live_server}/report")
-    expect(page.locator("#wants_reward-hint")).to_contain_text("反馈处理结果之前")
+    expect(page.locator("#wants_reward-hint")).to_contain_text("反馈结果之前")
     fill_plain_report(page)
     send(page)
     case_number, code = read_receipt(page)

@@ -6,6 +6,9 @@ from typing import Any
 
 import pytest
 
+# Words, headers and pages, not the database: checked on SQLite alone.
+pytestmark = pytest.mark.one_backend
+
 PAGES = ["/", "/report", "/track", "/stats", "/cases"]
 
 

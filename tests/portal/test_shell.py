@@ -2,6 +2,9 @@ import pytest
 
 from tests.conftest import test_config
 
+# Words, headers and pages, not the database: checked on SQLite alone.
+pytestmark = pytest.mark.one_backend
+
 PAGES = ["/", "/report", "/track", "/penalties", "/about/privacy", "/healthz", "/no-such-page"]
 
 

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 
 from publish.demo import seed_demo_disclosures
 
+# Words, headers and pages, not the database: checked on SQLite alone.
+pytestmark = pytest.mark.one_backend
+
 BAD_CALLS = [
     "/api/v1/cases?violation=nope&year=x",
     "/api/v1/cases?page=0",

@@ -10,6 +10,9 @@ from flask_babel import force_locale
 from portal.errors import message_for
 from publish.messages import MESSAGES
 
+# Words, headers and pages, not the database: checked on SQLite alone.
+pytestmark = pytest.mark.one_backend
+
 UNKNOWN = "no-such-refusal-code"
 
 
