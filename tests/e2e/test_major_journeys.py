@@ -75,6 +75,16 @@ def test_a_transfer_without_an_outcome_after_thirty_days_waits_in_the_queue(
     officer.locator("#transfers-due a").click()
     expect(officer.locator("#queue")).to_contain_text(case_number)
 
+    # The next morning's digest names it: the officer leaves an address, the digest is made
+    # after 08:30 China time and delivered to a real SMTP server, and its link opens the list.
+    officer.goto(f"{base}/staff/account")
+    officer.fill('[name="email"]', "t-intake@example.gov.cn")
+    officer.get_by_role("button", name="保存").click()
+    expect(officer.locator(".flash-success")).to_be_visible()
+    link = _digest_link(app, base, "transfers_due=y")
+    officer.goto(link)
+    expect(officer.locator("#queue")).to_contain_text(case_number)
+
     officer.locator("#queue").get_by_role("link", name=case_number).click()
     officer.locator("#op-record_transfer_outcome summary").click()
     outcome = officer.locator("#op-record_transfer_outcome")
@@ -84,3 +94,37 @@ def test_a_transfer_without_an_outcome_after_thirty_days_waits_in_the_queue(
     expect(officer.locator("#transfer-outcome")).to_contain_text("接收机关已办理完毕")
     officer.goto(f"{base}/staff/")
     expect(officer.locator("#transfers-due-count")).to_have_text("0")
+
+
+def _digest_link(app: Flask, base: str, query: str) -> str:
+    """Make today's digests, deliver them to an SMTP server; return the link with `query`."""
+    from datetime import UTC, datetime, time
+
+    from intake.digest import make_digests
+    from portal.notices.senders import make_senders
+    from portal.notices.worker import Worker
+    from tests.portal.notice_servers import SmtpServer
+
+    app.config["PUBLIC_URL"] = base
+    with app.app_context():
+        make_digests(db_session(), datetime.combine(today_in_china(), time(1, 0), UTC))
+        db_session().commit()
+    smtp = SmtpServer()
+    try:
+        config = {
+            **app.config,
+            "NOTICE_DELIVERY": "smtp_sms",
+            "SMTP_PORT": smtp.port,
+            "SMTP_SECURITY": "none",
+            "SMTP_FROM": "noreply@ybjg.example.gov.cn",
+            "SMS_GATEWAY_URL": "https://sms.example.gov.cn/send",
+            "SMS_GATEWAY_SECRET": "g" * 40,
+        }
+        Worker(app, senders=make_senders(config)).drain()
+    finally:
+        smtp.stop()
+    (mail,) = smtp.messages
+    body = mail.message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    # Chinese first, then English: the same link in each.
+    (link,) = {w for w in body.split() if w.startswith(base) and query in w}
+    return link
