@@ -8,12 +8,10 @@ from sqlalchemy import select
 
 from portal.db import db_session
 from portal.notices.models import Channel, Notice, NoticeStatus
-from portal.notices.senders import make_senders
-from portal.notices.worker import Worker
 from tests.e2e.staff import make_staff, sign_in
 from tests.e2e.test_case_office_journey import _operate
 from tests.e2e.test_reporting_journeys import fill_common, open_track, read_receipt
-from tests.portal.notice_servers import SmsGateway
+from tests.portal.notice_servers import SmsGateway, deliver
 
 GATEWAY_SECRET = "g" * 40
 
@@ -45,14 +43,7 @@ def test_news_is_told_once_by_text_message_to_the_number_last_left(
     # The worker delivers the outbox to the test's own gateway, which checks the signature.
     gateway = SmsGateway(GATEWAY_SECRET)
     try:
-        config = {
-            **app.config,
-            "NOTICE_DELIVERY": "smtp_sms",
-            "SMTP_FROM": "noreply@ybjg.example.gov.cn",
-            "SMS_GATEWAY_URL": gateway.url,
-            "SMS_GATEWAY_SECRET": GATEWAY_SECRET,
-        }
-        Worker(app, senders=make_senders(config)).drain()
+        deliver(app, gateway=gateway)
     finally:
         gateway.close()
     assert gateway.refused == 0

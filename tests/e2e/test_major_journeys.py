@@ -101,9 +101,7 @@ def _digest_link(app: Flask, base: str, query: str) -> str:
     from datetime import UTC, datetime, time
 
     from intake.digest import make_digests
-    from portal.notices.senders import make_senders
-    from portal.notices.worker import Worker
-    from tests.portal.notice_servers import SmtpServer
+    from tests.portal.notice_servers import SmtpServer, deliver
 
     app.config["PUBLIC_URL"] = base
     with app.app_context():
@@ -111,16 +109,7 @@ def _digest_link(app: Flask, base: str, query: str) -> str:
         db_session().commit()
     smtp = SmtpServer()
     try:
-        config = {
-            **app.config,
-            "NOTICE_DELIVERY": "smtp_sms",
-            "SMTP_PORT": smtp.port,
-            "SMTP_SECURITY": "none",
-            "SMTP_FROM": "noreply@ybjg.example.gov.cn",
-            "SMS_GATEWAY_URL": "https://sms.example.gov.cn/send",
-            "SMS_GATEWAY_SECRET": "g" * 40,
-        }
-        Worker(app, senders=make_senders(config)).drain()
+        deliver(app, smtp=smtp)
     finally:
         smtp.stop()
     (mail,) = smtp.messages

@@ -31,13 +31,11 @@ from intake.timers import run_deadlines
 from intake.tracking.operations import add_reporter_reply
 from portal.notices.models import Channel, Notice, NoticeStatus
 from portal.notices.outbox import open_notice, wipe
-from portal.notices.senders import make_senders
-from portal.notices.worker import Worker
 from portal.ops.backup import write_backup
 from portal.security import data_cipher
 from tests.conftest import handle_to_feedback, report_form
 from tests.intake.test_track import sign_in
-from tests.portal.notice_servers import SmsGateway, SmtpServer
+from tests.portal.notice_servers import SmsGateway, SmtpServer, deliver
 
 MOBILE = "13812345678"
 
@@ -199,16 +197,7 @@ def _delivered(app: Flask, contact: str) -> list[str]:
     """Deliver the outbox to real servers on loopback; return the texts they received."""
     smtp, gateway = SmtpServer(), SmsGateway(GATEWAY_SECRET)
     try:
-        config = {
-            **app.config,
-            "NOTICE_DELIVERY": "smtp_sms",
-            "SMTP_PORT": smtp.port,
-            "SMTP_SECURITY": "none",
-            "SMTP_FROM": "noreply@ybjg.example.gov.cn",
-            "SMS_GATEWAY_URL": gateway.url,
-            "SMS_GATEWAY_SECRET": GATEWAY_SECRET,
-        }
-        Worker(app, senders=make_senders(config)).drain()
+        deliver(app, smtp=smtp, gateway=gateway)
     finally:
         smtp.stop()
         gateway.close()

@@ -204,3 +204,20 @@ class SmsGateway:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def deliver(app: Any, *, smtp: SmtpServer | None = None, gateway: SmsGateway | None = None) -> None:
+    """Deliver an app's outbox once to the servers given (e-mail over plain SMTP on loopback)."""
+    from portal.notices.senders import make_senders
+    from portal.notices.worker import Worker
+
+    config = {
+        **app.config,
+        "NOTICE_DELIVERY": "smtp_sms",
+        "SMTP_PORT": smtp.port if smtp is not None else free_port(),
+        "SMTP_SECURITY": "none",
+        "SMTP_FROM": "noreply@ybjg.example.gov.cn",
+        "SMS_GATEWAY_URL": gateway.url if gateway is not None else "https://sms.invalid/send",
+        "SMS_GATEWAY_SECRET": gateway.secret if gateway is not None else "g" * 40,
+    }
+    Worker(app, senders=make_senders(config)).drain()
