@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     from intake.identity.views import bp as identity
     from intake.major.views import bp as major
     from intake.messages import MESSAGES
+    from intake.office.queue import REVIEW_ROLES
     from intake.office.views import bp as office
     from intake.penalties.messages import MESSAGES as PENALTY_MESSAGES
     from intake.penalties.views import bp as penalty_records
@@ -81,7 +82,7 @@ def init_app(app: Flask) -> None:
             reviews_due_count,
             REVIEWS_DUE_ENDPOINT,
             REVIEWS_DUE_ARGS,
-            frozenset({"approver"}),
+            REVIEW_ROLES,
         ),
     )
     # The reminder before a reward lapses (docs/domain.md §10): each cycle of the notice

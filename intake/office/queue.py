@@ -12,14 +12,18 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from intake.models import Report, ReportViolation, Stage
-from intake.office.workflow import ACTIVE, CASE_STAFF
+from intake.office.workflow import ACTIVE, CASE_STAFF, TRANSITIONS
 from intake.review.queries import review_due_dates, review_due_on_column, reviews_due_clause
 from intake.rewards.models import Reward, RewardStatus
-from intake.transfers.queries import transfer_due_clause
+from intake.transfers.queries import FOLLOW_UP_ROLES, transfer_due_clause
 from portal.accounts.models import StaffUser
 from portal.institutions.search import institutions_matching, search_key
 from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import subtree_ids
+
+# Who answers reviews and who follows transfers up: only they are counted what awaits them
+# there, as the staff digest counts it (intake/digest).
+REVIEW_ROLES = TRANSITIONS["uphold_review"].roles
 
 PER_PAGE = 25
 # Who works from the queue: case staff and reward officers (docs/domain.md §1).
@@ -177,6 +181,10 @@ def list_queue(
         )
     )
     review_due = review_due_dates(session, [r.id for r in reports])
+
+    def _count(clause: ColumnElement[bool]) -> int:
+        return session.scalar(select(func.count()).select_from(Report).where(*base, clause)) or 0
+
     return QueuePage(
         reports=reports,
         total=total,
@@ -186,10 +194,7 @@ def list_queue(
         overdue_count=overdue_count,
         due_soon_count=soon_count,
         notices=notices,
-        reviews_due_count=session.scalar(
-            select(func.count()).select_from(Report).where(*base, reviews_due)
-        )
-        or 0,
+        reviews_due_count=_count(reviews_due) if user.has_role(*REVIEW_ROLES) else 0,
         review_due=review_due,
         review_overdue=frozenset(i for i, due in review_due.items() if due < today),
         reward_counts={
@@ -197,10 +202,9 @@ def list_queue(
             or 0
             for name, clause in REWARD_QUEUES.items()
         },
-        transfers_due_count=session.scalar(
-            select(func.count()).select_from(Report).where(*base, transfer_due_clause(today))
-        )
-        or 0,
+        transfers_due_count=(
+            _count(transfer_due_clause(today)) if user.has_role(*FOLLOW_UP_ROLES) else 0
+        ),
     )
 
 

@@ -229,3 +229,13 @@ def test_a_review_request_with_a_contact_that_is_not_one_keeps_what_was_typed(
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
     assert 'value="not a phone"' in html and "处理太轻" in html
+
+
+def test_only_the_office_that_answers_is_shown_the_reviews_to_answer(
+    db: Session, login_as: Any, make_staff: Any, handled: dict[str, Any]
+) -> None:
+    _asked(db, handled["report"])
+    approver = login_as(handled["city"]).get("/staff/").get_data(as_text=True)
+    assert 'id="reviews-due"' in approver
+    officer = login_as(make_staff("investigator", region_code="640100"))
+    assert 'id="reviews-due"' not in officer.get("/staff/").get_data(as_text=True)
