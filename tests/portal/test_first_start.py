@@ -74,7 +74,13 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     """The environment of a `make run` on a fresh database of its own."""
     database = tmp_path_factory.mktemp("first-start") / "portal.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env.update(PORTAL_DATABASE_URL=f"sqlite:///{database}", PYTHONUNBUFFERED="1")
+    # Cheap Argon2, as in every test: what is printed does not depend on the hashing cost,
+    # and the demo's accounts and custodian keys took most of a minute to hash.
+    env.update(
+        PORTAL_DATABASE_URL=f"sqlite:///{database}",
+        PORTAL_ARGON2_PROFILE="cheapest",
+        PYTHONUNBUFFERED="1",
+    )
     yield env
     # The summary of this throw-away database is kept in the checkout's instance folder.
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
