@@ -23,7 +23,7 @@ class OpinionForm(FlaskForm):
         invalid_choice_message=_l("Choose one of the offices listed."),
     )
     subject = StringField(
-        _l("Subject"),
+        _l("Opinion subject"),
         validators=[
             DataRequired(_l("Give your opinion a subject.")),
             Length(max=SUBJECT_MAX, message=AT_MOST),
