@@ -119,9 +119,7 @@ def test_only_a_supervisor_sends_an_opinion(db: Session, people: dict[str, Any])
     assert refused.value.code == "role"
 
 
-def test_the_offices_first_message_answers_the_opinion(
-    db: Session, people: dict[str, Any]
-) -> None:
+def test_the_offices_first_message_answers_the_opinion(db: Session, people: dict[str, Any]) -> None:
     opinion = _send(db, people)
     add_message(db, opinion, actor=people["city_intake"], body="已收到，正在研究。")
     assert opinion.answered_at is not None
@@ -156,9 +154,7 @@ def test_the_supervisor_writes_again_after_the_reply(db: Session, people: dict[s
 
 
 @pytest.mark.parametrize("who", ["city_intake", "city_approver", "province_intake"])
-def test_the_office_and_those_above_it_reply(
-    db: Session, people: dict[str, Any], who: str
-) -> None:
+def test_the_office_and_those_above_it_reply(db: Session, people: dict[str, Any], who: str) -> None:
     opinion = _send(db, people)
     assert add_message(db, opinion, actor=people[who], body="答复。").side is Side.OFFICE
 
@@ -466,9 +462,7 @@ def test_a_reply_is_counted_in_the_period_it_was_given(db: Session, people: dict
     assert count_opinion_replies(db, start, end) == [(city.id, 1, 0, 0)]
 
 
-def test_opinion_counts_of_counts_one_supervisors_year(
-    db: Session, people: dict[str, Any]
-) -> None:
+def test_opinion_counts_of_counts_one_supervisors_year(db: Session, people: dict[str, Any]) -> None:
     on_time = _send(db, people)
     _answer_on(db, on_time, people, on_time.reply_due_on)
     late = _send(db, people)
