@@ -11,6 +11,7 @@ from intake import models as _models  # noqa: F401
 from intake.calendar import models as _calendar_models  # noqa: F401
 from intake.contact import models as _contact_models  # noqa: F401
 from intake.identity import models as _identity_models  # noqa: F401
+from intake.opinions import models as _opinion_models  # noqa: F401
 from intake.penalties import models as _penalty_models  # noqa: F401
 from intake.review import models as _review_models  # noqa: F401
 from intake.rewards import models as _reward_models  # noqa: F401
@@ -33,6 +34,15 @@ def init_app(app: Flask) -> None:
     from intake.messages import MESSAGES
     from intake.office.queue import REVIEW_ROLES
     from intake.office.views import bp as office
+    from intake.opinions.demo import seed_demo_opinions
+    from intake.opinions.messages import MESSAGES as OPINION_MESSAGES
+    from intake.opinions.queries import (
+        OPINION_ROLES,
+        OVERDUE_ARGS,
+        OVERDUE_ENDPOINT,
+        opinions_overdue_count,
+    )
+    from intake.opinions.views import bp as opinions
     from intake.penalties.messages import MESSAGES as PENALTY_MESSAGES
     from intake.penalties.views import bp as penalty_records
     from intake.review.messages import MESSAGES as REVIEW_MESSAGES
@@ -57,12 +67,14 @@ def init_app(app: Flask) -> None:
         penalty_records,
         major,
         review,
+        opinions,
     ):
         app.register_blueprint(blueprint)
     app.add_template_global(event_words, "event_words")
     register_messages(MESSAGES)
     register_messages(PENALTY_MESSAGES)
     register_messages(REVIEW_MESSAGES)
+    register_messages(OPINION_MESSAGES)
     cli.register(app)
     init_digest(app)
     # Transfers past their day without an outcome (docs/domain.md §12) and reviews to answer
@@ -84,6 +96,14 @@ def init_app(app: Flask) -> None:
             REVIEWS_DUE_ARGS,
             REVIEW_ROLES,
         ),
+        # Supervisors' opinions past their reply deadline (docs/domain.md §14).
+        DigestItem(
+            _l("Opinions of supervisors overdue for a reply"),
+            opinions_overdue_count,
+            OVERDUE_ENDPOINT,
+            OVERDUE_ARGS,
+            OPINION_ROLES,
+        ),
     )
     # The reminder before a reward lapses (docs/domain.md §10): each cycle of the notice
     # worker, and in `run-deadlines` for cron.
@@ -99,6 +119,9 @@ def init_app(app: Flask) -> None:
         StaffLink(_l("Major cases"), "major.list_major_cases_view", order=15),
         StaffLink(_l("Identity requests"), "identity.list_identity_requests", order=30, landing=90),
         StaffLink(_l("Clues"), "clues.list_clues", order=40, landing=20),
+        # Opinions and replies (docs/domain.md §14): the supervisor's own, the office's to answer.
+        StaffLink(_l("Opinions and suggestions"), "opinions.list_opinions", order=42),
+        StaffLink(_l("Opinions to answer"), "opinions.list_office_opinions_view", order=17),
         StaffLink(_l("Penalty decisions"), "penalty_records.list_penalties", order=68),
         StaffLink(
             _l("Holiday calendar"),
@@ -120,3 +143,4 @@ def init_app(app: Flask) -> None:
         context.echo(f"demo office: {worked} more reports in every stage of the work queue")
 
     register_demo_seeder(app, 30, _seed_reports)
+    register_demo_seeder(app, 35, seed_demo_opinions)

@@ -142,6 +142,8 @@ DEFAULTS: dict[str, Any] = {
     # is major, and the calendar days after which a transfer with no outcome is due.
     "MAJOR_CASE_AMOUNT": 1_000_000,
     "TRANSFER_OUTCOME_DAYS": 30,
+    # Social supervisors' opinions (docs/domain.md §14): working days for the office's reply.
+    "OPINION_REPLY_DAYS": 15,
     # A reporter may take hours to write; the default one hour would lose their work.
     "WTF_CSRF_TIME_LIMIT": 24 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,

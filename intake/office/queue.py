@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from intake.models import Report, ReportViolation, Stage
 from intake.office.workflow import ACTIVE, CASE_STAFF, TRANSITIONS
+from intake.opinions.queries import OPINION_ROLES, opinions_overdue_count
 from intake.review.queries import review_due_dates, review_due_on_column, reviews_due_clause
 from intake.rewards.models import Reward, RewardStatus
 from intake.transfers.queries import FOLLOW_UP_ROLES, transfer_due_clause
@@ -73,6 +74,8 @@ class QueuePage:
     review_due: dict[int, date] = field(default_factory=dict)
     # The listed reports whose review is past its answer deadline.
     review_overdue: frozenset[int] = frozenset()
+    # Supervisors' opinions to the user's office or below past their reply deadline (§14).
+    opinions_overdue_count: int = 0
 
 
 def list_queue(
@@ -204,6 +207,10 @@ def list_queue(
         },
         transfers_due_count=(
             _count(transfer_due_clause(today)) if user.has_role(*FOLLOW_UP_ROLES) else 0
+        ),
+        # Counted only for those who answer opinions, as the digest counts it.
+        opinions_overdue_count=(
+            opinions_overdue_count(session, user, today) if user.has_role(*OPINION_ROLES) else 0
         ),
     )
 

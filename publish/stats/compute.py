@@ -11,6 +11,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from intake.opinions.queries import count_opinion_replies
 from intake.queries import (
     count_closed_by_days,
     count_decisions,
@@ -33,6 +34,9 @@ COUNTS = (
     # Ratings and reviews (docs/domain.md §11): counts like the others, suppressed alike.
     *(f"rated_{s}" for s in ("satisfied", "mostly", "not_satisfied")),
     *(f"reviews_{k}" for k in ("requested", "upheld", "sent_back")),
+    # Supervisors' opinions (docs/domain.md §14), counted for the office they were sent to.
+    "opinions_received",
+    "opinions_answered",
 )
 
 
@@ -44,6 +48,7 @@ DERIVED = {
     "median_days_to_close": "closed",
     "recovered_amount": "handled",
     "rewards_paid_amount": "rewards_paid",
+    "opinions_on_time_rate": "opinions_answered",
 }
 
 
@@ -121,6 +126,11 @@ def compute(
     for kind, region_id, count in count_reviews(session, start, end):
         for rid in chain(region_id):
             raw[rid][f"reviews_{kind}"] += count
+    for region_id, received, answered, on_time in count_opinion_replies(session, start, end):
+        for rid in chain(region_id):
+            raw[rid]["opinions_received"] += received
+            raw[rid]["opinions_answered"] += answered
+            raw[rid]["opinions_on_time"] += on_time
 
     result: dict[int, RegionStats] = {}
     for rid, region in regions.items():
@@ -141,6 +151,11 @@ def compute(
         stats.values["recovered_amount"] = Decimal(v["recovered_amount"]).quantize(Decimal("0.01"))
         stats.values["rewards_paid_amount"] = Decimal(v["rewards_paid_amount"]).quantize(
             Decimal("0.01")
+        )
+        stats.values["opinions_on_time_rate"] = (
+            round(100 * v["opinions_on_time"] / v["opinions_answered"], 1)
+            if v["opinions_answered"]
+            else None
         )
         result[rid] = stats
     suppress(result, parent, threshold)

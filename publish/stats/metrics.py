@@ -61,6 +61,10 @@ METRICS: tuple[Metric, ...] = (
     _metric("reviews_requested", _l("Reviews asked"), "count"),
     _metric("reviews_upheld", _l("Reviews upholding the handling"), "count"),
     _metric("reviews_sent_back", _l("Reviews sending back for further handling"), "count"),
+    # Social supervisors' opinions and the offices' replies (docs/domain.md §14).
+    _metric("opinions_received", _l("Supervisors' opinions received"), "count"),
+    _metric("opinions_answered", _l("Supervisors' opinions answered"), "count"),
+    _metric("opinions_on_time_rate", _l("Opinions answered on time"), "rate"),
 )
 METRIC_NAMES = tuple(m.name for m in METRICS)
 

@@ -53,6 +53,7 @@ STAFF_PAGES = {
         "/staff/identity-requests",
         "/staff/password",
         "/staff/account",
+        "/staff/opinions/office",
     ],
     "administrator": [
         "/staff/admin/users",
@@ -62,7 +63,7 @@ STAFF_PAGES = {
         "/staff/admin/rewards",
     ],
     "approver": ["/staff/penalties", "/staff/penalties/new", "/staff/identity-requests"],
-    "social_supervisor": ["/staff/following"],
+    "social_supervisor": ["/staff/following", "/staff/opinions/", "/staff/opinions/new"],
     "publisher": [
         "/staff/publish/disclosures",
         "/staff/publish/disclosures/edit",

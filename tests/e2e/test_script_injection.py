@@ -733,3 +733,82 @@ def test_hostile_text_in_ratings_and_reviews_never_runs(
     reporter.reload()
     _assert_inert(reporter, fired_r)
     assert reporter.locator("#review-answer-text").inner_text()
+
+
+def _seed_opinions(app: Flask) -> dict[str, Any]:
+    """A supervisor and an office named with payloads, an opinion and a reply made of them."""
+    from intake.opinions.operations import add_message, send_opinion
+    from portal.accounts.totp import new_totp_secret
+
+    with app.app_context():
+        s = db_session()
+        region = add_region(
+            s,
+            code="640199",
+            name_zh=chunk(80, 3),
+            name_en=chunk(120, 5),
+            parent=get_region_by_code(s, "640100"),
+            actor="cli",
+        )
+        people = {}
+        for role, home in (("social_supervisor", region), ("intake_officer", region)):
+            user = create_staff_user(
+                s,
+                username=role,
+                display_name=chunk(120, len(people) + 7),
+                password=STAFF_PASSWORD,
+                region=home,
+                roles=[role],
+                hasher=password_hasher(),
+                term_start=date(2020, 1, 1) if role == "social_supervisor" else None,
+                term_end=date(2099, 1, 1) if role == "social_supervisor" else None,
+            )
+            secret = new_totp_secret()
+            user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
+            people[role] = (user, secret)
+        supervisor, officer = people["social_supervisor"][0], people["intake_officer"][0]
+        opinion = send_opinion(
+            s, author=supervisor, office=region, subject=chunk(120, 33), text=chunk(5000, 35)
+        )
+        add_message(s, opinion, actor=officer, body=chunk(5000, 37))
+        add_message(s, opinion, actor=supervisor, body=chunk(5000, 39))
+        s.commit()
+        return {"opinion_id": opinion.id, "people": people}
+
+
+def test_hostile_text_in_opinions_never_runs(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    import pyotp
+
+    base, app = live_site
+    data = _seed_opinions(app)
+    data["totp"] = pyotp
+    thread = f"/staff/opinions/{data['opinion_id']}"
+
+    supervisor, fired = _staff_page(browser, base, data, "social_supervisor")
+    for path in ("/staff/opinions/", "/staff/opinions/new", thread):
+        supervisor.goto(base + path)
+        _assert_inert(supervisor, fired)
+    # A refused opinion (its subject too long: a hostile client ignores maxlength) comes back
+    # with everything typed.
+    supervisor.goto(f"{base}/staff/opinions/new")
+    supervisor.locator('[name="subject"]').evaluate("e => e.removeAttribute('maxlength')")
+    supervisor.fill('[name="subject"]', chunk(300, 41))
+    supervisor.fill('[name="text"]', chunk(5000, 43))
+    supervisor.get_by_role("button", name="提交意见建议").click()
+    _assert_inert(supervisor, fired)
+    assert "script" in supervisor.locator('[name="subject"]').input_value()
+    assert "script" in supervisor.locator('[name="text"]').input_value()
+
+    office, fired_o = _staff_page(browser, base, data, "intake_officer")
+    for path in ("/staff/", "/staff/opinions/office", thread):
+        office.goto(base + path)
+        _assert_inert(office, fired_o)
+    # A refused message (too long) comes back as typed.
+    office.goto(base + thread)
+    office.locator('[name="body"]').evaluate("e => e.removeAttribute('maxlength')")
+    office.fill('[name="body"]', ALL * 2)
+    office.get_by_role("button", name="发送").click()
+    _assert_inert(office, fired_o)
+    assert "script" in office.locator('[name="body"]').input_value()

@@ -138,6 +138,27 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
     ("GET", "/staff/clues/", {}, {"social_supervisor"}, "any"),
     ("GET", "/staff/clues/new", {}, {"social_supervisor"}, "any"),
     ("POST", "/staff/clues/new", {}, {"social_supervisor"}, "any"),
+    # Opinions and replies (docs/domain.md §14): a supervisor writes and reads their own;
+    # the office's intake officers and approvers answer. Who reads which thread is
+    # tested with the opinions (tests/intake/test_opinions.py): anyone else gets 404.
+    ("GET", "/staff/opinions/", {}, {"social_supervisor"}, "any"),
+    ("GET", "/staff/opinions/new", {}, {"social_supervisor"}, "any"),
+    ("POST", "/staff/opinions/new", {}, {"social_supervisor"}, "any"),
+    ("GET", "/staff/opinions/office", {}, {"intake_officer", "approver"}, "any"),
+    (
+        "GET",
+        "/staff/opinions/{opinion_id}",
+        {"opinion_id": "999999"},
+        {"social_supervisor", "intake_officer", "approver"},
+        "missing",
+    ),
+    (
+        "POST",
+        "/staff/opinions/{opinion_id}/messages",
+        {"opinion_id": "999999"},
+        {"social_supervisor", "intake_officer", "approver"},
+        "missing",
+    ),
     ("GET", "/staff/admin/users", {}, {"administrator"}, "any"),
     ("GET", "/staff/admin/users/new", {}, {"administrator"}, "any"),
     ("POST", "/staff/admin/users/new", {}, {"administrator"}, "any"),

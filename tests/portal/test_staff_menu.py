@@ -17,6 +17,7 @@ MENUS: dict[str, set[str]] = {
         "/staff/register",
         "/staff/identity-requests",
         "/staff/major",
+        "/staff/opinions/office",
     },
     "investigator": {"/staff/queue", "/staff/identity-requests", "/staff/major"},
     "approver": {
@@ -25,10 +26,11 @@ MENUS: dict[str, set[str]] = {
         "/staff/identity-requests",
         "/staff/penalties/",
         "/staff/publish/cases",
+        "/staff/opinions/office",
     },
     "reward_officer": {"/staff/queue", "/staff/identity-requests"},
     "publisher": {"/staff/publish/disclosures", "/staff/publish/cases", "/staff/penalties/"},
-    "social_supervisor": {"/staff/clues/", "/staff/following/"},
+    "social_supervisor": {"/staff/clues/", "/staff/following/", "/staff/opinions/"},
     "administrator": {"/staff/admin/users"},
 }
 ALWAYS = {"/staff/account", "/staff/password"}

@@ -69,3 +69,15 @@ def test_the_demo_publishes_about_a_dozen_cases_over_several_years(
 def test_the_demo_names_no_real_institution(seeded: Flask, fresh: Any) -> None:
     names = list(fresh().scalars(select(Institution.name)))
     assert names and all(name.endswith("（演示）") for name in names)
+
+
+def test_the_demo_has_an_opinion_answered_on_time_and_one_overdue(
+    seeded: Flask, fresh: Any
+) -> None:
+    from intake.opinions.models import Opinion
+    from intake.opinions.queries import opinion_state
+    from portal.timeutil import today_in_china
+
+    opinions = fresh().scalars(select(Opinion))
+    states = {opinion_state(o, today_in_china()) for o in opinions}
+    assert {"on_time", "overdue"} <= states
