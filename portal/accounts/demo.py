@@ -39,7 +39,14 @@ STAFF = (
 # Social supervisors of several kinds (docs/domain.md §14): three on the public roster, one
 # kept off it for a reason only administrators see.
 SUPERVISORS = (
-    ("nx-supervisor", "宁夏社会监督员（演示）", "640000", "npc_deputy", "宁夏回族自治区人大常委会", ""),
+    (
+        "nx-supervisor",
+        "宁夏社会监督员（演示）",
+        "640000",
+        "npc_deputy",
+        "宁夏回族自治区人大常委会",
+        "",
+    ),
     ("yc-supervisor-media", "马丽（演示）", "640100", "media", "宁夏日报社", ""),
     ("yc-supervisor-expert", "王建国（演示）", "640100", "expert", "宁夏医科大学公共卫生学院", ""),
     (

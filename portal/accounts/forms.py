@@ -171,7 +171,7 @@ class StaffUserForm(FlaskForm):
 
     def is_supervisor(self) -> bool:
         """Return whether the social supervisor role is checked."""
-        return SUPERVISOR in (self.roles.data or [])
+        return SUPERVISOR in list(self.roles.data or [])
 
     def validate_term_end(self, field: DateField) -> None:
         if field.data and self.term_start.data and field.data < self.term_start.data:
@@ -183,7 +183,7 @@ class StaffUserForm(FlaskForm):
 
     def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         """Check the fields, then what a social supervisor needs (docs/domain.md §14)."""
-        valid = super().validate(extra_validators)
+        valid = bool(super().validate(extra_validators))
         if not self.is_supervisor():
             return valid
         missing = [
