@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 # Importing the models registers their tables (the model registry is Base.metadata).
 from intake import models as _models  # noqa: F401
+from intake.appraisal import models as _appraisal_models  # noqa: F401
 from intake.calendar import models as _calendar_models  # noqa: F401
 from intake.contact import models as _contact_models  # noqa: F401
 from intake.identity import models as _identity_models  # noqa: F401
@@ -22,6 +23,8 @@ from intake.transfers import models as _transfer_models  # noqa: F401
 def init_app(app: Flask) -> None:
     """Register intake's pages, commands, refusal words, staff links and demo reports."""
     from intake import cli
+    from intake.appraisal.messages import MESSAGES as APPRAISAL_MESSAGES
+    from intake.appraisal.views import bp as appraisal
     from intake.calendar.views import bp as calendar
     from intake.clues.views import bp as clues
     from intake.contact.reminders import reward_reminder_job
@@ -68,6 +71,7 @@ def init_app(app: Flask) -> None:
         major,
         review,
         opinions,
+        appraisal,
     ):
         app.register_blueprint(blueprint)
     app.add_template_global(event_words, "event_words")
@@ -75,6 +79,7 @@ def init_app(app: Flask) -> None:
     register_messages(PENALTY_MESSAGES)
     register_messages(REVIEW_MESSAGES)
     register_messages(OPINION_MESSAGES)
+    register_messages(APPRAISAL_MESSAGES)
     cli.register(app)
     init_digest(app)
     # Transfers past their day without an outcome (docs/domain.md §12) and reviews to answer
@@ -126,6 +131,13 @@ def init_app(app: Flask) -> None:
         StaffLink(
             _l("Holiday calendar"),
             "calendar.show_calendar",
+            menu=False,
+            admin=True,
+        ),
+        # The yearly appraisal of social supervisors (docs/domain.md §14).
+        StaffLink(
+            _l("Supervisor appraisal"),
+            "appraisal.list_appraisals",
             menu=False,
             admin=True,
         ),

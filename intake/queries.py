@@ -86,6 +86,44 @@ def list_clues_of(session: Session, supervisor: StaffUser) -> list[Report]:
     )
 
 
+@dataclass(frozen=True)
+class ClueCounts:
+    """Where the clues a supervisor filed in a period stand: counts only (docs/domain.md §14)."""
+
+    filed: int = 0
+    open: int = 0
+    founded: int = 0
+    unfounded: int = 0
+    declined: int = 0
+    # Transferred to another body, or merged into a report received earlier.
+    elsewhere: int = 0
+
+
+def count_clues_of(
+    session: Session, supervisor: StaffUser, start: datetime, end: datetime
+) -> ClueCounts:
+    """Count the clues `supervisor` filed in [start, end) by where they stand today."""
+    standing = case(
+        (Report.outcome == "founded", "founded"),
+        (Report.outcome == "unfounded", "unfounded"),
+        (Report.stage == Stage.DECLINED, "declined"),
+        (Report.stage == Stage.TRANSFERRED, "elsewhere"),
+        (Report.merged_into_id.is_not(None), "elsewhere"),
+        else_="open",
+    )
+    rows = session.execute(
+        select(standing, func.count())
+        .where(
+            Report.filed_by_staff_id == supervisor.id,
+            Report.received_at >= start,
+            Report.received_at < end,
+        )
+        .group_by(standing)
+    ).all()
+    counts = {name: int(n) for name, n in rows}
+    return ClueCounts(filed=sum(counts.values()), **counts)
+
+
 # --- counts for public statistics (aggregates only) -------------------------------------
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 # Importing the feature packages and the shell's table modules registers every table.
 import intake  # noqa: F401
 import portal.accounts.models  # noqa: F401
+import portal.accounts.supervisors  # noqa: F401
 import portal.audit  # noqa: F401
 import portal.institutions.models  # noqa: F401
 import portal.jurisdictions.models  # noqa: F401

@@ -1,4 +1,4 @@
-"""Publishing: fund disclosures, typical cases, the penalty list, statistics, feeds, following and the open-data API."""
+"""Publishing: fund disclosures, typical cases, the penalty list, statistics, feeds, following, the supervisors' roster and the open-data API."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from publish.following import models as _following_models  # noqa: F401
 def init_app(app: Flask) -> None:
     """Register publishing's pages, feeds, API, refusal words, staff links, cache tracking and demo data."""
     from intake.penalties.models import Penalty
+    from portal.accounts.supervisors import SupervisorProfile
     from portal.errors import register_messages
     from portal.institutions.models import Institution, InstitutionName
     from portal.jurisdictions.models import Region
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
     from publish.penalties.views import bp as penalties
     from publish.penalties.views_office import bp as penalty_publishing
     from publish.stats.views import bp as stats
+    from publish.supervisors.views import bp as supervisors
 
     for blueprint in (
         home,
@@ -53,6 +55,7 @@ def init_app(app: Flask) -> None:
         cases_office,
         penalties,
         penalty_publishing,
+        supervisors,
     ):
         app.register_blueprint(blueprint)
     register_messages(MESSAGES)
@@ -63,6 +66,9 @@ def init_app(app: Flask) -> None:
     track_changes(Institution, InstitutionName)
     # Publishing a decision, a credit repair or a correction changes the penalty list.
     track_changes(Penalty)
+    # The roster of social supervisors: every change of a supervisor's account, term or
+    # profile touches their profile row (portal/accounts/supervisors.py).
+    track_changes(SupervisorProfile)
     register_staff_links(
         app,
         StaffLink(_l("Following"), "following.show_following", order=45),

@@ -13,12 +13,11 @@ from intake.calendar.deadlines import add_working_days
 from intake.opinions.models import Opinion
 from intake.opinions.operations import add_message, send_opinion
 from portal.accounts.models import StaffUser
-from portal.accounts.operations import create_staff_user
-from portal.ops.demo import DemoAccount, DemoContext
-from portal.security import password_hasher
+from portal.ops.demo import DemoContext
 from portal.timeutil import CHINA, today_in_china
 
-SUPERVISOR = "yc-supervisor"
+# One of the supervisors the accounts demo appoints (portal/accounts/demo.py).
+SUPERVISOR = "yc-supervisor-media"
 
 
 def _arrived(session: Session, opinion: Opinion, days_ago: int) -> None:
@@ -30,23 +29,13 @@ def _arrived(session: Session, opinion: Opinion, days_ago: int) -> None:
 
 
 def seed_demo_opinions(session: Session, context: DemoContext) -> None:
-    """Add the supervisor of Yinchuan and their opinions, unless they are already there."""
-    if session.scalar(select(StaffUser.id).where(StaffUser.username == SUPERVISOR)):
+    """Give the demo's media supervisor of Yinchuan three opinions, unless they have some."""
+    supervisor = session.scalar(select(StaffUser).where(StaffUser.username == SUPERVISOR))
+    if supervisor is None or session.scalar(
+        select(Opinion.id).where(Opinion.author_id == supervisor.id).limit(1)
+    ):
         return
-    today = today_in_china()
     city = context.regions["640100"]
-    supervisor = create_staff_user(
-        session,
-        username=SUPERVISOR,
-        display_name="银川市社会监督员（演示）",
-        password=context.password,
-        region=city,
-        roles=["social_supervisor"],
-        hasher=password_hasher(),
-        term_start=today,
-        term_end=today.replace(year=today.year + 2),
-    )
-    context.accounts.append(DemoAccount(SUPERVISOR, "social supervisor, Yinchuan"))
     approver = session.scalar(select(StaffUser).where(StaffUser.username == "yc-approver"))
 
     answered = send_opinion(

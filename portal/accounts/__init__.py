@@ -22,6 +22,14 @@ MESSAGES = {
         "This password is too common or easy to guess. Try a longer phrase of unrelated words."
     ),
     "email_invalid": _l("Enter an e-mail address such as name@example.gov.cn, or leave it empty."),
+    "supervisor_affiliation": _l("Choose the supervisor's category."),
+    "supervisor_organisation": _l(
+        "Give the organisation the supervisor belongs to, in at most 120 characters."
+    ),
+    "supervisor_consent": _l("Give the day the supervisor consented to be listed."),
+    "supervisor_reason": _l(
+        "Give the reason the supervisor is kept off the roster, in at most 200 characters."
+    ),
     "grant_not_yours": _l(
         "Only a custodian of the region who neither asked nor is concerned decides this."
     ),

@@ -1,8 +1,9 @@
-"""Demo accounts for `make run`: custodians of four provinces and one officer of each role."""
+"""Demo accounts for `make run`: custodians of four provinces, one officer of each role, supervisors."""
 
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -14,6 +15,7 @@ from portal.accounts.keys import create_recovery_key, make_custodian
 from portal.accounts.models import StaffUser
 from portal.accounts.operations import create_staff_user
 from portal.accounts.roles import ROLE_LABELS
+from portal.accounts.supervisors import SupervisorFields, set_supervisor_profile
 from portal.jurisdictions.models import Region
 from portal.ops.demo import DemoAccount, DemoContext
 from portal.security import kdf_params, password_hasher
@@ -31,9 +33,30 @@ STAFF = (
     ("yc-approver", "银川市审核员（演示）", "640100", ["approver"]),
     ("yc-reward", "银川市奖励专员（演示）", "640100", ["reward_officer"]),
     ("nx-admin", "宁夏系统管理员（演示）", "640000", ["administrator"]),
-    ("nx-supervisor", "宁夏社会监督员（演示）", "640000", ["social_supervisor"]),
     ("yc-publisher", "银川市信息发布员（演示）", "640100", ["publisher"]),
     ("nx-publisher", "宁夏信息发布员（演示）", "640000", ["publisher"]),
+)
+# Social supervisors of several kinds (docs/domain.md §14): three on the public roster, one
+# kept off it for a reason only administrators see.
+SUPERVISORS = (
+    (
+        "nx-supervisor",
+        "宁夏社会监督员（演示）",
+        "640000",
+        "npc_deputy",
+        "宁夏回族自治区人大常委会",
+        "",
+    ),
+    ("yc-supervisor-media", "马丽（演示）", "640100", "media", "宁夏日报社", ""),
+    ("yc-supervisor-expert", "王建国（演示）", "640100", "expert", "宁夏医科大学公共卫生学院", ""),
+    (
+        "nx-supervisor-citizen",
+        "李某（演示）",
+        "640000",
+        "citizen",
+        "银川市兴庆区某社区居民委员会",
+        "本人因安全考虑要求不公开",
+    ),
 )
 
 
@@ -64,12 +87,10 @@ def seed_demo_accounts(session: Session, context: DemoContext) -> None:
         )
         make_custodian(session, user, password, kdf_params())
         context.accounts.append(_account(username, ["approver"], regions[code], custodian=True))
-    today = today_in_china()
     for username, name, code, roles in STAFF:
         if _exists(session, username):
             continue
         context.accounts.append(_account(username, roles, regions[code]))
-        supervisor = "social_supervisor" in roles
         create_staff_user(
             session,
             username=username,
@@ -78,9 +99,38 @@ def seed_demo_accounts(session: Session, context: DemoContext) -> None:
             region=regions[code],
             roles=roles,
             hasher=password_hasher(),
-            term_start=today if supervisor else None,
-            term_end=today.replace(year=today.year + 2) if supervisor else None,
         )
+    _seed_supervisors(session, context)
+
+
+def _seed_supervisors(session: Session, context: DemoContext) -> None:
+    """Supervisors appointed last year for three years, with their profiles."""
+    today = today_in_china()
+    start = today.replace(year=today.year - 1, month=1, day=1)
+    for username, name, code, affiliation, organisation, reason in SUPERVISORS:
+        if _exists(session, username):
+            continue
+        region = context.regions[code]
+        context.accounts.append(_account(username, ["social_supervisor"], region))
+        user = create_staff_user(
+            session,
+            username=username,
+            display_name=name,
+            password=context.password,
+            region=region,
+            roles=["social_supervisor"],
+            hasher=password_hasher(),
+            term_start=start,
+            term_end=start.replace(year=start.year + 3) - timedelta(days=1),
+        )
+        fields = SupervisorFields(
+            affiliation=affiliation,
+            organisation=organisation,
+            listed=not reason,
+            consent_on=start if not reason else None,
+            off_roster_reason=reason,
+        )
+        set_supervisor_profile(session, user, fields, actor="cli")
 
 
 def _account(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -9,6 +12,7 @@ from wtforms import (
     DateField,
     HiddenField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -24,6 +28,13 @@ from wtforms.validators import (
 
 from portal.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem
 from portal.accounts.roles import ROLE_LABELS
+from portal.accounts.supervisors import (
+    AFFILIATION_LABELS,
+    MAX_ORGANISATION,
+    MAX_REASON,
+    SUPERVISOR,
+    SupervisorFields,
+)
 from portal.forms import AT_MOST, MultiCheckboxField
 from portal.mailbox import MAX_ADDRESS, normalize_email
 
@@ -132,16 +143,93 @@ class StaffUserForm(FlaskForm):
         _l("Supervisor term starts (social supervisors)"), validators=[Optional()]
     )
     term_end = DateField(_l("Supervisor term ends"), validators=[Optional()])
+    # What docs/domain.md §14 records of a social supervisor; asked only of one.
+    affiliation = SelectField(
+        _l("Supervisor's category"),
+        choices=[SelectChoice("", _l("Choose…"))]
+        + [SelectChoice(code, label) for code, label in AFFILIATION_LABELS.items()],
+        default="",
+        validate_choice=True,
+    )
+    organisation = StringField(
+        _l("Supervisor's organisation"),
+        validators=[Optional(), Length(max=MAX_ORGANISATION, message=AT_MOST)],
+    )
+    roster = RadioField(
+        _l("Public roster of supervisors"),
+        choices=[
+            SelectChoice("listed", _l("Listed, with the supervisor's consent")),
+            SelectChoice("off", _l("Kept off the roster")),
+        ],
+        validate_choice=False,  # checked by validate_roster, and only for a supervisor
+    )
+    consent_on = DateField(_l("Consent to be listed given on"), validators=[Optional()])
+    off_roster_reason = StringField(
+        _l("Why kept off the roster (seen by administrators only)"),
+        validators=[Optional(), Length(max=MAX_REASON, message=AT_MOST)],
+    )
+
+    def is_supervisor(self) -> bool:
+        """Return whether the social supervisor role is checked."""
+        return SUPERVISOR in list(self.roles.data or [])
 
     def validate_term_end(self, field: DateField) -> None:
         if field.data and self.term_start.data and field.data < self.term_start.data:
             raise ValidationError(_l("The term cannot end before it starts."))
 
     def validate_roles(self, field: MultiCheckboxField) -> None:
-        if "social_supervisor" in (field.data or []) and not (
-            self.term_start.data and self.term_end.data
-        ):
+        if self.is_supervisor() and not (self.term_start.data and self.term_end.data):
             raise ValidationError(_l("A social supervisor needs a term: give its start and end."))
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """Check the fields, then what a social supervisor needs (docs/domain.md §14)."""
+        valid = bool(super().validate(extra_validators))
+        if not self.is_supervisor():
+            return valid
+        missing = [
+            (self.affiliation, not self.affiliation.data, _l("Choose the supervisor's category.")),
+            (
+                self.organisation,
+                not (self.organisation.data or "").strip(),
+                _l("Give the organisation the supervisor belongs to."),
+            ),
+            (
+                self.roster,
+                not self.roster.data,
+                _l("Say whether the supervisor is listed on the public roster."),
+            ),
+            (
+                self.consent_on,
+                self.roster.data == "listed" and not self.consent_on.data,
+                _l("Give the day the supervisor consented to be listed."),
+            ),
+            (
+                self.off_roster_reason,
+                self.roster.data == "off" and not (self.off_roster_reason.data or "").strip(),
+                _l("Give the reason the supervisor is kept off the roster."),
+            ),
+        ]
+        for field, lacking, message in missing:
+            if lacking and not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+    def validate_roster(self, field: RadioField) -> None:
+        if field.data and field.data not in ("listed", "off"):
+            raise ValidationError(_l("Say whether the supervisor is listed on the public roster."))
+
+    def supervisor_fields(self) -> SupervisorFields | None:
+        """Return the supervisor's profile as given, or None when the role is not checked."""
+        if not self.is_supervisor():
+            return None
+        return SupervisorFields(
+            affiliation=self.affiliation.data or "",
+            organisation=self.organisation.data or "",
+            listed=self.roster.data == "listed",
+            consent_on=self.consent_on.data,
+            off_roster_reason=self.off_roster_reason.data or "",
+        )
 
 
 class NoticeSettingsForm(FlaskForm):

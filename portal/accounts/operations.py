@@ -17,6 +17,13 @@ from portal.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem
 from portal.accounts.rights import StaffError, retire_custodian_keys_if_moot, set_rights
 from portal.accounts.roles import CASE_FILE_ROLES, ROLES
 from portal.accounts.sessions import end_all_sessions
+from portal.accounts.supervisors import (
+    SupervisorFields,
+    differs,
+    profile_of,
+    set_supervisor_profile,
+    touch_profile,
+)
 from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import in_jurisdiction
 from portal.mailbox import normalize_email
@@ -137,6 +144,7 @@ def administer_new_user(
     term_end: date | None,
     hasher: PasswordHasher,
     email: str | None = None,
+    supervisor: SupervisorFields | None = None,
 ) -> tuple[StaffUser, StaffGrantRequest | None]:
     """Create an account as an administrator, within their subtree.
 
@@ -159,6 +167,9 @@ def administer_new_user(
         must_change_password=True,
         email=email,
     )
+    if supervisor is not None:
+        # Category, organisation and the roster decision at appointment (docs/domain.md §14).
+        set_supervisor_profile(session, user, supervisor, actor=f"staff:{actor.id}")
     privileged = set(roles) & CASE_FILE_ROLES
     grant = None
     if privileged or wants_custodian:
@@ -180,6 +191,7 @@ def update_staff_user(
     wants_custodian: bool,
     term_start: date | None,
     term_end: date | None,
+    supervisor: SupervisorFields | None = None,
 ) -> StaffGrantRequest | None:
     """Change an account as an administrator; return the grant request a widening needs.
 
@@ -198,6 +210,7 @@ def update_staff_user(
         or wants_custodian != user.wants_custodian
         or is_active != user.is_active
         or (term_start, term_end) != (user.term_start, user.term_end)
+        or (supervisor is not None and differs(profile_of(session, user), supervisor))
     ):
         raise StaffError("self_change")
     held = user.role_names & CASE_FILE_ROLES
@@ -233,6 +246,11 @@ def update_staff_user(
     user.term_start, user.term_end = term_start, term_end
     if not is_active:
         end_all_sessions(session, user)
+    if supervisor is not None and differs(profile_of(session, user), supervisor):
+        set_supervisor_profile(session, user, supervisor, actor=f"staff:{actor.id}")
+    else:
+        # The roster shows the name, term and state: any change drops its cached pages.
+        touch_profile(session, user)
     session.flush()
     audit.record(
         session,

@@ -17,6 +17,7 @@ from portal.accounts.models import StaffGrantRequest, StaffUser
 from portal.accounts.operations import administer_new_user, update_staff_user
 from portal.accounts.policies import staff_route
 from portal.accounts.roles import CASE_FILE_ROLES, ROLE_LABELS
+from portal.accounts.supervisors import SupervisorProfile, profile_of
 from portal.db import db_session
 from portal.errors import message_for, on_refusal
 from portal.forms import as_choices, refused
@@ -120,6 +121,7 @@ def create_user() -> ResponseReturnValue:
         term_end=form.term_end.data,
         hasher=password_hasher(),
         email=form.email.data,
+        supervisor=form.supervisor_fields(),
     )
     created = _(
         "Account %(name)s created. Its first password works once: the user sets their own at first sign-in.",
@@ -142,6 +144,7 @@ def _load_user(user_id: int) -> StaffUser:
 def edit_user(user_id: int) -> ResponseReturnValue:
     """The form for an existing account."""
     user = _load_user(user_id)
+    profile = profile_of(db_session(), user)
     form = StaffUserForm(
         display_name=user.display_name,
         region=user.region.code,
@@ -150,9 +153,23 @@ def edit_user(user_id: int) -> ResponseReturnValue:
         is_active=user.is_active,
         term_start=user.term_start,
         term_end=user.term_end,
+        **_profile_data(profile),
     )
     form.region.choices = as_choices(_region_choices())
     return _render_user_form(form, user)
+
+
+def _profile_data(profile: SupervisorProfile | None) -> dict[str, object]:
+    """The supervisor's recorded profile as the form's initial data (docs/domain.md §14)."""
+    if profile is None:
+        return {}
+    return {
+        "affiliation": profile.affiliation.value,
+        "organisation": profile.organisation,
+        "roster": "listed" if profile.listed else "off",
+        "consent_on": profile.consent_on,
+        "off_roster_reason": profile.off_roster_reason or "",
+    }
 
 
 @bp.post("/users/<int:user_id>")
@@ -177,6 +194,7 @@ def update_user(user_id: int) -> ResponseReturnValue:
         wants_custodian=bool(form.wants_custodian.data),
         term_start=form.term_start.data,
         term_end=form.term_end.data,
+        supervisor=form.supervisor_fields(),
     )
     saved = _("Account %(name)s saved.", name=user.username)
     flash(" ".join(m for m in (saved, _waits_for_custodian(grant)) if m), "success")

@@ -812,3 +812,111 @@ def test_hostile_text_in_opinions_never_runs(
     office.get_by_role("button", name="发送").click()
     _assert_inert(office, fired_o)
     assert "script" in office.locator('[name="body"]').input_value()
+
+
+def _seed_supervisors(app: Flask) -> dict[str, Any]:
+    """Supervisors whose name, organisation and reason are payloads, and an appraisal note too."""
+    from intake.appraisal.models import AppraisalResult
+    from intake.appraisal.operations import record_appraisal
+    from portal.accounts.keys import ensure_keys
+    from portal.accounts.supervisors import SupervisorFields, set_supervisor_profile
+    from portal.accounts.totp import new_totp_secret
+    from portal.security import kdf_params
+    from portal.timeutil import today_in_china
+
+    today = today_in_china()
+    term = {"term_start": date(today.year - 1, 1, 1), "term_end": date(today.year + 2, 1, 1)}
+    with app.app_context():
+        s = db_session()
+        region = get_region_by_code(s, "640104")
+        admin = create_staff_user(
+            s,
+            username="administrator",
+            display_name=chunk(120, 3),
+            password=STAFF_PASSWORD,
+            region=get_region_by_code(s, "640000"),
+            roles=["administrator"],
+            hasher=password_hasher(),
+        )
+        ensure_keys(s, admin, STAFF_PASSWORD, kdf_params())
+        secret = new_totp_secret()
+        admin.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{admin.id}:totp")
+        supervisors = []
+        for n, listed in enumerate((True, False, True)):
+            user = create_staff_user(
+                s,
+                username=f"supervisor{n}",
+                display_name=chunk(120, 5 + n),
+                password=STAFF_PASSWORD,
+                region=region,
+                roles=["social_supervisor"],
+                hasher=password_hasher(),
+                **term,
+            )
+            fields = SupervisorFields(
+                "media", chunk(120, 9 + n), listed, term["term_start"], chunk(200, 13 + n)
+            )
+            set_supervisor_profile(s, user, fields, actor="cli")
+            supervisors.append(user)
+        record_appraisal(
+            s,
+            supervisors[0],
+            year=today.year - 1,
+            result=AppraisalResult.EXCELLENT,
+            note=chunk(1000, 17),
+            renew_until=None,
+            actor=admin,
+            today=today,
+        )
+        s.commit()
+        import pyotp
+
+        return {
+            "people": {"administrator": (admin, secret)},
+            "totp": pyotp,
+            "ids": [u.id for u in supervisors],
+            "year": today.year - 1,
+        }
+
+
+def test_hostile_text_never_runs_on_the_supervisors_pages(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    base, app = live_site
+    data = _seed_supervisors(app)
+    public, fired = _page(browser)
+    for path in (
+        "/supervisors",
+        "/supervisors?region=640104",
+        f"/supervisors?{urlencode({'region': CORPUS[0]})}",
+    ):
+        public.goto(base + path)
+        _assert_inert(public, fired)
+    assert public.locator(".roster").count() == 0  # the refused region lists nobody
+
+    admin, fired_a = _staff_page(browser, base, data, "administrator")
+    first, kept_off, third = data["ids"]
+    year = data["year"]
+    for path in (
+        "/staff/admin/users",
+        f"/staff/admin/users/{kept_off}",
+        f"/staff/admin/appraisals/?year={year}",
+        f"/staff/admin/appraisals/{first}/{year}",
+    ):
+        admin.goto(base + path)
+        _assert_inert(admin, fired_a)
+    # The appraisal form refused (a renewal for not competent) with a payload for a note.
+    admin.goto(f"{base}/staff/admin/appraisals/{third}/{year}")
+    admin.check('[name="result"][value="not_competent"]')
+    admin.fill('[name="note"]', chunk(1000, 19))
+    admin.fill('[name="renew_until"]', f"{year + 4}-12-31")
+    admin.get_by_role("button", name="记录考核结果").click()
+    _assert_inert(admin, fired_a)
+    assert "script" in admin.locator('[name="note"]').input_value()
+    # The account form refused (no consent date) with payloads in the profile's fields.
+    admin.goto(f"{base}/staff/admin/users/{third}")
+    admin.fill('[name="organisation"]', chunk(120, 21))
+    admin.fill('[name="consent_on"]', "")
+    admin.get_by_role("button", name="保存").click()
+    _assert_inert(admin, fired_a)
+    assert "script" in admin.locator('[name="organisation"]').input_value()

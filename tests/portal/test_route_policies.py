@@ -180,6 +180,23 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
     ("GET", "/staff/admin/calendar", {}, {"administrator"}, "any"),
     ("POST", "/staff/admin/calendar", {}, {"administrator"}, "any"),
     ("POST", "/staff/admin/calendar/{day}/delete", {"day": "2031-01-01"}, {"administrator"}, "any"),
+    # The appraisal of social supervisors (docs/domain.md §14): administrators of the
+    # supervisor's region or above; a supervisor of the report's county is probed.
+    ("GET", "/staff/admin/appraisals/", {}, {"administrator"}, "any"),
+    (
+        "GET",
+        "/staff/admin/appraisals/{supervisor_id}/{year}",
+        {"year": "2025"},
+        {"administrator"},
+        "jurisdiction",
+    ),
+    (
+        "POST",
+        "/staff/admin/appraisals/{supervisor_id}/{year}",
+        {"year": "2025"},
+        {"administrator"},
+        "jurisdiction",
+    ),
     ("GET", "/staff/admin/rewards", {}, {"administrator"}, "any"),
     ("POST", "/staff/admin/rewards", {}, {"administrator"}, "any"),
     ("GET", "/staff/admin/regions", {}, {"administrator"}, "any"),
@@ -327,6 +344,17 @@ def _make_target(db: Session, report: Any) -> dict[str, str]:
     grant = request_grant(
         db, colleague, actor=colleague, region=county, roles={"investigator"}, custodian=False
     )
+    supervisor = create_staff_user(
+        db,
+        username=f"county.supervisor.{secrets.token_hex(3)}",
+        display_name="县社会监督员",
+        password=STAFF_PASSWORD,
+        region=county,
+        roles=["social_supervisor"],
+        hasher=password_hasher(),
+        term_start=date(2020, 1, 1),
+        term_end=date(2099, 1, 1),
+    )
     institution = add_institution(
         db,
         InstitutionFields(
@@ -345,6 +373,7 @@ def _make_target(db: Session, report: Any) -> dict[str, str]:
         "staff_id": str(colleague.id),
         "grant_id": str(grant.id),
         "institution_id": str(institution.id),
+        "supervisor_id": str(supervisor.id),
     }
 
 
