@@ -11,6 +11,7 @@ from intake import models as _models  # noqa: F401
 from intake.calendar import models as _calendar_models  # noqa: F401
 from intake.contact import models as _contact_models  # noqa: F401
 from intake.identity import models as _identity_models  # noqa: F401
+from intake.inspections import models as _inspection_models  # noqa: F401
 from intake.penalties import models as _penalty_models  # noqa: F401
 from intake.review import models as _review_models  # noqa: F401
 from intake.rewards import models as _reward_models  # noqa: F401
@@ -29,6 +30,9 @@ def init_app(app: Flask) -> None:
     from intake.digest.items import DigestItem, register_digest_items
     from intake.filing.views import bp as filing
     from intake.identity.views import bp as identity
+    from intake.inspections.messages import MESSAGES as INSPECTION_MESSAGES
+    from intake.inspections.views_office import bp as inspections
+    from intake.inspections.views_supervisor import bp as supervised_inspections
     from intake.major.views import bp as major
     from intake.messages import MESSAGES
     from intake.office.queue import REVIEW_ROLES
@@ -57,12 +61,15 @@ def init_app(app: Flask) -> None:
         penalty_records,
         major,
         review,
+        inspections,
+        supervised_inspections,
     ):
         app.register_blueprint(blueprint)
     app.add_template_global(event_words, "event_words")
     register_messages(MESSAGES)
     register_messages(PENALTY_MESSAGES)
     register_messages(REVIEW_MESSAGES)
+    register_messages(INSPECTION_MESSAGES)
     cli.register(app)
     init_digest(app)
     # Transfers past their day without an outcome (docs/domain.md §12) and reviews to answer
@@ -100,6 +107,9 @@ def init_app(app: Flask) -> None:
         StaffLink(_l("Identity requests"), "identity.list_identity_requests", order=30, landing=90),
         StaffLink(_l("Clues"), "clues.list_clues", order=40, landing=20),
         StaffLink(_l("Penalty decisions"), "penalty_records.list_penalties", order=68),
+        # Inspections with supervisors (docs/domain.md §14): the office's and a supervisor's.
+        StaffLink(_l("Inspections"), "inspections.list_inspections", order=66),
+        StaffLink(_l("Inspections"), "supervised_inspections.list_my_inspections", order=45),
         StaffLink(
             _l("Holiday calendar"),
             "calendar.show_calendar",
