@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from intake.inspections.catalog import KIND_LABELS
 from intake.inspections.models import (
     Inspection,
     InspectionInstitution,
@@ -179,6 +180,10 @@ class InspectionFound:
 
     kind: InspectionKind
     inspection_date: date
+
+
+# The words of the kinds, for the public line of a penalty.
+INSPECTION_KIND_LABELS = KIND_LABELS
 
 
 def inspection_found(session: Session, penalty_id: int) -> InspectionFound | None:
