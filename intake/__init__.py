@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     from intake.digest.items import DigestItem, register_digest_items
     from intake.filing.views import bp as filing
     from intake.identity.views import bp as identity
+    from intake.inspections.demo import seed_demo_inspections
     from intake.inspections.messages import MESSAGES as INSPECTION_MESSAGES
     from intake.inspections.views_office import bp as inspections
     from intake.inspections.views_supervisor import bp as supervised_inspections
@@ -130,3 +131,5 @@ def init_app(app: Flask) -> None:
         context.echo(f"demo office: {worked} more reports in every stage of the work queue")
 
     register_demo_seeder(app, 30, _seed_reports)
+    # After the directory, the accounts and the demo penalties (publishing's, order 40).
+    register_demo_seeder(app, 50, seed_demo_inspections)

@@ -69,3 +69,19 @@ def test_the_demo_publishes_about_a_dozen_cases_over_several_years(
 def test_the_demo_names_no_real_institution(seeded: Flask, fresh: Any) -> None:
     names = list(fresh().scalars(select(Institution.name)))
     assert names and all(name.endswith("（演示）") for name in names)
+
+
+def test_the_demo_has_an_inspection_to_come_with_a_sign_up_and_one_done_with_an_account(
+    seeded: Flask, fresh: Any
+) -> None:
+    from intake.inspections.models import Inspection, InspectionSignup, InspectionStatus
+
+    session = fresh()
+    statuses = sorted(s.value for s in session.scalars(select(Inspection.status)))
+    accounts = session.scalar(
+        select(func.count()).where(InspectionSignup.account_filed_at.is_not(None))
+    )
+    assert (statuses, accounts) == (
+        sorted([InspectionStatus.ANNOUNCED.value, InspectionStatus.DONE.value]),
+        1,
+    )
