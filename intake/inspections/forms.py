@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -98,8 +99,9 @@ class InstitutionChoice(FlaskForm):
 def _check_codes(_form: FlaskForm, field: TextAreaField) -> None:
     wrong = [c for c in codes_in(field.data) if not CODE_PATTERN.match(c)]
     if wrong:
+        # gettext, not _l: a lazy string is trusted as markup, and these codes are as typed.
         raise ValidationError(
-            _l(
+            _(
                 "Not a national code of 12 characters such as H64010400012: %(codes)s",
                 codes="、".join(wrong),
             )

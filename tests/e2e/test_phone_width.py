@@ -61,8 +61,14 @@ STAFF_PAGES = {
         "/staff/admin/institutions",
         "/staff/admin/rewards",
     ],
-    "approver": ["/staff/penalties", "/staff/penalties/new", "/staff/identity-requests"],
-    "social_supervisor": ["/staff/following"],
+    "approver": [
+        "/staff/penalties",
+        "/staff/penalties/new",
+        "/staff/identity-requests",
+        "/staff/inspections/",
+        "/staff/inspections/new",
+    ],
+    "social_supervisor": ["/staff/following", "/staff/my-inspections/"],
     "publisher": [
         "/staff/publish/disclosures",
         "/staff/publish/disclosures/edit",
