@@ -18,17 +18,24 @@ MENUS: dict[str, set[str]] = {
         "/staff/identity-requests",
         "/staff/major",
     },
-    "investigator": {"/staff/queue", "/staff/identity-requests", "/staff/major"},
+    # Investigators and approvers run inspections with supervisors (docs/domain.md §14).
+    "investigator": {
+        "/staff/queue",
+        "/staff/identity-requests",
+        "/staff/major",
+        "/staff/inspections/",
+    },
     "approver": {
         "/staff/queue",
         "/staff/major",
         "/staff/identity-requests",
         "/staff/penalties/",
         "/staff/publish/cases",
+        "/staff/inspections/",
     },
     "reward_officer": {"/staff/queue", "/staff/identity-requests"},
     "publisher": {"/staff/publish/disclosures", "/staff/publish/cases", "/staff/penalties/"},
-    "social_supervisor": {"/staff/clues/", "/staff/following/"},
+    "social_supervisor": {"/staff/clues/", "/staff/following/", "/staff/my-inspections/"},
     "administrator": {"/staff/admin/users"},
 }
 ALWAYS = {"/staff/account", "/staff/password"}
