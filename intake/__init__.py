@@ -12,6 +12,7 @@ from intake.appraisal import models as _appraisal_models  # noqa: F401
 from intake.calendar import models as _calendar_models  # noqa: F401
 from intake.contact import models as _contact_models  # noqa: F401
 from intake.identity import models as _identity_models  # noqa: F401
+from intake.inspections import models as _inspection_models  # noqa: F401
 from intake.opinions import models as _opinion_models  # noqa: F401
 from intake.penalties import models as _penalty_models  # noqa: F401
 from intake.review import models as _review_models  # noqa: F401
@@ -33,6 +34,10 @@ def init_app(app: Flask) -> None:
     from intake.digest.items import DigestItem, register_digest_items
     from intake.filing.views import bp as filing
     from intake.identity.views import bp as identity
+    from intake.inspections.demo import seed_demo_inspections
+    from intake.inspections.messages import MESSAGES as INSPECTION_MESSAGES
+    from intake.inspections.views_office import bp as inspections
+    from intake.inspections.views_supervisor import bp as supervised_inspections
     from intake.major.views import bp as major
     from intake.messages import MESSAGES
     from intake.office.queue import REVIEW_ROLES
@@ -72,6 +77,8 @@ def init_app(app: Flask) -> None:
         review,
         opinions,
         appraisal,
+        inspections,
+        supervised_inspections,
     ):
         app.register_blueprint(blueprint)
     app.add_template_global(event_words, "event_words")
@@ -80,6 +87,7 @@ def init_app(app: Flask) -> None:
     register_messages(REVIEW_MESSAGES)
     register_messages(OPINION_MESSAGES)
     register_messages(APPRAISAL_MESSAGES)
+    register_messages(INSPECTION_MESSAGES)
     cli.register(app)
     init_digest(app)
     # Transfers past their day without an outcome (docs/domain.md §12) and reviews to answer
@@ -128,6 +136,9 @@ def init_app(app: Flask) -> None:
         StaffLink(_l("Opinions and suggestions"), "opinions.list_opinions", order=42),
         StaffLink(_l("Opinions to answer"), "opinions.list_office_opinions_view", order=17),
         StaffLink(_l("Penalty decisions"), "penalty_records.list_penalties", order=68),
+        # Inspections with supervisors (docs/domain.md §14): the office's and a supervisor's.
+        StaffLink(_l("Inspections"), "inspections.list_inspections", order=66),
+        StaffLink(_l("Inspections"), "supervised_inspections.list_my_inspections", order=45),
         StaffLink(
             _l("Holiday calendar"),
             "calendar.show_calendar",
@@ -156,3 +167,5 @@ def init_app(app: Flask) -> None:
 
     register_demo_seeder(app, 30, _seed_reports)
     register_demo_seeder(app, 35, seed_demo_opinions)
+    # After the directory, the accounts and the demo penalties (publishing's, order 40).
+    register_demo_seeder(app, 50, seed_demo_inspections)

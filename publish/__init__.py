@@ -14,6 +14,7 @@ from publish.following import models as _following_models  # noqa: F401
 
 def init_app(app: Flask) -> None:
     """Register publishing's pages, feeds, API, refusal words, staff links, cache tracking and demo data."""
+    from intake.inspections.models import InspectionPenalty
     from intake.penalties.models import Penalty
     from portal.accounts.supervisors import SupervisorProfile
     from portal.errors import register_messages
@@ -64,11 +65,12 @@ def init_app(app: Flask) -> None:
     # Any change to what public pages show moves the page cache's generation.
     track_changes(TypicalCase, CaseCorrection, Disclosure, DisclosureRevision, FundLine, Region)
     track_changes(Institution, InstitutionName)
-    # Publishing a decision, a credit repair or a correction changes the penalty list.
-    track_changes(Penalty)
     # The roster of social supervisors: every change of a supervisor's account, term or
     # profile touches their profile row (portal/accounts/supervisors.py).
     track_changes(SupervisorProfile)
+    # Publishing a decision, a credit repair or a correction changes the penalty list; so
+    # does linking it to the inspection it was found in (its page says so).
+    track_changes(Penalty, InspectionPenalty)
     register_staff_links(
         app,
         StaffLink(_l("Following"), "following.show_following", order=45),

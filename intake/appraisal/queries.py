@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.appraisal.models import AppraisalResult, SupervisorAppraisal
+from intake.inspections.queries import InspectionCounts, inspection_counts_of
+from intake.opinions.queries import OpinionCounts, opinion_counts_of
 from intake.queries import ClueCounts, count_clues_of
 from portal.accounts.models import StaffRole, StaffUser
 from portal.accounts.supervisors import SUPERVISOR, profile_of
@@ -50,15 +52,18 @@ class AppraisalRecord:
 class SupervisorYear:
     """A supervisor's year as the administrator appraising it sees it (docs/domain.md §14).
 
-    One field per part of the work; a new part (opinions, inspections) is one more field
-    filled in `supervisor_year` and one more partial on the page.
+    One field per part of the work, each filled in `supervisor_year` and drawn by its own
+    partial on the page: opinions given and how they were answered, clues filed and where
+    they stand, inspections joined and the accounts filed of them.
     """
 
     supervisor: Supervisor
     year: int
     # Whether the term ran on any day of the year: only then is there a year to appraise.
     served: bool
+    opinions: OpinionCounts
     clues: ClueCounts
+    inspections: InspectionCounts
     appraisal: AppraisalRecord | None
 
 
@@ -113,14 +118,16 @@ def get_supervisor_within(session: Session, actor: StaffUser, user_id: int) -> S
 
 
 def supervisor_year(session: Session, user: StaffUser, year: int, language: str) -> SupervisorYear:
-    """Assemble a supervisor's year: who they are, their clues, and the result if recorded."""
+    """Assemble a supervisor's year: who they are, their work, and the result if recorded."""
     start, end = year_bounds(year)
     recorded = get_appraisal(session, user, year)
     return SupervisorYear(
         supervisor=_supervisor(session, user, language),
         year=year,
         served=served_in(user, year),
+        opinions=opinion_counts_of(session, user.id, year),
         clues=count_clues_of(session, user, start, end),
+        inspections=inspection_counts_of(session, user.id, year),
         appraisal=None
         if recorded is None
         else AppraisalRecord(

@@ -8,7 +8,7 @@ the directory (`/institutions/<code>`) when the decision names one of the direct
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,6 +19,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from intake.catalog import MEASURES
+from intake.inspections.queries import (
+    INSPECTION_KIND_LABELS,
+    InspectionFound,
+    inspection_found,
+)
 from intake.penalties.models import Penalty
 from portal.institutions.catalog import KIND_LABELS
 from portal.institutions.models import InstitutionKind
@@ -45,6 +50,7 @@ def penalty_labels() -> dict[str, Any]:
     return {
         "measure_labels": {m.code: m.label for m in MEASURES},
         "party_kind_labels": PARTY_KIND_LABELS,
+        "inspection_kind_labels": INSPECTION_KIND_LABELS,
     }
 
 
@@ -79,6 +85,9 @@ class PublicEntry:
     decided_on: date
     published_on: date | None
     public_until: date | None
+    # On the entry's own page: the kind and date of the inspection with social supervisors
+    # it was found in, and nothing more of it (docs/domain.md §14).
+    found_in_inspection: InspectionFound | None = None
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -160,7 +169,8 @@ def public_penalty_view(session: Session, penalty_id: int) -> tuple[PublicEntry 
     if not penalty.listed_on(today_in_china()):
         # Off the list: nothing of it is shown any more, only that it left.
         return None, True
-    return public_entry(penalty), False
+    entry = public_entry(penalty)
+    return replace(entry, found_in_inspection=inspection_found(session, penalty.id)), False
 
 
 def _absolute(path: str) -> str:

@@ -64,8 +64,19 @@ STAFF_PAGES = {
         "/staff/admin/rewards",
         "/staff/admin/appraisals/",
     ],
-    "approver": ["/staff/penalties", "/staff/penalties/new", "/staff/identity-requests"],
-    "social_supervisor": ["/staff/following", "/staff/opinions/", "/staff/opinions/new"],
+    "approver": [
+        "/staff/penalties",
+        "/staff/penalties/new",
+        "/staff/identity-requests",
+        "/staff/inspections/",
+        "/staff/inspections/new",
+    ],
+    "social_supervisor": [
+        "/staff/following",
+        "/staff/opinions/",
+        "/staff/opinions/new",
+        "/staff/my-inspections/",
+    ],
     "publisher": [
         "/staff/publish/disclosures",
         "/staff/publish/disclosures/edit",

@@ -920,3 +920,132 @@ def test_hostile_text_never_runs_on_the_supervisors_pages(
     admin.get_by_role("button", name="保存").click()
     _assert_inert(admin, fired_a)
     assert "script" in admin.locator('[name="organisation"]').input_value()
+
+
+def _seed_inspections(app: Flask) -> dict[str, Any]:
+    """Inspections whose every free text is hostile: one announced, one done with an account."""
+    from datetime import timedelta
+
+    import pyotp
+
+    from intake.inspections.models import InspectionKind
+    from intake.inspections.operations import (
+        InspectionFields,
+        announce_inspection,
+        confirm_participant,
+        record_results,
+    )
+    from intake.inspections.participation import file_account, sign_up
+    from portal.accounts.totp import new_totp_secret
+    from portal.timeutil import today_in_china
+    from tests.penalty_factories import make_institution
+
+    with app.app_context():
+        s = db_session()
+        region = add_region(
+            s,
+            code="640199",
+            name_zh=chunk(80, 3),
+            name_en=chunk(120, 5),
+            parent=get_region_by_code(s, "640100"),
+            actor="cli",
+        )
+        make_institution(s, code="H64019900001", name=chunk(200, 9), region_code="640199")
+        people = {}
+        for role, home in (("investigator", "640000"), ("social_supervisor", "640199")):
+            user = create_staff_user(
+                s,
+                username=role,
+                display_name=chunk(120, len(people) + 2),
+                password=STAFF_PASSWORD,
+                region=get_region_by_code(s, home),
+                roles=[role],
+                hasher=password_hasher(),
+                term_start=date(2020, 1, 1),
+                term_end=date(2099, 12, 31),
+            )
+            secret = new_totp_secret()
+            user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
+            people[role] = (user, secret)
+        office, supervisor = people["investigator"][0], people["social_supervisor"][0]
+        today = today_in_china()
+        ids = []
+        for n in range(2):
+            inspection = announce_inspection(
+                s,
+                InspectionFields(
+                    kind=InspectionKind.FLYING,
+                    inspection_date=today + timedelta(days=5),
+                    inspected_region=region,
+                    places=3,
+                    summary=chunk(2000, 11 + n),
+                    instructions=chunk(3000, 13 + n),
+                    show_targets_early=True,
+                    target_codes=["H64019900001"],
+                ),
+                office=get_region_by_code(s, "640000"),
+                actor=office,
+            )
+            signup = sign_up(s, inspection, actor=supervisor)
+            confirm_participant(s, inspection, signup.id, actor=office)
+            ids.append(inspection.id)
+        inspection.inspection_date = today
+        file_account(s, inspection, text=chunk(3000, 15), actor=supervisor)
+        record_results(
+            s,
+            inspection,
+            results=chunk(5000, 17),
+            inspected_codes=["H64019900001"],
+            actor=office,
+        )
+        s.commit()
+        return {"ids": ids, "people": people, "totp": pyotp}
+
+
+def test_hostile_text_in_inspections_never_runs(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    base, app = live_site
+    data = _seed_inspections(app)
+    announced, done = data["ids"]
+
+    office, fired = _staff_page(browser, base, data, "investigator")
+    for path in (
+        "/staff/inspections/",
+        f"/staff/inspections/{announced}",
+        f"/staff/inspections/{announced}/edit",
+        f"/staff/inspections/{done}",
+    ):
+        office.goto(base + path)
+        _assert_inert(office, fired)
+    # The announcement, refused (a code that is no code), draws everything typed again; so
+    # does a search whose matches carry the institution's hostile name.
+    office.goto(f"{base}/staff/inspections/new")
+    office.fill('[name="summary"]', chunk(2000, 19))
+    office.fill('[name="targets"]', chunk(200, 21))
+    office.fill('[name="instructions"]', chunk(3000, 23))
+    office.get_by_role("button", name="发布检查").click()
+    _assert_inert(office, fired)
+    assert "script" in office.locator('[name="summary"]').input_value()
+    office.fill('[name="institution_query"]', chunk(100, 25))
+    office.get_by_role("button", name="查找机构").click()
+    _assert_inert(office, fired)
+    office.fill('[name="institution_query"]', "H640199")
+    office.get_by_role("button", name="查找机构").click()
+    _assert_inert(office, fired)
+    assert office.locator("#institutions-found input").count() == 1
+    # The cancellation's reason, refused on the page of the announced one, then accepted.
+    office.goto(f"{base}/staff/inspections/{announced}")
+    office.locator("#cancel-form summary").click()
+    office.fill('#cancel-form [name="reason"]', chunk(2000, 27))
+    office.locator("#cancel-form button[type=submit]").click()
+    _assert_inert(office, fired)
+
+    supervisor, fired_s = _staff_page(browser, base, data, "social_supervisor")
+    for path in (
+        "/staff/my-inspections/",
+        f"/staff/my-inspections/{announced}",
+        f"/staff/my-inspections/{done}",
+    ):
+        supervisor.goto(base + path)
+        _assert_inert(supervisor, fired_s)

@@ -13,11 +13,20 @@ from sqlalchemy.orm import Session
 from intake.appraisal.models import AppraisalResult, SupervisorAppraisal
 from intake.appraisal.operations import AppraisalError, record_appraisal
 from intake.appraisal.queries import supervisor_year
+from intake.inspections.models import InspectionKind
+from intake.inspections.operations import (
+    InspectionFields,
+    announce_inspection,
+    confirm_participant,
+)
+from intake.inspections.participation import file_account, sign_up
 from intake.models import Stage
+from intake.opinions.operations import add_message, send_opinion
 from portal.accounts.models import StaffSession
 from portal.accounts.passwords import authenticate
 from portal.accounts.supervisors import SupervisorFields, set_supervisor_profile
 from portal.audit import AuditEntry
+from portal.jurisdictions.models import get_region_by_code
 from portal.security import password_hasher
 from portal.timeutil import CHINA, today_in_china
 from tests.conftest import STAFF_PASSWORD
@@ -124,6 +133,45 @@ def test_the_page_counts_the_clues_of_the_year_by_where_they_stand(
     counts = supervisor_year(db, supervisor, LAST_YEAR, "zh").clues
     assert (counts.filed, counts.open, counts.founded, counts.unfounded) == (6, 1, 2, 1)
     assert (counts.declined, counts.elsewhere) == (1, 1)
+
+
+def test_the_year_counts_the_opinions_given_and_answered_on_time(
+    db: Session, supervisor: Any, make_staff: Any
+) -> None:
+    officer = make_staff("approver", region_code="640104")
+    office = get_region_by_code(db, "640104")
+    answered = send_opinion(db, author=supervisor, office=office, subject="一", text="建议一")
+    add_message(db, answered, actor=officer, body="已采纳。")
+    send_opinion(db, author=supervisor, office=office, subject="二", text="建议二")
+    db.commit()
+    counts = supervisor_year(db, supervisor, TODAY.year, "zh").opinions
+    assert (counts.given, counts.answered, counts.answered_on_time) == (2, 1, 1)
+
+
+def test_the_year_counts_the_inspections_joined_and_their_accounts(
+    db: Session, supervisor: Any, make_staff: Any
+) -> None:
+    office = make_staff("investigator", region_code="640100")
+    day = TODAY + timedelta(days=10)
+    inspection = announce_inspection(
+        db,
+        InspectionFields(
+            kind=InspectionKind.FLYING,
+            inspection_date=day,
+            inspected_region=get_region_by_code(db, "640104"),
+            places=2,
+            summary="检查定点医院住院病历。",
+            instructions="九点集合。",
+        ),
+        office=get_region_by_code(db, "640100"),
+        actor=office,
+    )
+    signup = sign_up(db, inspection, actor=supervisor)
+    confirm_participant(db, inspection, signup.id, actor=office)
+    file_account(db, inspection, text="查看了病历。", actor=supervisor, today=day)
+    db.commit()
+    counts = supervisor_year(db, supervisor, day.year, "zh").inspections
+    assert (counts.joined, counts.accounts_filed) == (1, 1)
 
 
 def test_the_page_shows_no_fact_or_case_number_of_a_clue(

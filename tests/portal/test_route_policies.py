@@ -298,6 +298,53 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
         {"approver", "publisher"},
         "missing",
     ),
+    # Inspections with supervisors (docs/domain.md §14): the office's investigators and
+    # approvers run them; supervisors see and join those announced to them. Which office
+    # and which supervisors reach an inspection: tests/intake/test_inspection_pages.py.
+    ("GET", "/staff/inspections/", {}, {"investigator", "approver"}, "any"),
+    ("GET", "/staff/inspections/new", {}, {"investigator", "approver"}, "any"),
+    ("POST", "/staff/inspections/new", {}, {"investigator", "approver"}, "any"),
+    *(
+        (
+            method,
+            f"/staff/inspections/{{inspection_id}}{tail}",
+            {"inspection_id": "999999"},
+            {"investigator", "approver"},
+            "missing",
+        )
+        for method, tail in (
+            ("GET", ""),
+            ("GET", "/edit"),
+            ("POST", "/edit"),
+            ("POST", "/cancel"),
+            ("GET", "/results"),
+            ("POST", "/results"),
+            ("POST", "/penalties"),
+        )
+    ),
+    (
+        "POST",
+        "/staff/inspections/{inspection_id}/signups/{signup_id}/confirm",
+        {"inspection_id": "999999", "signup_id": "999999"},
+        {"investigator", "approver"},
+        "missing",
+    ),
+    ("GET", "/staff/my-inspections/", {}, {"social_supervisor"}, "any"),
+    *(
+        (
+            method,
+            f"/staff/my-inspections/{{inspection_id}}{tail}",
+            {"inspection_id": "999999"},
+            {"social_supervisor"},
+            "missing",
+        )
+        for method, tail in (
+            ("GET", ""),
+            ("POST", "/sign-up"),
+            ("POST", "/withdraw"),
+            ("POST", "/account"),
+        )
+    ),
 ]
 SIGN_IN = {
     "/staff/login",

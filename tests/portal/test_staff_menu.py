@@ -19,7 +19,13 @@ MENUS: dict[str, set[str]] = {
         "/staff/major",
         "/staff/opinions/office",
     },
-    "investigator": {"/staff/queue", "/staff/identity-requests", "/staff/major"},
+    # Investigators and approvers run inspections with supervisors (docs/domain.md §14).
+    "investigator": {
+        "/staff/queue",
+        "/staff/identity-requests",
+        "/staff/major",
+        "/staff/inspections/",
+    },
     "approver": {
         "/staff/queue",
         "/staff/major",
@@ -27,10 +33,16 @@ MENUS: dict[str, set[str]] = {
         "/staff/penalties/",
         "/staff/publish/cases",
         "/staff/opinions/office",
+        "/staff/inspections/",
     },
     "reward_officer": {"/staff/queue", "/staff/identity-requests"},
     "publisher": {"/staff/publish/disclosures", "/staff/publish/cases", "/staff/penalties/"},
-    "social_supervisor": {"/staff/clues/", "/staff/following/", "/staff/opinions/"},
+    "social_supervisor": {
+        "/staff/clues/",
+        "/staff/following/",
+        "/staff/opinions/",
+        "/staff/my-inspections/",
+    },
     "administrator": {"/staff/admin/users"},
 }
 ALWAYS = {"/staff/account", "/staff/password"}

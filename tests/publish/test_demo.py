@@ -81,3 +81,19 @@ def test_the_demo_has_an_opinion_answered_on_time_and_one_overdue(
     opinions = fresh().scalars(select(Opinion))
     states = {opinion_state(o, today_in_china()) for o in opinions}
     assert {"on_time", "overdue"} <= states
+
+
+def test_the_demo_has_an_inspection_to_come_with_a_sign_up_and_one_done_with_an_account(
+    seeded: Flask, fresh: Any
+) -> None:
+    from intake.inspections.models import Inspection, InspectionSignup, InspectionStatus
+
+    session = fresh()
+    statuses = sorted(s.value for s in session.scalars(select(Inspection.status)))
+    accounts = session.scalar(
+        select(func.count()).where(InspectionSignup.account_filed_at.is_not(None))
+    )
+    assert (statuses, accounts) == (
+        sorted([InspectionStatus.ANNOUNCED.value, InspectionStatus.DONE.value]),
+        1,
+    )
