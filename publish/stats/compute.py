@@ -22,6 +22,7 @@ from intake.queries import (
 )
 from portal.jurisdictions.models import Region
 from portal.timeutil import CHINA
+from publish.stats.suppression import Sum, hides_derived, suppress_sums
 
 COUNTS = (
     "received",
@@ -172,30 +173,16 @@ def suppress(result: dict[int, RegionStats], parent: dict[int, int | None], thre
     children: dict[int | None, list[int]] = defaultdict(list)
     for rid, p in parent.items():
         children[p].append(rid)
+    # A region's total also counts its own node's reports, so its children's counts do not
+    # add up to it exactly (`Sum.exact`).
+    sums = [Sum(kids, p, exact=False) for p, kids in children.items()]
     for metric in (*COUNTS, "decided", "handled"):
-        for stats in result.values():
-            if 0 < stats.values[metric] < threshold:
-                stats.suppressed.add(metric)
-        changed = True
-        while changed:
-            changed = False
-            for p, kids in children.items():
-                hidden = [k for k in kids if metric in result[k].suppressed]
-                if len(hidden) != 1:
-                    continue
-                others = sorted(
-                    (k for k in kids if metric not in result[k].suppressed),
-                    key=lambda k: (result[k].values[metric], result[k].region.code),
-                )
-                if others:
-                    result[others[0]].suppressed.add(metric)
-                    changed = True
-                elif p is not None and metric not in result[p].suppressed:
-                    result[p].suppressed.add(metric)
-                    changed = True
+        values = {rid: stats.values[metric] for rid, stats in result.items()}
+        for rid in suppress_sums(values, sums, threshold, lambda rid: result[rid].region.code):
+            result[rid].suppressed.add(metric)
     for stats in result.values():
         for metric, basis in DERIVED.items():
-            if basis in stats.suppressed or (0 < stats.values[basis] < threshold):
+            if hides_derived(stats.values[basis], basis in stats.suppressed, threshold):
                 stats.suppressed.add(metric)
 
 
