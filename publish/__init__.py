@@ -1,4 +1,4 @@
-"""Publishing: fund disclosures, typical cases, the penalty list, statistics, feeds, following and the open-data API."""
+"""Publishing: fund disclosures, typical cases, the penalty list, statistics, office performance, feeds, following and the open-data API."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ def init_app(app: Flask) -> None:
     from publish.messages import MESSAGES
     from publish.penalties.views import bp as penalties
     from publish.penalties.views_office import bp as penalty_publishing
+    from publish.performance.views import bp as performance
+    from publish.performance.views_office import bp as performance_office
     from publish.stats.views import bp as stats
 
     for blueprint in (
@@ -53,6 +55,8 @@ def init_app(app: Flask) -> None:
         cases_office,
         penalties,
         penalty_publishing,
+        performance,
+        performance_office,
     ):
         app.register_blueprint(blueprint)
     register_messages(MESSAGES)
@@ -77,6 +81,7 @@ def init_app(app: Flask) -> None:
             "cases_office.list_cases",
             order=65,
         ),
+        StaffLink(_l("Office performance"), "performance_office.show_performance", order=70),
     )
 
     def _seed_disclosures(session: Session, context: DemoContext) -> None:

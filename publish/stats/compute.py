@@ -22,7 +22,7 @@ from intake.queries import (
 )
 from portal.jurisdictions.models import Region
 from portal.timeutil import CHINA
-from publish.stats.suppression import Sum, hides_derived, suppress_sums
+from publish.stats.suppression import hides_derived, own_key, suppress_sums, tree_sums
 
 COUNTS = (
     "received",
@@ -169,17 +169,25 @@ def median_of_counts(counts: Counter[int]) -> float | int | None:
 
 
 def suppress(result: dict[int, RegionStats], parent: dict[int, int | None], threshold: int) -> None:
-    """Hide small counts, then hide more until no hidden cell can be recovered by subtraction."""
-    children: dict[int | None, list[int]] = defaultdict(list)
+    """Hide small counts, then hide more until no hidden cell can be recovered by subtraction.
+
+    A region's own office (its count less its children's) is a cell too, hidden like the
+    others though this page does not show it: the page of offices compared does
+    (docs/domain.md §15), and both must hide the same cells.
+    """
+    by_code = {stats.region.code: stats for stats in result.values()}
+    children: dict[str | None, list[str]] = defaultdict(list)
     for rid, p in parent.items():
-        children[p].append(rid)
-    # A region's total also counts its own node's reports, so its children's counts do not
-    # add up to it exactly (`Sum.exact`).
-    sums = [Sum(kids, p, exact=False) for p, kids in children.items()]
+        children[result[p].region.code if p is not None else None].append(result[rid].region.code)
+    sums = tree_sums(children)
     for metric in (*COUNTS, "decided", "handled"):
-        values = {rid: stats.values[metric] for rid, stats in result.items()}
-        for rid in suppress_sums(values, sums, threshold, lambda rid: result[rid].region.code):
-            result[rid].suppressed.add(metric)
+        values = {code: stats.values[metric] for code, stats in by_code.items()}
+        for p, kids in children.items():
+            if p is not None:
+                values[own_key(p)] = values[p] - sum(values[k] for k in kids)
+        for code in suppress_sums(values, sums, threshold, str):
+            if code in by_code:
+                by_code[code].suppressed.add(metric)
     for stats in result.values():
         for metric, basis in DERIVED.items():
             if hides_derived(stats.values[basis], basis in stats.suppressed, threshold):

@@ -3,9 +3,9 @@
 A count below the threshold is hidden, and so is any count that, with the counts shown
 beside it, would give a hidden one back. What can be given back follows from the sums a
 reader knows: the members of a `Sum` add up to its margin (a region's total and the parts
-it is made of). One hidden member beside a shown margin is worked out by subtraction, so
-a second one is hidden; a hidden margin whose members are all shown is their sum, so one
-member is hidden. Both are applied until nothing changes, over every sum at once, so that
+it is made of). One hidden member beside a shown margin (or beside none: the provinces,
+whose total is published elsewhere) is worked out by subtraction, so a second one is
+hidden; a hidden margin whose members are all shown is their sum, so one member is hidden. Both are applied until nothing changes, over every sum at once, so that
 two tables sharing a cell hide it alike.
 """
 
@@ -25,9 +25,6 @@ class Sum(Generic[K]):
 
     members: Sequence[K]
     margin: K | None = None
-    # The members add up to the margin exactly (False: the margin counts more than the
-    # members, as a region's total counts its own node's reports beside its children's).
-    exact: bool = True
     # A total over the provinces is published only when no province hides that count.
     margin_needs_all: bool = False
 
@@ -63,19 +60,45 @@ def suppress_sums(
             if margin is not None and group.margin_needs_all and n_hidden and margin not in out:
                 out.add(margin)
                 changed = True
-            if n_hidden == 1:
+            # Over the provinces a second one is hidden even so, as the statistics always did.
+            if n_hidden == 1 and (margin not in out or group.margin_needs_all):
                 if shown:
                     out.add(shown[0])
                     changed = True
                 elif margin is not None and margin not in out:
                     out.add(margin)
                     changed = True
-            elif n_hidden == 0 and group.exact and margin is not None and margin in out:
-                nonzero = [k for k in shown if values[k] > 0]
-                if nonzero:
-                    out.add(nonzero[0])
-                    changed = True
+            elif n_hidden == 0 and margin is not None and margin in out and shown:
+                # Hide a member that counts something; if none does, a zero, or the hidden
+                # margin would read as the sum of zeros shown beside it.
+                out.add(next((k for k in shown if values[k] > 0), shown[0]))
+                changed = True
     return out
+
+
+OWN = "own:"
+
+
+def own_key(code: str) -> str:
+    """Return the cell of a region's own office (本级): its own node's count, not its subtree's."""
+    return OWN + code
+
+
+def tree_sums(
+    children: Mapping[str | None, Sequence[str]], total: str | None = None
+) -> list[Sum[str]]:
+    """Return the sums of the jurisdiction tree, cells named by region code (docs/domain.md §15).
+
+    A region's count is its own office's (`own_key`) plus its children's, exactly; the
+    provinces add up to `total` when a total over them is published (only when no province
+    hides the count), and to nothing otherwise.
+    """
+    sums: list[Sum[str]] = [
+        Sum((own_key(parent), *kids), parent) for parent, kids in children.items() if parent
+    ]
+    provinces = tuple(children.get(None, ()))
+    sums.append(Sum(provinces, total, margin_needs_all=total is not None))
+    return sums
 
 
 def hides_derived(basis_value: int, basis_hidden: bool, threshold: int) -> bool:
