@@ -108,7 +108,7 @@ def compute_figures(
                 if tally.days is None:
                     target.tally[tally.name] += tally.value
                 else:
-                    target.days[tally.name][tally.days] += tally.value
+                    target.days[tally.name][tally.days] += int(tally.value)
     for n in figures.nodes.values():
         n.values = _values(n)
     if threshold is not None:

@@ -63,9 +63,9 @@ def row_label(row: OfficeRow, language: str) -> str:
     """Return how a row is named: the region, "<region> own office" (本级), or the total."""
     name = row.name_en if language == "en" else row.name_zh
     if row.kind == "total":
-        return _("Total") if not name else _("%(region)s, total", region=name)
+        return str(_("Total") if not name else _("%(region)s, total", region=name))
     if row.kind == "own":
-        return _("%(region)s, own office", region=name)
+        return str(_("%(region)s, own office", region=name))
     return name
 
 

@@ -182,9 +182,9 @@ def suppress(result: dict[int, RegionStats], parent: dict[int, int | None], thre
     sums = tree_sums(children)
     for metric in (*COUNTS, "decided", "handled"):
         values = {code: stats.values[metric] for code, stats in by_code.items()}
-        for p, kids in children.items():
-            if p is not None:
-                values[own_key(p)] = values[p] - sum(values[k] for k in kids)
+        for above, kids in children.items():
+            if above is not None:
+                values[own_key(above)] = values[above] - sum(values[k] for k in kids)
         for code in suppress_sums(values, sums, threshold, str):
             if code in by_code:
                 by_code[code].suppressed.add(metric)
