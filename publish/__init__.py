@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     from publish.messages import MESSAGES
     from publish.penalties.views import bp as penalties
     from publish.penalties.views_office import bp as penalty_publishing
+    from publish.performance.demo import seed_demo_performance
     from publish.performance.views import bp as performance
     from publish.performance.views_office import bp as performance_office
     from publish.stats.views import bp as stats
@@ -91,3 +92,5 @@ def init_app(app: Flask) -> None:
     register_demo_seeder(app, 20, _seed_disclosures)
     # After the demo reports (30): a draft is made from one of them.
     register_demo_seeder(app, 40, seed_demo_cases)
+    # After the demo staff: reports enough for the offices compared to show figures.
+    register_demo_seeder(app, 50, seed_demo_performance)

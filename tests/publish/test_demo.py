@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -69,3 +70,11 @@ def test_the_demo_publishes_about_a_dozen_cases_over_several_years(
 def test_the_demo_names_no_real_institution(seeded: Flask, fresh: Any) -> None:
     names = list(fresh().scalars(select(Institution.name)))
     assert names and all(name.endswith("（演示）") for name in names)
+
+
+def test_the_demo_offices_compared_show_figures_not_only_hidden_cells(
+    seeded: Flask, client: Any
+) -> None:
+    body = json.loads(client.get("/performance.json?region=640100").data)
+    shown = [r for r in body["offices"] if r["received"] is not None and r["received"] > 0]
+    assert len(shown) >= 3
