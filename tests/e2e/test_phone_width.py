@@ -35,6 +35,7 @@ PUBLIC_PAGES = [
     "/penalties",
     "/institutions",
     "/stats",
+    "/performance",
     "/feeds",
     "/about/privacy",
     "/no-such-page",
@@ -53,6 +54,7 @@ STAFF_PAGES = {
         "/staff/identity-requests",
         "/staff/password",
         "/staff/account",
+        "/staff/performance",
     ],
     "administrator": [
         "/staff/admin/users",
