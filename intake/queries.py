@@ -15,8 +15,9 @@ from typing import Literal
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from intake.catalog import VIOLATION_GROUPS
 from intake.filing.receipts import normalize_case_number
-from intake.models import Report, ReportEvent, Stage
+from intake.models import Report, ReportEvent, ReportViolation, Stage
 from intake.review.models import Rating, Review, ReviewStatus
 from intake.rewards.models import Reward, RewardStatus
 from portal.accounts.models import StaffUser
@@ -295,3 +296,55 @@ def count_by_party_kind(
         for kind, count in session.execute(query.group_by(Report.party_kind)).all():
             counts.setdefault(kind, {})[metric] = count
     return counts
+
+
+def count_received_by_source(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[int, str, int]]:
+    """Return (region id, channel, reports) for reports received in [start, end).
+
+    The channel is the report's source: "web", a channel an intake officer registered it
+    by (catalog.CHANNEL_LABELS), or "supervisor" for a social supervisor's clue.
+    """
+    rows = session.execute(
+        select(Report.region_id, Report.source, func.count())
+        .where(Report.received_at >= start, Report.received_at < end)
+        .group_by(Report.region_id, Report.source)
+    ).all()
+    return [(region_id, source, count) for region_id, source, count in rows]
+
+
+# A report naming no violation type is to be classified (docs/domain.md §2).
+UNCLASSIFIED = "unclassified"
+
+
+def count_received_by_violation_group(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[int, str, int]]:
+    """Return (region id, violation group, reports) for reports received in [start, end).
+
+    A report naming types of several groups counts once in each group it touches, never
+    twice in one; a report naming none counts under UNCLASSIFIED.
+    """
+    group = case(
+        {t.code: g.code for g in VIOLATION_GROUPS for t in g.types},
+        value=ReportViolation.code,
+        else_=None,
+    )
+    in_period = and_(Report.received_at >= start, Report.received_at < end)
+    grouped = session.execute(
+        select(Report.region_id, group, func.count(func.distinct(Report.id)))
+        .select_from(Report)
+        .join(ReportViolation, ReportViolation.report_id == Report.id)
+        .where(in_period)
+        .group_by(Report.region_id, group)
+    ).all()
+    named = select(ReportViolation.report_id).where(ReportViolation.report_id == Report.id)
+    unclassified = session.execute(
+        select(Report.region_id, func.count())
+        .where(in_period, ~named.exists())
+        .group_by(Report.region_id)
+    ).all()
+    return [(region_id, code, count) for region_id, code, count in grouped if code is not None] + [
+        (region_id, UNCLASSIFIED, count) for region_id, count in unclassified
+    ]

@@ -1,4 +1,4 @@
-"""Publishing: fund disclosures, typical cases, the penalty list, statistics, feeds, following, the supervisors' roster and the open-data API."""
+"""Publishing: fund disclosures, typical cases, the penalty list, statistics, office performance, feeds, following, the supervisors' roster and the open-data API."""
 
 from __future__ import annotations
 
@@ -40,6 +40,9 @@ def init_app(app: Flask) -> None:
     from publish.messages import MESSAGES
     from publish.penalties.views import bp as penalties
     from publish.penalties.views_office import bp as penalty_publishing
+    from publish.performance.demo import seed_demo_performance
+    from publish.performance.views import bp as performance
+    from publish.performance.views_office import bp as performance_office
     from publish.stats.views import bp as stats
     from publish.supervisors.views import bp as supervisors
 
@@ -57,6 +60,8 @@ def init_app(app: Flask) -> None:
         penalties,
         penalty_publishing,
         supervisors,
+        performance,
+        performance_office,
     ):
         app.register_blueprint(blueprint)
     register_messages(MESSAGES)
@@ -85,6 +90,7 @@ def init_app(app: Flask) -> None:
             "cases_office.list_cases",
             order=65,
         ),
+        StaffLink(_l("Office performance"), "performance_office.show_performance", order=70),
     )
 
     def _seed_disclosures(session: Session, context: DemoContext) -> None:
@@ -94,3 +100,5 @@ def init_app(app: Flask) -> None:
     register_demo_seeder(app, 20, _seed_disclosures)
     # After the demo reports (30): a draft is made from one of them.
     register_demo_seeder(app, 40, seed_demo_cases)
+    # After the demo staff: reports enough for the offices compared to show figures.
+    register_demo_seeder(app, 50, seed_demo_performance)

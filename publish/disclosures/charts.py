@@ -221,3 +221,63 @@ def line_chart(
         (category, legend),
         _figures(points, ("accumulated",), 2),
     )
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One category of a one-series bar chart: its value, or None and the words said instead."""
+
+    label: str
+    value: Decimal | None
+    instead: str = ""
+
+
+def single_bar_chart(
+    bars: list[Bar], title: str, desc: str, series: str, *, category: str, places: int
+) -> Chart:
+    """One bar per category across the page; a category with no value says why in words."""
+    key = _key(title)
+    ticks = nice_ticks(
+        max((b.value for b in bars if b.value is not None), default=Decimal(0)), whole=places == 0
+    )
+    top, step = ticks[-1], ticks[1]
+    plot_w = WIDTH - 2 * BAR_SIDE
+    group_h = NAME_H + BAR_H + BAR_GAP + GROUP_GAP
+    height = BAR_TOP + group_h * max(len(bars), 1)
+    body = []
+    for i, value in enumerate(ticks):
+        x = BAR_SIDE + plot_w * float(value / top)
+        anchor = "start" if i == 0 else "end" if i == len(ticks) - 1 else "middle"
+        body.append(
+            f'<line x1="{x:.1f}" y1="{BAR_TOP - 4}" x2="{x:.1f}" y2="{height:.0f}" stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{x:.1f}" y="{BAR_TOP - 8}" text-anchor="{anchor}" font-size="{FONT}" fill="{MUTED}">'
+            f"{tick_text(value, step)}</text>"
+        )
+    for i, b in enumerate(bars):
+        y = BAR_TOP + group_h * i
+        body.append(
+            f'<text x="{BAR_SIDE}" y="{y + NAME_H - 5}" font-size="{FONT}" fill="{INK}">{escape(b.label)}</text>'
+        )
+        if b.value is None:
+            # No bar, not a zero-length one: the words say the value is hidden or unmeasured.
+            body.append(
+                f'<text x="{BAR_SIDE}" y="{y + NAME_H + BAR_H - 3}" font-size="{FONT}" fill="{MUTED}" '
+                f'class="bar-missing">{escape(b.instead)}</text>'
+            )
+            continue
+        w = plot_w * float(b.value / top) if b.value > 0 else 0
+        body.append(
+            f'<rect x="{BAR_SIDE}" y="{y + NAME_H}" width="{w:.1f}" height="{BAR_H}" fill="{INCOME}">'
+            f"<title>{escape(b.label)}, {escape(series)}: {b.value:,.{places}f}</title></rect>"
+        )
+    return Chart(
+        key,
+        title,
+        desc,
+        ((INCOME, series),),
+        _svg(key, title, desc, height, body),
+        (category, series),
+        tuple(
+            (b.label, (b.instead if b.value is None else f"{b.value:,.{places}f}",)) for b in bars
+        ),
+    )

@@ -11,7 +11,7 @@ can reach the public, and an individual is always masked (docs/domain.md §9, §
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -177,3 +177,23 @@ def penalty_record(penalty: Penalty) -> dict[str, Any]:
         "published_on": _day(published_on(penalty)),
         "public_until": _day(penalty.public_until),
     }
+
+
+def count_published_by_region(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[int, int]]:
+    """Return (region id, decisions) published in [start, end), by the region of the decision.
+
+    Counted by the day of publication, whether or not the entry is still on the list (a
+    credit repair or the end of its publicity does not undo having been published).
+    """
+    rows = session.execute(
+        select(Penalty.region_id, func.count())
+        .where(
+            Penalty.status == PenaltyStatus.PUBLISHED,
+            Penalty.published_at >= start,
+            Penalty.published_at < end,
+        )
+        .group_by(Penalty.region_id)
+    ).all()
+    return [(region_id, count) for region_id, count in rows]

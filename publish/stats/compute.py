@@ -23,6 +23,7 @@ from intake.queries import (
 )
 from portal.jurisdictions.models import Region
 from portal.timeutil import CHINA
+from publish.stats.suppression import hides_derived, own_key, suppress_sums, tree_sums
 
 COUNTS = (
     "received",
@@ -183,34 +184,28 @@ def median_of_counts(counts: Counter[int]) -> float | int | None:
 
 
 def suppress(result: dict[int, RegionStats], parent: dict[int, int | None], threshold: int) -> None:
-    """Hide small counts, then hide more until no hidden cell can be recovered by subtraction."""
-    children: dict[int | None, list[int]] = defaultdict(list)
+    """Hide small counts, then hide more until no hidden cell can be recovered by subtraction.
+
+    A region's own office (its count less its children's) is a cell too, hidden like the
+    others though this page does not show it: the page of offices compared does
+    (docs/domain.md §15), and both must hide the same cells.
+    """
+    by_code = {stats.region.code: stats for stats in result.values()}
+    children: dict[str | None, list[str]] = defaultdict(list)
     for rid, p in parent.items():
-        children[p].append(rid)
+        children[result[p].region.code if p is not None else None].append(result[rid].region.code)
+    sums = tree_sums(children)
     for metric in (*COUNTS, "decided", "handled"):
-        for stats in result.values():
-            if 0 < stats.values[metric] < threshold:
-                stats.suppressed.add(metric)
-        changed = True
-        while changed:
-            changed = False
-            for p, kids in children.items():
-                hidden = [k for k in kids if metric in result[k].suppressed]
-                if len(hidden) != 1:
-                    continue
-                others = sorted(
-                    (k for k in kids if metric not in result[k].suppressed),
-                    key=lambda k: (result[k].values[metric], result[k].region.code),
-                )
-                if others:
-                    result[others[0]].suppressed.add(metric)
-                    changed = True
-                elif p is not None and metric not in result[p].suppressed:
-                    result[p].suppressed.add(metric)
-                    changed = True
+        values = {code: stats.values[metric] for code, stats in by_code.items()}
+        for above, kids in children.items():
+            if above is not None:
+                values[own_key(above)] = values[above] - sum(values[k] for k in kids)
+        for code in suppress_sums(values, sums, threshold, str):
+            if code in by_code:
+                by_code[code].suppressed.add(metric)
     for stats in result.values():
         for metric, basis in DERIVED.items():
-            if basis in stats.suppressed or (0 < stats.values[basis] < threshold):
+            if hides_derived(stats.values[basis], basis in stats.suppressed, threshold):
                 stats.suppressed.add(metric)
 
 

@@ -21,6 +21,7 @@ from publish.disclosures.charts import Chart, Point, bar_chart
 from publish.stats.by_kind import KindRow, kind_rows
 from publish.stats.compute import compute, period_bounds, rows_for
 from publish.stats.metrics import KIND_METRIC_NAMES, METRIC_NAMES, SUPPRESSED_MARK
+from publish.stats.suppression import exact
 
 
 @dataclass(frozen=True)
@@ -139,11 +140,6 @@ def party_kind_records(
 FIELDS = ("region_code", "region", "year", "quarter", *METRIC_NAMES)
 
 
-def _exact(value: Any) -> Any:
-    # Amounts are written as exact decimal strings, in CSV and JSON alike.
-    return str(value) if isinstance(value, Decimal) else value
-
-
 def stats_records(session: Session, selection: Selection, threshold: int) -> list[dict[str, Any]]:
     """Return the rows of the downloads: one per region, suppressed values None and named."""
     return [
@@ -152,7 +148,7 @@ def stats_records(session: Session, selection: Selection, threshold: int) -> lis
             "region": r.name_zh,
             "year": selection.year,
             "quarter": selection.quarter,
-            **{metric: _exact(r.values[metric]) for metric in METRIC_NAMES},
+            **{metric: exact(r.values[metric]) for metric in METRIC_NAMES},
             "suppressed": sorted(r.suppressed),
         }
         for r in list_stats_rows(session, selection, threshold)

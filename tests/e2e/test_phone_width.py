@@ -36,6 +36,7 @@ PUBLIC_PAGES = [
     "/institutions",
     "/stats",
     "/supervisors",
+    "/performance",
     "/feeds",
     "/about/privacy",
     "/no-such-page",
@@ -55,6 +56,7 @@ STAFF_PAGES = {
         "/staff/password",
         "/staff/account",
         "/staff/opinions/office",
+        "/staff/performance",
     ],
     "administrator": [
         "/staff/admin/users",

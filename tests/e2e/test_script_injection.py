@@ -330,6 +330,9 @@ def test_hostile_text_never_runs_in_any_view(
         "/disclosures",
         "/disclosures?year=2025",
         "/stats?region=640100",
+        # Region names in the table and the chart; a hostile query drawn back in the form.
+        "/performance?region=640100&view=received",
+        f"/performance?{urlencode({'year': chunk(40, 61), 'region': chunk(40, 62), 'sort': chunk(40, 63)})}",
         "/feeds/cases.rss",
         "/feeds/cases.atom",
         "/feeds/regions/640199/cases.rss",
@@ -380,6 +383,8 @@ def test_hostile_text_never_runs_in_any_view(
         "/staff/queue?stage=closed",
         f"/staff/reports/{data['receipt'].case_number}",
         "/staff/identity-requests",
+        "/staff/performance?region=640100",
+        f"/staff/performance?{urlencode({'year': chunk(40, 64), 'view': chunk(40, 65)})}",
         # The party search of the queue, the link form's matches and the duplicates panel.
         "/staff/queue?q=H640199",
         f"/staff/?{urlencode({'q': chunk(100, 21)})}",

@@ -35,6 +35,7 @@ from tests.conftest import STAFF_PASSWORD, png_bytes, test_config, wipe
 ANY_STAFF = set(ROLES)
 QUEUE = {"intake_officer", "investigator", "approver", "reward_officer"}
 CASE = {"intake_officer", "investigator", "approver"}
+PERFORMANCE = CASE | {"publisher"}
 
 # (method, route as Flask declares it, fixed parameters, roles allowed, what a permitted
 # user outside the report's jurisdiction gets). Written from the rules of docs/domain.md §1,
@@ -267,6 +268,14 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
     ("GET", "/staff/admin/institutions/template.csv", {}, {"administrator"}, "any"),
     # Penalty decisions (docs/domain.md §9): approvers record and withdraw; a publisher or
     # another approver publishes and records credit repairs; both see the list.
+    # Offices compared with exact figures (docs/domain.md §15): case staff and publishers,
+    # never reward officers or social supervisors; bounds of region tested in
+    # tests/publish/test_performance.py.
+    ("GET", "/staff/performance", {}, PERFORMANCE, "any"),
+    ("GET", "/staff/performance.csv", {}, PERFORMANCE, "any"),
+    ("GET", "/staff/performance.json", {}, PERFORMANCE, "any"),
+    ("GET", "/staff/performance/channels.csv", {}, PERFORMANCE, "any"),
+    ("GET", "/staff/performance/violation-groups.csv", {}, PERFORMANCE, "any"),
     ("GET", "/staff/penalties/", {}, {"approver", "publisher"}, "any"),
     ("GET", "/staff/penalties/new", {}, {"approver"}, "any"),
     ("POST", "/staff/penalties/new", {}, {"approver"}, "any"),

@@ -18,6 +18,7 @@ MENUS: dict[str, set[str]] = {
         "/staff/identity-requests",
         "/staff/major",
         "/staff/opinions/office",
+        "/staff/performance",
     },
     # Investigators and approvers run inspections with supervisors (docs/domain.md §14).
     "investigator": {
@@ -25,6 +26,7 @@ MENUS: dict[str, set[str]] = {
         "/staff/identity-requests",
         "/staff/major",
         "/staff/inspections/",
+        "/staff/performance",
     },
     "approver": {
         "/staff/queue",
@@ -34,9 +36,15 @@ MENUS: dict[str, set[str]] = {
         "/staff/publish/cases",
         "/staff/opinions/office",
         "/staff/inspections/",
+        "/staff/performance",
     },
     "reward_officer": {"/staff/queue", "/staff/identity-requests"},
-    "publisher": {"/staff/publish/disclosures", "/staff/publish/cases", "/staff/penalties/"},
+    "publisher": {
+        "/staff/publish/disclosures",
+        "/staff/publish/cases",
+        "/staff/penalties/",
+        "/staff/performance",
+    },
     "social_supervisor": {
         "/staff/clues/",
         "/staff/following/",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -97,3 +98,11 @@ def test_the_demo_has_an_inspection_to_come_with_a_sign_up_and_one_done_with_an_
         sorted([InspectionStatus.ANNOUNCED.value, InspectionStatus.DONE.value]),
         1,
     )
+
+
+def test_the_demo_offices_compared_show_figures_not_only_hidden_cells(
+    seeded: Flask, client: Any
+) -> None:
+    body = json.loads(client.get("/performance.json?region=640100").data)
+    shown = [r for r in body["offices"] if r["received"] is not None and r["received"] > 0]
+    assert len(shown) >= 3
