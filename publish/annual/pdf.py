@@ -18,7 +18,6 @@ from publish.annual.models import AnnualReport
 from publish.annual.pages import absolute, annual_view
 from publish.feeds.queries import office_name
 
-
 # WeasyPrint logs every step of every document at INFO: the portal's log is for our events.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
