@@ -10,6 +10,7 @@ enters the snapshot.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -68,8 +69,12 @@ def office_table(session: Session, region: Region, year: int, threshold: int) ->
 
 
 def _case(summary: dict[str, Any]) -> dict[str, Any]:
-    keys = ("id", "title", "published_on", "region_code", "subject_name", "amount", "fine_amount")
-    return {key: summary[key] for key in keys}
+    keys = ("id", "title", "published_on", "region_code", "subject_name")
+    entry = {key: summary[key] for key in keys}
+    for key in ("amount", "fine_amount"):
+        # Exact decimal strings to the fen, as the penalty list writes them.
+        entry[key] = None if summary[key] is None else f"{Decimal(summary[key]):.2f}"
+    return entry
 
 
 def _penalty(record: dict[str, Any]) -> dict[str, Any]:
