@@ -35,6 +35,7 @@ PUBLIC_PAGES = [
     "/penalties",
     "/institutions",
     "/stats",
+    "/annual-reports",
     "/feeds",
     "/about/privacy",
     "/no-such-page",
@@ -45,6 +46,7 @@ DETAIL_PAGES = {
     "case": ("/cases", r"/cases/\d+$"),
     "penalty": ("/penalties", r"/penalties/\d+$"),
     "institution": ("/institutions", r"/institutions/[^/?]+$"),
+    "annual report": ("/annual-reports", r"/annual-reports/\d+/\d+$"),
 }
 # Staff pages by the role that opens them.
 STAFF_PAGES = {
@@ -68,6 +70,7 @@ STAFF_PAGES = {
         "/staff/publish/disclosures/edit",
         "/staff/publish/cases",
         "/staff/publish/cases/new",
+        "/staff/publish/annual-reports",
     ],
 }
 
