@@ -1,4 +1,4 @@
-"""Publishing: fund disclosures, typical cases, the penalty list, statistics, office performance, feeds, following, the supervisors' roster and the open-data API."""
+"""Publishing: disclosures, typical cases, the penalty list, statistics, office performance, annual reports, feeds, following, the supervisors' roster and the open-data API."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 # Importing the models registers their tables (the model registry is Base.metadata).
+from publish.annual import models as _annual_models  # noqa: F401
 from publish.cases import models as _cases_models  # noqa: F401
 from publish.disclosures import models as _disclosures_models  # noqa: F401
 from publish.following import models as _following_models  # noqa: F401
@@ -23,6 +24,11 @@ def init_app(app: Flask) -> None:
     from portal.ops.demo import DemoContext, register_demo_seeder
     from portal.pagecache import track_changes
     from portal.web import StaffLink, register_staff_links
+    from publish.annual.cli import register as register_annual_cli
+    from publish.annual.demo import seed_demo_annual_reports
+    from publish.annual.models import AnnualReport
+    from publish.annual.views import bp as annual
+    from publish.annual.views_office import bp as annual_office
     from publish.api.views import bp as api
     from publish.cases.models import CaseCorrection, TypicalCase
     from publish.cases.views import bp as cases
@@ -62,6 +68,8 @@ def init_app(app: Flask) -> None:
         supervisors,
         performance,
         performance_office,
+        annual,
+        annual_office,
     ):
         app.register_blueprint(blueprint)
     register_messages(MESSAGES)
@@ -76,6 +84,9 @@ def init_app(app: Flask) -> None:
     # Publishing a decision, a credit repair or a correction changes the penalty list; so
     # does linking it to the inspection it was found in (its page says so).
     track_changes(Penalty, InspectionPenalty)
+    # Publishing an annual report (and superseding the version before) changes public pages.
+    track_changes(AnnualReport)
+    register_annual_cli(app)
     register_staff_links(
         app,
         StaffLink(_l("Following"), "following.show_following", order=45),
@@ -91,6 +102,7 @@ def init_app(app: Flask) -> None:
             order=65,
         ),
         StaffLink(_l("Office performance"), "performance_office.show_performance", order=70),
+        StaffLink(_l("Annual reports"), "annual_office.list_reports", order=67),
     )
 
     def _seed_disclosures(session: Session, context: DemoContext) -> None:
@@ -102,3 +114,5 @@ def init_app(app: Flask) -> None:
     register_demo_seeder(app, 40, seed_demo_cases)
     # After the demo staff: reports enough for the offices compared to show figures.
     register_demo_seeder(app, 50, seed_demo_performance)
+    # After the cases and penalties (40): the reports list them.
+    register_demo_seeder(app, 45, seed_demo_annual_reports)

@@ -60,6 +60,16 @@ MESSAGES: dict[str, LazyString] = {
     "violations": _l("Choose at least one violation type."),
     "conduct_period": _l("The end cannot be before the start."),
     "source_url": _l("A link starts with https:// or http://."),
+    # Annual reports (publish/annual/lifecycle.py, operations.py; docs/domain.md §15).
+    "annual_status": _l("This is not possible in the annual report's current state."),
+    "own_annual_report": _l(
+        "Whoever prepared an annual report cannot publish it; another publisher or an approver must."
+    ),
+    "annual_note": _l(
+        "A version is already published: say what changed, for readers of the new version."
+    ),
+    "annual_year": _l("An annual report covers a year from %(first)s to %(last)s."),
+    "annual_region": _l("Choose your own region or a region below it."),
     # Following (publish/following/operations.py).
     "follow_choice": _l("Choose a region or a violation type."),
     # Disclosures (publish/disclosures/importing.py): the problems are listed with it.

@@ -1,4 +1,4 @@
-"""RSS and Atom feeds of typical cases, disclosures and the penalty list, public and private."""
+"""RSS and Atom feeds of typical cases, disclosures, the penalty list and annual reports, public and private."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from portal.db import db_session
 from portal.pagecache import cache_page
+from publish.feeds.annual import find_annual_feed
 from publish.feeds.institutions import find_institution_feed
 from publish.feeds.penalties import find_penalty_feed
 from publish.feeds.queries import find_feed
@@ -26,6 +27,7 @@ def show_feed(path: str, fmt: str) -> ResponseReturnValue:
         find_feed(session, path, fmt)
         or find_penalty_feed(session, path, fmt)
         or find_institution_feed(session, path, fmt)
+        or find_annual_feed(session, path, fmt)
     )
     if feed is None:
         abort(404)

@@ -117,6 +117,29 @@ def list_listed(
     return list(rows), total
 
 
+def list_published_between(
+    session: Session, region: Region, start: datetime, end: datetime, *, today: date
+) -> list[Penalty]:
+    """Return the entries of `region`'s subtree published in [start, end) and on the list `today`, oldest first.
+
+    The annual report lists the year's publications (docs/domain.md §15); an entry that has
+    already left the list is not named again (§9).
+    """
+    return list(
+        session.scalars(
+            select(Penalty)
+            .where(
+                *listed_clause(today),
+                Penalty.region_id.in_(subtree_ids(session, region.id)),
+                Penalty.published_at >= start,
+                Penalty.published_at < end,
+            )
+            .options(selectinload(Penalty.region), selectinload(Penalty.institution))
+            .order_by(Penalty.published_at, Penalty.id)
+        )
+    )
+
+
 def get_published(session: Session, penalty_id: int) -> Penalty | None:
     """Return a published decision, on the list or off it; None for any other (never public)."""
     penalty = session.get(Penalty, penalty_id)

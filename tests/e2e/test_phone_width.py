@@ -37,6 +37,7 @@ PUBLIC_PAGES = [
     "/stats",
     "/supervisors",
     "/performance",
+    "/annual-reports",
     "/feeds",
     "/about/privacy",
     "/no-such-page",
@@ -47,6 +48,7 @@ DETAIL_PAGES = {
     "case": ("/cases", r"/cases/\d+$"),
     "penalty": ("/penalties", r"/penalties/\d+$"),
     "institution": ("/institutions", r"/institutions/[^/?]+$"),
+    "annual report": ("/annual-reports", r"/annual-reports/\d+/\d+$"),
 }
 # Staff pages by the role that opens them.
 STAFF_PAGES = {
@@ -84,6 +86,7 @@ STAFF_PAGES = {
         "/staff/publish/disclosures/edit",
         "/staff/publish/cases",
         "/staff/publish/cases/new",
+        "/staff/publish/annual-reports",
     ],
 }
 

@@ -1054,3 +1054,132 @@ def test_hostile_text_in_inspections_never_runs(
     ):
         supervisor.goto(base + path)
         _assert_inert(supervisor, fired_s)
+
+
+def _seed_annual(app: Flask) -> dict[str, Any]:
+    """A region, a typical case and a penalty with hostile names, and two province publishers."""
+    from datetime import timedelta
+
+    import pyotp
+
+    from intake.penalties.models import SubjectKind
+    from intake.penalties.operations import PenaltyFields, record_penalty
+    from portal.accounts.totp import new_totp_secret
+    from portal.timeutil import today_in_china
+    from publish.annual.operations import prepare_annual_report, publish_annual_report
+    from publish.annual.pdf import render_pdf
+    from publish.penalties.operations import publish_penalty
+
+    with app.app_context():
+        s = db_session()
+        region = add_region(
+            s,
+            code="640198",
+            name_zh=chunk(80, 41),
+            name_en=chunk(120, 43),
+            parent=get_region_by_code(s, "640100"),
+            actor="cli",
+        )
+        people = {}
+        for username, role in (
+            ("preparer", "publisher"),
+            ("second", "publisher"),
+            ("approver", "approver"),
+        ):
+            user = create_staff_user(
+                s,
+                username=username,
+                display_name=chunk(120, len(people) + 45),
+                password=STAFF_PASSWORD,
+                region=get_region_by_code(s, "640000"),
+                roles=[role],
+                hasher=password_hasher(),
+            )
+            secret = new_totp_secret()
+            user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
+            people[username] = (user, secret)
+        preparer, second = people["preparer"][0], people["second"][0]
+        case = draft_case(
+            s,
+            CaseFields(
+                title=chunk(200, 47),
+                region=region,
+                subject_kind="individual",
+                subject_name="<b>王</b>小明",
+                discovery="report_clue",
+                violation_codes=["nominal_bed"],
+                amount=Decimal("1000"),
+                body=chunk(2000, 49),
+            ),
+            actor=preparer,
+        )
+        publish_case(s, case, actor=second)
+        penalty = record_penalty(
+            s,
+            PenaltyFields(
+                region=region,
+                subject_kind=SubjectKind.INSTITUTION,
+                article=39,
+                deciding_office=chunk(200, 51),
+                decision_number=chunk(90, 53),
+                decided_on=today_in_china() - timedelta(days=3),
+                returned_amount=Decimal("0"),
+                subject_name=chunk(200, 55),
+                measures=["fine"],
+                fine_amount=Decimal("20000"),
+            ),
+            actor=people["approver"][0],
+        )
+        publish_penalty(s, penalty, actor=second)
+        report = prepare_annual_report(
+            s, get_region_by_code(s, "640100"), today_in_china().year, actor=preparer, threshold=5
+        )
+        publish_annual_report(s, report, actor=second, render=render_pdf)
+        s.commit()
+        return {"people": people, "totp": pyotp, "year": today_in_china().year}
+
+
+def test_hostile_text_in_annual_reports_never_runs(
+    browser: Browser, live_site: tuple[str, Flask]
+) -> None:
+    base, app = live_site
+    data = _seed_annual(app)
+    year = data["year"]
+    page = f"/annual-reports/640100/{year}"
+
+    # A second version, prepared through the form with a hostile note: refused once (the
+    # year is not one), the note comes back in its box; then prepared and published.
+    staff, fired_s = _staff_page(browser, base, data, "preparer")
+    staff.goto(f"{base}/staff/publish/annual-reports")
+    _assert_inert(staff, fired_s)
+    staff.select_option('[name="region"]', "640100")
+    staff.fill('[name="note"]', chunk(2000, 57))
+    staff.fill('[name="year"]', "1")
+    staff.get_by_role("button", name="编制", exact=True).click()
+    _assert_inert(staff, fired_s)
+    assert "script" in staff.locator('[name="note"]').input_value()
+    staff.fill('[name="year"]', str(year))
+    staff.get_by_role("button", name="编制", exact=True).click()
+    _assert_inert(staff, fired_s)
+    draft = staff.url
+    staff.goto(f"{base}/staff/publish/annual-reports")
+    _assert_inert(staff, fired_s)
+
+    second, fired_2 = _staff_page(browser, base, data, "second")
+    second.goto(draft)
+    _assert_inert(second, fired_2)
+    second.get_by_role("button", name="确认发布").click()
+    _assert_inert(second, fired_2)
+    assert second.locator("#change-note").inner_text()
+
+    public, fired = _page(browser)
+    for path in (
+        "/annual-reports",
+        page,
+        f"{page}/v1",
+        "/feeds/annual-reports.rss",
+        "/feeds/annual-reports.atom",
+        "/stats",
+    ):
+        public.goto(base + path)
+        _assert_inert(public, fired)

@@ -243,6 +243,24 @@ MATRIX: list[tuple[str, str, dict[str, str], set[str], str]] = [
         {"publisher", "approver"},
         "missing",
     ),
+    # Annual reports (docs/domain.md §15): publishers prepare; a publisher or an approver
+    # publishes; supervisors never see a draft.
+    ("GET", "/staff/publish/annual-reports", {}, {"publisher", "approver"}, "any"),
+    ("POST", "/staff/publish/annual-reports", {}, {"publisher"}, "any"),
+    (
+        "GET",
+        "/staff/publish/annual-reports/{report_id}",
+        {"report_id": "999999"},
+        {"publisher", "approver"},
+        "missing",
+    ),
+    (
+        "POST",
+        "/staff/publish/annual-reports/{report_id}/publish",
+        {"report_id": "999999"},
+        {"publisher", "approver"},
+        "missing",
+    ),
     ("GET", "/staff/following/", {}, {"social_supervisor"}, "any"),
     ("POST", "/staff/following/", {}, {"social_supervisor"}, "any"),
     (

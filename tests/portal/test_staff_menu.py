@@ -37,6 +37,7 @@ MENUS: dict[str, set[str]] = {
         "/staff/opinions/office",
         "/staff/inspections/",
         "/staff/performance",
+        "/staff/publish/annual-reports",
     },
     "reward_officer": {"/staff/queue", "/staff/identity-requests"},
     "publisher": {
@@ -44,6 +45,7 @@ MENUS: dict[str, set[str]] = {
         "/staff/publish/cases",
         "/staff/penalties/",
         "/staff/performance",
+        "/staff/publish/annual-reports",
     },
     "social_supervisor": {
         "/staff/clues/",
