@@ -87,6 +87,13 @@ class StaffUser(Base):
         return f"<StaffUser {self.id}>"
 
 
+def within_term(user: StaffUser, today: date) -> bool:
+    """Return whether a social supervisor is within their term (others always are)."""
+    if user.term_start and today < user.term_start:
+        return False
+    return not (user.term_end and today > user.term_end)
+
+
 class StaffRole(Base):
     """One role held by a staff user (docs/domain.md §1)."""
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.accounts.keys import lock_columns, unlock
-from portal.accounts.models import CustodianKey, StaffKey, StaffUser
+from portal.accounts.models import CustodianKey, StaffKey, StaffUser, within_term
 from portal.accounts.sessions import end_all_sessions
 from portal.crypto import KdfParams
 from portal.db import utcnow
@@ -63,13 +63,6 @@ def authenticate(
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
     return user
-
-
-def within_term(user: StaffUser, today: date) -> bool:
-    """Return whether a social supervisor is within their term (others always are)."""
-    if user.term_start and today < user.term_start:
-        return False
-    return not (user.term_end and today > user.term_end)
 
 
 def change_password(

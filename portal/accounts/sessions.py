@@ -11,8 +11,9 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from portal.accounts.models import StaffSession, StaffUser
+from portal.accounts.models import StaffSession, StaffUser, within_term
 from portal.db import utcnow
+from portal.timeutil import today_in_china
 
 # The staff cookie: HttpOnly, SameSite=Strict, scoped to /staff.
 STAFF_COOKIE = "portal_staff"
@@ -38,7 +39,11 @@ def start_staff_session(session: Session, user: StaffUser, *, second_factor_done
 def load_staff_session(
     session: Session, token: str | None, *, idle_seconds: int, absolute_seconds: int
 ) -> StaffSession | None:
-    """Return the live session of `token`, sliding its idle expiry; None when expired or unknown."""
+    """Return the live session of `token`, sliding its idle expiry; None when expired or unknown.
+
+    A session ends with its account's term too (docs/domain.md §1): a social supervisor
+    signed in on the last day of their term is signed out the day after.
+    """
     if not token:
         return None
     now = utcnow()
@@ -49,6 +54,7 @@ def load_staff_session(
         row.last_seen_at < now - timedelta(seconds=idle_seconds)
         or row.created_at < now - timedelta(seconds=absolute_seconds)
         or not row.user.is_active
+        or not within_term(row.user, today_in_china())
     ):
         session.delete(row)
         session.flush()

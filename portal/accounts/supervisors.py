@@ -183,7 +183,7 @@ def end_term(session: Session, user: StaffUser, today: date, *, actor: str) -> N
     """End a supervisor's term today: no sign-in from now on, and every session ends (§14).
 
     `term_end` is the last day of the term and sign-in checks it inclusively
-    (`passwords.within_term`), so a term that ends today has yesterday as its last day;
+    (`models.within_term`), so a term that ends today has yesterday as its last day;
     a term already over keeps its own end.
     """
     before = user.term_end

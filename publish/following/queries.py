@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import StaffUser
-from portal.accounts.passwords import within_term
+from portal.accounts.models import StaffUser, within_term
 from portal.crypto import DataCipher
 from portal.jurisdictions.models import get_region_by_code
 from portal.timeutil import today_in_china

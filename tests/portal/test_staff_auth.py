@@ -22,6 +22,7 @@ from portal.accounts.totp import accept_totp
 from portal.audit import AuditEntry
 from portal.jurisdictions.models import get_region_by_code
 from portal.security import password_hasher
+from portal.timeutil import today_in_china
 from tests.conftest import STAFF_PASSWORD
 
 
@@ -299,6 +300,19 @@ def test_a_supervisor_outside_their_term_cannot_sign_in(client: Any, make_staff:
         "/staff/login", data={"username": user.username, "password": STAFF_PASSWORD}
     )
     assert response.status_code == 401
+
+
+def test_a_supervisors_session_ends_when_their_term_has_run_out(
+    make_staff: Any, login_as: Any, db: Session
+) -> None:
+    user = make_staff("social_supervisor", term_start=date(2020, 1, 1), term_end=date(2099, 1, 1))
+    client = login_as(user)
+    assert client.get("/staff/clues/").status_code == 200
+    user.term_end = today_in_china() - timedelta(days=1)  # the term ran out overnight
+    db.commit()
+    response = client.get("/staff/clues/")
+    assert response.status_code in (302, 303)
+    assert "/staff/login" in response.headers["Location"]
 
 
 def test_sign_ins_and_failures_are_audited(client: Any, make_staff: Any, db: Session) -> None:
