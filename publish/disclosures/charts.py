@@ -114,6 +114,21 @@ def _figures(
     return tuple(rows)
 
 
+def _value_grid(ticks: list[Decimal], plot_w: float, height: float) -> list[str]:
+    """Return the vertical grid lines of a bar chart's values, each with its tick above."""
+    top, step = ticks[-1], ticks[1]
+    lines = []
+    for i, value in enumerate(ticks):
+        x = BAR_SIDE + plot_w * float(value / top)
+        anchor = "start" if i == 0 else "end" if i == len(ticks) - 1 else "middle"
+        lines.append(
+            f'<line x1="{x:.1f}" y1="{BAR_TOP - 4}" x2="{x:.1f}" y2="{height:.0f}" stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{x:.1f}" y="{BAR_TOP - 8}" text-anchor="{anchor}" font-size="{FONT}" fill="{MUTED}">'
+            f"{tick_text(value, step)}</text>"
+        )
+    return lines
+
+
 def bar_chart(
     points: list[Point],
     title: str,
@@ -128,19 +143,11 @@ def bar_chart(
     ticks = nice_ticks(
         max((max(p.income, p.expenditure) for p in points), default=Decimal(0)), whole=whole
     )
-    top, step = ticks[-1], ticks[1]
+    top = ticks[-1]
     plot_w = WIDTH - 2 * BAR_SIDE
     group_h = NAME_H + 2 * (BAR_H + BAR_GAP) + GROUP_GAP
     height = BAR_TOP + group_h * max(len(points), 1)
-    body = []
-    for i, value in enumerate(ticks):
-        x = BAR_SIDE + plot_w * float(value / top)
-        anchor = "start" if i == 0 else "end" if i == len(ticks) - 1 else "middle"
-        body.append(
-            f'<line x1="{x:.1f}" y1="{BAR_TOP - 4}" x2="{x:.1f}" y2="{height:.0f}" stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{x:.1f}" y="{BAR_TOP - 8}" text-anchor="{anchor}" font-size="{FONT}" fill="{MUTED}">'
-            f"{tick_text(value, step)}</text>"
-        )
+    body = _value_grid(ticks, plot_w, height)
     for i, p in enumerate(points):
         y = BAR_TOP + group_h * i
         body.append(
@@ -240,19 +247,11 @@ def single_bar_chart(
     ticks = nice_ticks(
         max((b.value for b in bars if b.value is not None), default=Decimal(0)), whole=places == 0
     )
-    top, step = ticks[-1], ticks[1]
+    top = ticks[-1]
     plot_w = WIDTH - 2 * BAR_SIDE
     group_h = NAME_H + BAR_H + BAR_GAP + GROUP_GAP
     height = BAR_TOP + group_h * max(len(bars), 1)
-    body = []
-    for i, value in enumerate(ticks):
-        x = BAR_SIDE + plot_w * float(value / top)
-        anchor = "start" if i == 0 else "end" if i == len(ticks) - 1 else "middle"
-        body.append(
-            f'<line x1="{x:.1f}" y1="{BAR_TOP - 4}" x2="{x:.1f}" y2="{height:.0f}" stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{x:.1f}" y="{BAR_TOP - 8}" text-anchor="{anchor}" font-size="{FONT}" fill="{MUTED}">'
-            f"{tick_text(value, step)}</text>"
-        )
+    body = _value_grid(ticks, plot_w, height)
     for i, b in enumerate(bars):
         y = BAR_TOP + group_h * i
         body.append(
