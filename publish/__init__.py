@@ -114,5 +114,5 @@ def init_app(app: Flask) -> None:
     register_demo_seeder(app, 40, seed_demo_cases)
     # After the demo staff: reports enough for the offices compared to show figures.
     register_demo_seeder(app, 50, seed_demo_performance)
-    # After the cases and penalties (40): the reports list them.
-    register_demo_seeder(app, 45, seed_demo_annual_reports)
+    # Last: the reports freeze the figures, cases and penalties the other seeders made.
+    register_demo_seeder(app, 90, seed_demo_annual_reports)

@@ -1,4 +1,7 @@
-"""Demo annual reports for `seed-demo`: Yinchuan's last year published, and this year's draft.
+"""Demo annual reports for `seed-demo`: Yinchuan's year so far published, last year's a draft.
+
+The demo's reports, cases and penalties are all of this year, so this year's report is the
+one with figures to show (its page says "figures as of" the day it was prepared).
 
 Prepared by the city's publisher and published by the province's, through the same
 operations as the office, so `make run` shows the public page, its PDF and feed entry, and
@@ -25,17 +28,17 @@ def _staff(session: Session, username: str) -> StaffUser | None:
 
 
 def seed_demo_annual_reports(session: Session, context: DemoContext) -> None:
-    """Publish Yinchuan's report of last year and leave this year's as a draft."""
+    """Publish Yinchuan's report of this year so far and leave last year's as a draft."""
     preparer, publisher = _staff(session, "yc-publisher"), _staff(session, "nx-publisher")
     if preparer is None or publisher is None:
         return
     threshold = int(current_app.config["STATS_MIN_COUNT"])
     region = context.regions[REGION]
     year = today_in_china().year
-    last = prepare_annual_report(session, region, year - 1, actor=preparer, threshold=threshold)
-    publish_annual_report(session, last, actor=publisher, render=render_pdf)
-    prepare_annual_report(session, region, year, actor=preparer, threshold=threshold)
+    current = prepare_annual_report(session, region, year, actor=preparer, threshold=threshold)
+    publish_annual_report(session, current, actor=publisher, render=render_pdf)
+    prepare_annual_report(session, region, year - 1, actor=preparer, threshold=threshold)
     session.flush()
     context.echo(
-        f"demo annual reports: {region.name_zh} {year - 1} published, {year} prepared as a draft"
+        f"demo annual reports: {region.name_zh} {year} published, {year - 1} prepared as a draft"
     )
