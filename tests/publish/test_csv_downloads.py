@@ -25,7 +25,19 @@ CSV_ROUTES = {
     "/stats/party-kinds.csv",
     "/staff/admin/institutions/template.csv",
     "/penalties.csv",
+    "/performance.csv",
+    "/performance/channels.csv",
+    "/performance/violation-groups.csv",
+    "/staff/performance.csv",
+    "/staff/performance/channels.csv",
+    "/staff/performance/violation-groups.csv",
+    "/supervisors.csv",
 }
+PERFORMANCE_CSVS = [
+    "/performance.csv",
+    "/performance/channels.csv",
+    "/performance/violation-groups.csv",
+]
 
 
 def _row(year: int, source: str) -> dict[str, str]:
@@ -110,6 +122,42 @@ def test_the_penalty_csv_quotes_an_office_and_number_that_are_formulas(
     )
     cells = _cells(client.get("/penalties.csv").data)
     assert _formulas(cells) == [] and "'" + SOURCES[index].strip() in cells
+
+
+@pytest.mark.parametrize("path", PERFORMANCE_CSVS)
+def test_the_performance_csvs_quote_a_region_name_that_is_a_formula(
+    client: Any, hostile: list[int], path: str
+) -> None:
+    cells = _cells(client.get(path).data)
+    assert _formulas(cells) == [] and "'" + HYPERLINK in cells
+
+
+@pytest.mark.parametrize("path", PERFORMANCE_CSVS)
+def test_the_staff_performance_csvs_quote_a_region_name_that_is_a_formula(
+    login_as: Any, make_staff: Any, hostile: list[int], path: str
+) -> None:
+    approver = login_as(make_staff("approver", region_code="640000"))
+    cells = _cells(approver.get(f"/staff{path}?region=640000").data)
+    assert _formulas(cells) == [] and any(HYPERLINK in cell for cell in cells)
+
+
+def test_the_roster_csv_quotes_a_name_and_organisation_that_are_formulas(
+    client: Any, db: Session, make_staff: Any
+) -> None:
+    from datetime import date
+
+    from portal.accounts.supervisors import SupervisorFields, set_supervisor_profile
+
+    supervisor = make_staff(
+        "social_supervisor", term_start=date(2020, 1, 1), term_end=date(2099, 12, 31)
+    )
+    supervisor.display_name = SOURCES[1]
+    fields = SupervisorFields("media", HYPERLINK, True, date(2020, 1, 1))
+    set_supervisor_profile(db, supervisor, fields, actor="cli")
+    db.commit()
+    cells = _cells(client.get("/supervisors.csv?region=640000").data)
+    assert _formulas(cells) == []
+    assert {"'" + HYPERLINK, "'" + SOURCES[1]} <= set(cells)
 
 
 def test_the_import_template_holds_no_formula(client: Any) -> None:
