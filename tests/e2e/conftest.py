@@ -56,7 +56,11 @@ def browser(
     pytest-playwright's `context` and `page` come from `browser.new_context`, and so do the
     contexts tests open themselves: each is put under an `AxeWatch`, which checks every
     document they receive and the pages open at the end (tests/e2e/accessibility.py).
+    A test marked `without_axe` is left unwatched: only the hostile-text sweep, whose pages
+    full of payloads the journeys visit and check with real data.
     """
+    if request.node.get_closest_marker("without_axe"):
+        return browser
     new_context, new_page = browser.new_context, browser.new_page
     watch = AxeWatch(new_context=new_context)
     request.node.stash[AXE_WATCH] = watch
