@@ -11,6 +11,9 @@ from flask import Flask
 from portal import create_app
 from portal.config import FORM_MARGIN_BYTES
 
+# The limit is the web server's and the app's, not the database's: SQLite only.
+pytestmark = pytest.mark.one_backend
+
 ANNOUNCED = 300 * 1024 * 1024
 ALLOWED_READ = 4096
 BOUNDARY = "limit-test"

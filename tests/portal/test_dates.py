@@ -10,6 +10,9 @@ from flask import Flask
 from portal.errors import OperationError, message_for
 from portal.i18n import format_date, format_datetime
 
+# Formatting, not storage: run on SQLite only.
+pytestmark = pytest.mark.one_backend
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
