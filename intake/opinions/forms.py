@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from intake.opinions.models import SUBJECT_MAX, TEXT_MAX
@@ -36,6 +36,8 @@ class OpinionForm(FlaskForm):
             Length(max=TEXT_MAX, message=AT_MOST),
         ],
     )
+    # One-time key of this form: sent twice (a double click), it files one opinion.
+    submission_key = HiddenField()
 
     def __init__(self, *args: Any, offices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,4 +12,5 @@ MESSAGES = {
     "opinion_empty": _l("Write the subject and the text."),
     "opinion_too_long": _l("The subject or the text is too long."),
     "opinion_awaits_reply": _l("The office has not replied yet: you can write again once it has."),
+    "opinion_already_sent": _l("This form was already sent: your opinion is below."),
 }

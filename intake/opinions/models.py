@@ -55,6 +55,8 @@ class Opinion(Base):
     answered_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     # Two officers giving the first reply at once: the second is refused as stale.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The SHA-256 of the form's one-time key: the same form sent twice files one opinion.
+    submission_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -12,9 +12,12 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake.calendar.deadlines import add_working_days
+from intake.filing.receipts import hash_submission_key
 from intake.opinions.models import SUBJECT_MAX, TEXT_MAX, Opinion, OpinionMessage, Side
 from intake.opinions.queries import (
     SUPERVISOR_ROLE,
@@ -37,6 +40,25 @@ class OpinionError(OperationError):
     """An opinion or a message of its thread was refused."""
 
 
+class AlreadySent(OperationError):
+    """The same opinion form was sent twice; the first one's opinion exists."""
+
+    def __init__(self, opinion_id: int) -> None:
+        super().__init__("opinion_already_sent")
+        self.opinion_id = opinion_id
+
+
+def _sent_with(session: Session, author: StaffUser, submission_key: str) -> Opinion | None:
+    if not submission_key:
+        return None
+    return session.scalar(
+        select(Opinion).where(
+            Opinion.submission_key_hash == hash_submission_key(submission_key),
+            Opinion.author_id == author.id,
+        )
+    )
+
+
 def _text(value: str, limit: int) -> str:
     text = (value or "").strip()
     if not text:
@@ -47,11 +69,24 @@ def _text(value: str, limit: int) -> str:
 
 
 def send_opinion(
-    session: Session, *, author: StaffUser, office: Region, subject: str, text: str
+    session: Session,
+    *,
+    author: StaffUser,
+    office: Region,
+    subject: str,
+    text: str,
+    submission_key: str = "",
 ) -> Opinion:
-    """File a supervisor's opinion with `office`, due for a reply in working days from today."""
+    """File a supervisor's opinion with `office`, due for a reply in working days from today.
+
+    A form sent twice with the same one-time key (a double click) files one opinion: the
+    second send raises AlreadySent with the first one's id.
+    """
     if not author.has_role(SUPERVISOR_ROLE):
         raise OpinionError("role")
+    earlier = _sent_with(session, author, submission_key)
+    if earlier is not None:
+        raise AlreadySent(earlier.id)
     if office.id not in {r.id for r in office_choices(author)}:
         raise OpinionError("opinion_office")
     now = utcnow()
@@ -67,9 +102,19 @@ def send_opinion(
         received_at=now,
         reply_due_on=deadline.due,
         reply_due_estimated=deadline.estimated,
+        submission_key_hash=hash_submission_key(submission_key) if submission_key else None,
     )
     session.add(opinion)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Two sends of the same form raced and the other one filed first. Sending is the
+        # request's first write, so nothing else is lost with the transaction.
+        session.rollback()
+        earlier = _sent_with(session, author, submission_key)
+        if earlier is None:
+            raise
+        raise AlreadySent(earlier.id) from None
     audit.record(
         session,
         "opinion.sent",

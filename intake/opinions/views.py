@@ -7,13 +7,15 @@ approvers list those sent to them and reply. An opinion the user may not read an
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from intake.opinions.forms import MessageForm, OfficeFilterForm, OpinionForm
 from intake.opinions.models import Opinion
-from intake.opinions.operations import add_message, send_opinion
+from intake.opinions.operations import AlreadySent, add_message, send_opinion
 from intake.opinions.queries import (
     OPINION_ROLES,
     SUPERVISOR_ROLE,
@@ -25,7 +27,7 @@ from intake.opinions.queries import (
 )
 from portal.accounts.policies import staff_route
 from portal.db import db_session
-from portal.errors import message_for, on_refusal
+from portal.errors import OperationError, message_for, on_refusal
 from portal.forms import refused
 from portal.jurisdictions.models import get_region_by_code
 from portal.security import limiter, staff_post_limit
@@ -39,7 +41,10 @@ EITHER_SIDE = tuple(sorted(OPINION_ROLES | {SUPERVISOR_ROLE}))
 
 
 def _opinion_form() -> OpinionForm:
-    return OpinionForm(offices=region_options(office_choices(current_user())))
+    form = OpinionForm(offices=region_options(office_choices(current_user())))
+    if not form.submission_key.data:
+        form.submission_key.data = secrets.token_urlsafe(24)
+    return form
 
 
 def _render_form(form: OpinionForm, status: int = 200) -> ResponseReturnValue:
@@ -89,7 +94,13 @@ def create_opinion() -> ResponseReturnValue:
     form = _opinion_form()
     if not form.validate_on_submit():
         return _render_form(form, 422)
-    on_refusal(lambda error: _render_form(refused(form, message_for(error)), error.status))
+
+    def refused_page(error: OperationError) -> ResponseReturnValue:
+        if isinstance(error, AlreadySent):  # the same form sent twice: the opinion exists
+            return redirect(url_for("opinions.show_opinion", opinion_id=error.opinion_id), code=303)
+        return _render_form(refused(form, message_for(error)), error.status)
+
+    on_refusal(refused_page)
     office = get_region_by_code(db_session(), form.office.data or "")
     if office is None:  # validate_choice offered only existing regions
         abort(404)
@@ -99,6 +110,7 @@ def create_opinion() -> ResponseReturnValue:
         office=office,
         subject=form.subject.data or "",
         text=form.text.data or "",
+        submission_key=form.submission_key.data or "",
     )
     flash(_("Your opinion was sent. The office replies on this page."), "success")
     return redirect(url_for("opinions.show_opinion", opinion_id=opinion.id), code=303)

@@ -1,7 +1,7 @@
 """annual reports: versions with frozen figures and their PDF (docs/domain.md §15)
 
 Revision ID: 0022
-Revises: 0015
+Revises: 0021
 Create Date: 2026-12-02 02:59:10.934934
 """
 

@@ -1,7 +1,7 @@
 """social supervisors: profiles for the public roster, and yearly appraisals
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0020
 Create Date: 2026-12-07 10:00:00.000000
 """
 

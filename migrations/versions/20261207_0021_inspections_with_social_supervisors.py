@@ -5,7 +5,7 @@ and those inspected), the supervisors' sign-ups with their accounts, and the pen
 found in them (docs/domain.md §14).
 
 Revision ID: 0021
-Revises: 0015
+Revises: 0019
 Create Date: 2026-12-07 10:00:00.000000
 """
 

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from intake.digest import make_digests
 from intake.opinions import operations
 from intake.opinions.models import Opinion, Side
-from intake.opinions.operations import OpinionError, add_message, send_opinion
+from intake.opinions.operations import AlreadySent, OpinionError, add_message, send_opinion
 from intake.opinions.queries import (
     count_opinion_replies,
     get_opinion_for,
@@ -59,6 +59,7 @@ def _send(db: Session, people: dict[str, Any], office: str = "640100", **fields:
         office=get_region_by_code(db, office),
         subject=fields.pop("subject", "药店公告"),
         text=fields.pop("text", "建议在定点药店张贴举报奖励公告。"),
+        submission_key=fields.pop("submission_key", ""),
     )
     db.commit()
     return opinion
@@ -246,6 +247,27 @@ def test_a_supervisor_sends_an_opinion_from_the_form(
     assert "建议简化门诊报销流程。" in page
     assert 'data-state="open"' in page
     assert 'id="awaiting-reply"' in page
+
+
+def test_the_same_form_sent_twice_files_one_opinion(
+    db: Session, people: dict[str, Any], login_as: Any
+) -> None:
+    client = login_as(people["supervisor"])
+    form = {"office": "640100", "subject": "报销", "text": "建议。", "submission_key": "k-1"}
+    first = client.post("/staff/opinions/new", data=form)
+    second = client.post("/staff/opinions/new", data=form)
+    assert second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]
+    assert db.scalar(select(func.count()).select_from(Opinion)) == 1
+
+
+def test_a_second_send_with_the_same_key_names_the_first_opinion(
+    db: Session, people: dict[str, Any]
+) -> None:
+    first = _send(db, people, submission_key="k-1")
+    with pytest.raises(AlreadySent) as sent:
+        _send(db, people, submission_key="k-1")
+    assert sent.value.opinion_id == first.id
 
 
 def test_the_form_offers_only_the_offices_a_supervisor_may_write_to(
