@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from playwright.sync_api import Browser, Page
+
+from tests.conftest import STAFF_PASSWORD
+
 # Each payload, if it ever reached the page unescaped, would call alert() or set the title.
 _ACTIONS = ["alert(1)", "document.title='XSS'"]
 _TEMPLATES = [
@@ -49,3 +55,40 @@ def chunk(limit: int, index: int = 0) -> str:
         out.append(payload)
         size += len(payload) + 1
     return " ".join(out)
+
+
+# What a payload that ran would leave in the page.
+INJECTED = "[onerror],[onload],[onfocus],[ontoggle],[onclick],[onstart],[onbegin],iframe[srcdoc],object,meta[http-equiv],script:not([src])"
+
+
+def assert_inert(page: Page, fired: list[str]) -> None:
+    """Fail if a payload ran on the page: a dialog, the title changed, or a live element."""
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(100)
+    assert fired == [], f"a dialog opened on {page.url}"
+    assert page.title() != "XSS", page.url
+    assert page.locator(INJECTED).count() == 0, page.url
+
+
+def hostile_page(browser: Browser) -> tuple[Page, list[str]]:
+    """A page whose context ignores the site's CSP, and the dialogs it opens."""
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    fired: list[str] = []
+    page.on("dialog", lambda dialog: (fired.append(dialog.message), dialog.dismiss()))
+    return page, fired
+
+
+def staff_page(
+    browser: Browser, base: str, data: dict[str, Any], username: str
+) -> tuple[Page, list[str]]:
+    """Sign in as one of the seeded staff (their username is their role) in a watched page."""
+    page, fired = hostile_page(browser)
+    _, secret = data["people"][username]
+    page.goto(f"{base}/staff/login")
+    page.fill('[name="username"]', username)
+    page.fill('[name="password"]', STAFF_PASSWORD)
+    page.get_by_role("button", name="继续").click()
+    page.fill('[name="code"]', data["totp"].TOTP(secret).now())
+    page.get_by_role("button", name="登录").click()
+    return page, fired

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
 from intake.filing.operations import ReportDraft, submit_report
 from intake.filing.receipts import access_code_hasher
@@ -38,12 +38,18 @@ from portal.security import data_cipher, password_hasher
 from publish.cases.operations import CaseFields, correct_case, draft_case, publish_case
 from publish.disclosures.importing import COLUMN_NAMES, import_disclosures
 from tests.conftest import STAFF_PASSWORD
-from tests.e2e.hostile import ALL, CORPUS, chunk
+from tests.e2e.hostile import (
+    ALL,
+    CORPUS,
+    INJECTED,
+    assert_inert,
+    chunk,
+    hostile_page,
+    staff_page,
+)
 from tests.institution_samples import add_institution as add_sample_institution
 
 pytestmark = pytest.mark.without_axe
-
-INJECTED = "[onerror],[onload],[onfocus],[ontoggle],[onclick],[onstart],[onbegin],iframe[srcdoc],object,meta[http-equiv],script:not([src])"
 
 
 def _seed(app: Flask) -> dict[str, Any]:
@@ -291,37 +297,6 @@ def _seed(app: Flask) -> dict[str, Any]:
         }
 
 
-def _assert_inert(page: Page, fired: list[str]) -> None:
-    page.wait_for_load_state("load")
-    page.wait_for_timeout(100)
-    assert fired == [], f"a dialog opened on {page.url}"
-    assert page.title() != "XSS", page.url
-    assert page.locator(INJECTED).count() == 0, page.url
-
-
-def _page(browser: Browser) -> tuple[Page, list[str]]:
-    context = browser.new_context(bypass_csp=True)
-    page = context.new_page()
-    fired: list[str] = []
-    page.on("dialog", lambda dialog: (fired.append(dialog.message), dialog.dismiss()))
-    return page, fired
-
-
-def _staff_page(
-    browser: Browser, base: str, data: dict[str, Any], username: str
-) -> tuple[Page, list[str]]:
-    """Sign in as one of the seeded staff (their username is their role) in a watched page."""
-    page, fired = _page(browser)
-    _, secret = data["people"][username]
-    page.goto(f"{base}/staff/login")
-    page.fill('[name="username"]', username)
-    page.fill('[name="password"]', STAFF_PASSWORD)
-    page.get_by_role("button", name="继续").click()
-    page.fill('[name="code"]', data["totp"].TOTP(secret).now())
-    page.get_by_role("button", name="登录").click()
-    return page, fired
-
-
 def test_hostile_text_never_runs_in_any_view(
     browser: Browser, live_site: tuple[str, Flask]
 ) -> None:
@@ -329,7 +304,7 @@ def test_hostile_text_never_runs_in_any_view(
     data = _seed(app)
     assert len(CORPUS) >= 50
 
-    public, fired = _page(browser)
+    public, fired = hostile_page(browser)
     for path in (
         "/",
         "/cases",
@@ -352,39 +327,39 @@ def test_hostile_text_never_runs_in_any_view(
         "/institutions/suggest?q=H640199",
     ):
         public.goto(base + path)
-        _assert_inert(public, fired)
+        assert_inert(public, fired)
     public.goto(f"{base}/disclosures")
     public.locator("#disclosures a").first.click()
-    _assert_inert(public, fired)
+    assert_inert(public, fired)
 
     # A wrong try draws both typed values again, in their boxes.
-    guesser, fired_g = _page(browser)
+    guesser, fired_g = hostile_page(browser)
     guesser.goto(f"{base}/track")
     guesser.fill('[name="case_number"]', chunk(300, 13))
     guesser.fill('[name="access_code"]', chunk(300, 17))
     guesser.locator("form.narrow button[type=submit]").click()
-    _assert_inert(guesser, fired_g)
+    assert_inert(guesser, fired_g)
 
-    reporter, fired_r = _page(browser)
+    reporter, fired_r = hostile_page(browser)
     reporter.goto(f"{base}/track")
     reporter.fill('[name="case_number"]', data["receipt"].case_number)
     reporter.fill('[name="access_code"]', data["receipt"].access_code)
     reporter.locator("form.narrow button[type=submit]").click()
-    _assert_inert(reporter, fired_r)
+    assert_inert(reporter, fired_r)
     assert reporter.locator(".messages").count() == 1
 
     # The contact of a report still open comes back refused, as typed.
-    follower, fired_c = _page(browser)
+    follower, fired_c = hostile_page(browser)
     follower.goto(f"{base}/track")
     follower.fill('[name="case_number"]', data["open_receipt"].case_number)
     follower.fill('[name="access_code"]', data["open_receipt"].access_code)
     follower.locator("form.narrow button[type=submit]").click()
     follower.fill('#contact-form [name="contact"]', chunk(200, 67))
     follower.locator("#contact-form button[type=submit]").click()
-    _assert_inert(follower, fired_c)
+    assert_inert(follower, fired_c)
     assert "script" in follower.locator('#contact-form [name="contact"]').input_value()
 
-    staff, fired_s = _staff_page(browser, base, data, "intake_officer")
+    staff, fired_s = staff_page(browser, base, data, "intake_officer")
     for path in (
         "/staff/",
         "/staff/queue?stage=closed",
@@ -399,46 +374,46 @@ def test_hostile_text_never_runs_in_any_view(
         f"/staff/reports/{data['receipt'].case_number}?{urlencode({'institution_q': chunk(100, 22)})}",
     ):
         staff.goto(base + path)
-        _assert_inert(staff, fired_s)
+        assert_inert(staff, fired_s)
     # The transferred report (reference and notes are payloads), the outcome form refused
     # with a payload typed in its note, and the province's list of major cases.
     staff.goto(f"{base}/staff/reports/{data['transferred'].case_number}")
-    _assert_inert(staff, fired_s)
+    assert_inert(staff, fired_s)
     staff.locator("#op-record_transfer_outcome summary").click()
     staff.fill('[name="record_transfer_outcome-reason"]', chunk(2000, 81))
     staff.locator("#op-record_transfer_outcome button[type=submit]").click()
-    _assert_inert(staff, fired_s)
+    assert_inert(staff, fired_s)
     assert "script" in staff.locator('[name="record_transfer_outcome-reason"]').input_value()
     staff.goto(f"{base}/staff/major")
-    _assert_inert(staff, fired_s)
+    assert_inert(staff, fired_s)
     assert staff.locator("#major-cases a").count() == 1
     # The account's e-mail address: refused, and drawn again as typed (docs/domain.md §10).
     staff.goto(f"{base}/staff/account")
     staff.fill('[name="email"]', chunk(254, 29))
     staff.get_by_role("button", name="保存").click()
-    _assert_inert(staff, fired_s)
+    assert_inert(staff, fired_s)
     assert staff.locator('[name="email"]').input_value()
     # Suggestions as one types, on the link form and on the hotline registration.
     staff.goto(f"{base}/staff/reports/{data['receipt'].case_number}")
     staff.locator("#op-link_institution summary").click()
     staff.locator("#institution_q").press_sequentially("H640199")
     staff.get_by_role("option").first.wait_for()
-    _assert_inert(staff, fired_s)
+    assert_inert(staff, fired_s)
     staff.goto(f"{base}/staff/register")
     # The chooser shows once an institution is said to be reported.
     staff.check('input[name="party_kind"][value="hospital"]')
     staff.fill('[name="institution_query"]', chunk(100, 23))
     staff.get_by_role("button", name="查找机构").click()
-    _assert_inert(staff, fired_s)
+    assert_inert(staff, fired_s)
 
     # The preview of a draft before it is published, and its confirmation.
-    approver, fired_a = _staff_page(browser, base, data, "approver")
+    approver, fired_a = staff_page(browser, base, data, "approver")
     approver.goto(f"{base}/staff/publish/cases/{data['draft_id']}/publish")
-    _assert_inert(approver, fired_a)
+    assert_inert(approver, fired_a)
     approver.get_by_role("button", name="确认发布").click()
-    _assert_inert(approver, fired_a)
+    assert_inert(approver, fired_a)
 
-    form, fired_f = _page(browser)
+    form, fired_f = hostile_page(browser)
     form.goto(f"{base}/report")
     form.fill('[name="party_name"]', chunk(200))
     form.fill('[name="facts"]', ALL)
@@ -447,7 +422,7 @@ def test_hostile_text_never_runs_in_any_view(
     form.locator("#news-contact > summary").click()
     form.fill('[name="contact"]', chunk(200, 69))
     form.get_by_role("button", name="提交举报").click()  # refused: the form is incomplete
-    _assert_inert(form, fired_f)
+    assert_inert(form, fired_f)
     assert "script" in form.locator('[name="facts"]').input_value()
     assert "script" in form.locator('[name="contact"]').input_value()
 
@@ -456,18 +431,18 @@ def test_hostile_text_never_runs_in_any_view(
     form.check('input[name="party_kind"][value="hospital"]')
     form.fill('[name="institution_query"]', chunk(100, 2))
     form.get_by_role("button", name="查找机构").click()
-    _assert_inert(form, fired_f)
+    assert_inert(form, fired_f)
     form.fill('[name="institution_query"]', "H640199")
     form.get_by_role("button", name="查找机构").click()
-    _assert_inert(form, fired_f)
+    assert_inert(form, fired_f)
     form.locator('input[name="institution"][value="H64019900001"]').check()
     form.get_by_role("button", name="选用所选机构").click()
-    _assert_inert(form, fired_f)
+    assert_inert(form, fired_f)
     assert form.locator("#institution-chosen").inner_text()
     form.locator('[name="institution_query"]').fill("")
     form.locator('[name="institution_query"]').press_sequentially("H6401990")
     form.get_by_role("option").first.wait_for()
-    _assert_inert(form, fired_f)
+    assert_inert(form, fired_f)
 
 
 def test_hostile_text_never_runs_in_the_directorys_pages(
@@ -475,7 +450,7 @@ def test_hostile_text_never_runs_in_the_directorys_pages(
 ) -> None:
     base, app = live_site
     data = _seed(app)
-    admin, fired = _staff_page(browser, base, data, "administrator")
+    admin, fired = staff_page(browser, base, data, "administrator")
     for path in (
         "/staff/admin/institutions",
         f"/staff/admin/institutions?q={quote(CORPUS[0])}",
@@ -483,7 +458,7 @@ def test_hostile_text_never_runs_in_the_directorys_pages(
         "/staff/admin/institutions/columns",
     ):
         admin.goto(base + path)
-        _assert_inert(admin, fired)
+        assert_inert(admin, fired)
 
     # The add and correct forms come back with the hostile text typed (refused: bad code).
     for path in (
@@ -497,7 +472,7 @@ def test_hostile_text_never_runs_in_the_directorys_pages(
         if admin.locator('[name="note"]').count():
             admin.fill('[name="note"]', chunk(500, 63))
         admin.get_by_role("button", name="保存").click()
-        _assert_inert(admin, fired)
+        assert_inert(admin, fired)
         assert "script" in admin.locator('[name="name"]').input_value()
 
     # A refused import lists the hostile cells back.
@@ -510,12 +485,12 @@ def test_hostile_text_never_runs_in_the_directorys_pages(
         {"name": "x.csv", "mimeType": "text/csv", "buffer": (header + body).encode()},
     )
     admin.get_by_role("button", name="检查并导入").click()
-    _assert_inert(admin, fired)
+    assert_inert(admin, fired)
     assert admin.locator("#import-problems li").count() >= 3
 
 
 def test_the_detector_notices_a_payload_that_runs(browser: Browser) -> None:
-    page, fired = _page(browser)
+    page, fired = hostile_page(browser)
     page.set_content(f"<p>{CORPUS[1]}</p>")  # the same payload, unescaped on purpose
     page.wait_for_timeout(200)
     assert fired == ["1"] or page.locator(INJECTED).count() > 0
@@ -604,7 +579,7 @@ def test_hostile_text_in_penalty_decisions_never_runs(
     data = _seed_penalties(app)
     ids = data["ids"]
 
-    public, fired = _page(browser)
+    public, fired = hostile_page(browser)
     for path in (
         "/penalties",
         "/penalties?region=640199&kind=other",
@@ -614,9 +589,9 @@ def test_hostile_text_in_penalty_decisions_never_runs(
         "/feeds/regions/640199/penalties.rss",
     ):
         public.goto(base + path)
-        _assert_inert(public, fired)
+        assert_inert(public, fired)
 
-    staff, fired_s = _page(browser)
+    staff, fired_s = hostile_page(browser)
     _user, secret = data["people"]["approver"]
     staff.goto(f"{base}/staff/login")
     staff.fill('[name="username"]', "approver")
@@ -626,7 +601,7 @@ def test_hostile_text_in_penalty_decisions_never_runs(
     staff.get_by_role("button", name="登录").click()
     for path in ("/staff/penalties/", *(f"/staff/penalties/{i}" for i in ids)):
         staff.goto(base + path)
-        _assert_inert(staff, fired_s)
+        assert_inert(staff, fired_s)
 
     # The recording form, refused (the fine is outside article 40's range), draws it all again.
     staff.goto(f"{base}/staff/penalties/new")
@@ -637,7 +612,7 @@ def test_hostile_text_in_penalty_decisions_never_runs(
     staff.fill('[name="decision_number"]', chunk(100, 9))
     staff.fill('[name="summary"]', chunk(2000, 11))
     staff.get_by_role("button", name="录入决定").click()
-    _assert_inert(staff, fired_s)
+    assert_inert(staff, fired_s)
     assert "script" in staff.locator('[name="summary"]').input_value()
     # The credit-repair and withdrawal forms: their reasons come back on the decision's page.
     for penalty_id, form, button in (
@@ -648,7 +623,7 @@ def test_hostile_text_in_penalty_decisions_never_runs(
         staff.locator(f"{form} summary").click()
         staff.fill(f'{form} [name="reason"]', chunk(1000, 13))
         staff.locator(f"{form} button[type=submit]").click()
-        _assert_inert(staff, fired_s)
+        assert_inert(staff, fired_s)
         assert staff.locator(f"{form}").count() == 0, button  # done: the step is no longer offered
 
 
@@ -711,7 +686,7 @@ def test_hostile_text_in_ratings_and_reviews_never_runs(
     data = _seed_review(app)
     receipt = data["receipt"]
 
-    reporter, fired_r = _page(browser)
+    reporter, fired_r = hostile_page(browser)
     reporter.goto(f"{base}/track")
     reporter.fill('[name="case_number"]', receipt.case_number)
     reporter.fill('[name="access_code"]', receipt.access_code)
@@ -719,474 +694,29 @@ def test_hostile_text_in_ratings_and_reviews_never_runs(
     # Refused without a choice: the comment comes back in its box.
     reporter.fill('[name="comment"]', chunk(2000, 71))
     reporter.get_by_role("button", name="提交评价").click()
-    _assert_inert(reporter, fired_r)
+    assert_inert(reporter, fired_r)
     assert "script" in reporter.locator('[name="comment"]').input_value()
     reporter.get_by_label("不满意").check()
     reporter.get_by_role("button", name="提交评价").click()
-    _assert_inert(reporter, fired_r)
+    assert_inert(reporter, fired_r)
     reporter.fill('[name="reason"]', chunk(5000, 73))
     reporter.get_by_role("button", name="申请复查").click()
-    _assert_inert(reporter, fired_r)
+    assert_inert(reporter, fired_r)
     assert reporter.locator("#review-reason").inner_text()
 
     # The province reads both, in the queue of reviews and on the report, and answers.
-    staff, fired_s = _staff_page(browser, base, data, "approver")
+    staff, fired_s = staff_page(browser, base, data, "approver")
     staff.goto(f"{base}/staff/queue?review=y")
-    _assert_inert(staff, fired_s)
+    assert_inert(staff, fired_s)
     staff.goto(f"{base}/staff/reports/{receipt.case_number}")
-    _assert_inert(staff, fired_s)
+    assert_inert(staff, fired_s)
     section = staff.locator("#op-uphold_review")
     section.locator("summary").click()
     section.locator('[name="uphold_review-reason"]').fill(chunk(5000, 79))
     section.locator("button[type=submit]").click()
-    _assert_inert(staff, fired_s)
+    assert_inert(staff, fired_s)
     assert staff.locator("#staff-review-status").get_attribute("data-status") == "upheld"
 
     reporter.reload()
-    _assert_inert(reporter, fired_r)
+    assert_inert(reporter, fired_r)
     assert reporter.locator("#review-answer-text").inner_text()
-
-
-def _seed_opinions(app: Flask) -> dict[str, Any]:
-    """A supervisor and an office named with payloads, an opinion and a reply made of them."""
-    from intake.opinions.operations import add_message, send_opinion
-    from portal.accounts.totp import new_totp_secret
-
-    with app.app_context():
-        s = db_session()
-        region = add_region(
-            s,
-            code="640199",
-            name_zh=chunk(80, 3),
-            name_en=chunk(120, 5),
-            parent=get_region_by_code(s, "640100"),
-            actor="cli",
-        )
-        people = {}
-        for role, home in (("social_supervisor", region), ("intake_officer", region)):
-            user = create_staff_user(
-                s,
-                username=role,
-                display_name=chunk(120, len(people) + 7),
-                password=STAFF_PASSWORD,
-                region=home,
-                roles=[role],
-                hasher=password_hasher(),
-                term_start=date(2020, 1, 1) if role == "social_supervisor" else None,
-                term_end=date(2099, 1, 1) if role == "social_supervisor" else None,
-            )
-            secret = new_totp_secret()
-            user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
-            people[role] = (user, secret)
-        supervisor, officer = people["social_supervisor"][0], people["intake_officer"][0]
-        opinion = send_opinion(
-            s, author=supervisor, office=region, subject=chunk(120, 33), text=chunk(5000, 35)
-        )
-        add_message(s, opinion, actor=officer, body=chunk(5000, 37))
-        add_message(s, opinion, actor=supervisor, body=chunk(5000, 39))
-        s.commit()
-        return {"opinion_id": opinion.id, "people": people}
-
-
-def test_hostile_text_in_opinions_never_runs(
-    browser: Browser, live_site: tuple[str, Flask]
-) -> None:
-    import pyotp
-
-    base, app = live_site
-    data = _seed_opinions(app)
-    data["totp"] = pyotp
-    thread = f"/staff/opinions/{data['opinion_id']}"
-
-    supervisor, fired = _staff_page(browser, base, data, "social_supervisor")
-    for path in ("/staff/opinions/", "/staff/opinions/new", thread):
-        supervisor.goto(base + path)
-        _assert_inert(supervisor, fired)
-    # A refused opinion (its subject too long: a hostile client ignores maxlength) comes back
-    # with everything typed.
-    supervisor.goto(f"{base}/staff/opinions/new")
-    supervisor.locator('[name="subject"]').evaluate("e => e.removeAttribute('maxlength')")
-    supervisor.fill('[name="subject"]', chunk(300, 41))
-    supervisor.fill('[name="text"]', chunk(5000, 43))
-    supervisor.get_by_role("button", name="提交意见建议").click()
-    _assert_inert(supervisor, fired)
-    assert "script" in supervisor.locator('[name="subject"]').input_value()
-    assert "script" in supervisor.locator('[name="text"]').input_value()
-
-    office, fired_o = _staff_page(browser, base, data, "intake_officer")
-    for path in ("/staff/", "/staff/opinions/office", thread):
-        office.goto(base + path)
-        _assert_inert(office, fired_o)
-    # A refused message (too long) comes back as typed.
-    office.goto(base + thread)
-    office.locator('[name="body"]').evaluate("e => e.removeAttribute('maxlength')")
-    office.fill('[name="body"]', ALL * 2)
-    office.get_by_role("button", name="发送").click()
-    _assert_inert(office, fired_o)
-    assert "script" in office.locator('[name="body"]').input_value()
-
-
-def _seed_supervisors(app: Flask) -> dict[str, Any]:
-    """Supervisors whose name, organisation and reason are payloads, and an appraisal note too."""
-    from intake.appraisal.models import AppraisalResult
-    from intake.appraisal.operations import record_appraisal
-    from portal.accounts.keys import ensure_keys
-    from portal.accounts.supervisors import SupervisorFields, set_supervisor_profile
-    from portal.accounts.totp import new_totp_secret
-    from portal.security import kdf_params
-    from portal.timeutil import today_in_china
-
-    today = today_in_china()
-    term = {"term_start": date(today.year - 1, 1, 1), "term_end": date(today.year + 2, 1, 1)}
-    with app.app_context():
-        s = db_session()
-        region = get_region_by_code(s, "640104")
-        admin = create_staff_user(
-            s,
-            username="administrator",
-            display_name=chunk(120, 3),
-            password=STAFF_PASSWORD,
-            region=get_region_by_code(s, "640000"),
-            roles=["administrator"],
-            hasher=password_hasher(),
-        )
-        ensure_keys(s, admin, STAFF_PASSWORD, kdf_params())
-        secret = new_totp_secret()
-        admin.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{admin.id}:totp")
-        supervisors = []
-        for n, listed in enumerate((True, False, True)):
-            user = create_staff_user(
-                s,
-                username=f"supervisor{n}",
-                display_name=chunk(120, 5 + n),
-                password=STAFF_PASSWORD,
-                region=region,
-                roles=["social_supervisor"],
-                hasher=password_hasher(),
-                **term,
-            )
-            fields = SupervisorFields(
-                "media", chunk(120, 9 + n), listed, term["term_start"], chunk(200, 13 + n)
-            )
-            set_supervisor_profile(s, user, fields, actor="cli")
-            supervisors.append(user)
-        record_appraisal(
-            s,
-            supervisors[0],
-            year=today.year - 1,
-            result=AppraisalResult.EXCELLENT,
-            note=chunk(1000, 17),
-            renew_until=None,
-            actor=admin,
-            today=today,
-        )
-        s.commit()
-        import pyotp
-
-        return {
-            "people": {"administrator": (admin, secret)},
-            "totp": pyotp,
-            "ids": [u.id for u in supervisors],
-            "year": today.year - 1,
-        }
-
-
-def test_hostile_text_never_runs_on_the_supervisors_pages(
-    browser: Browser, live_site: tuple[str, Flask]
-) -> None:
-    base, app = live_site
-    data = _seed_supervisors(app)
-    public, fired = _page(browser)
-    for path in (
-        "/supervisors",
-        "/supervisors?region=640104",
-        f"/supervisors?{urlencode({'region': CORPUS[0]})}",
-    ):
-        public.goto(base + path)
-        _assert_inert(public, fired)
-    assert public.locator(".roster").count() == 0  # the refused region lists nobody
-
-    admin, fired_a = _staff_page(browser, base, data, "administrator")
-    first, kept_off, third = data["ids"]
-    year = data["year"]
-    for path in (
-        "/staff/admin/users",
-        f"/staff/admin/users/{kept_off}",
-        f"/staff/admin/appraisals/?year={year}",
-        f"/staff/admin/appraisals/{first}/{year}",
-    ):
-        admin.goto(base + path)
-        _assert_inert(admin, fired_a)
-    # The appraisal form refused (a renewal for not competent) with a payload for a note.
-    admin.goto(f"{base}/staff/admin/appraisals/{third}/{year}")
-    admin.check('[name="result"][value="not_competent"]')
-    admin.fill('[name="note"]', chunk(1000, 19))
-    admin.fill('[name="renew_until"]', f"{year + 4}-12-31")
-    admin.get_by_role("button", name="记录考核结果").click()
-    _assert_inert(admin, fired_a)
-    assert "script" in admin.locator('[name="note"]').input_value()
-    # The account form refused (no consent date) with payloads in the profile's fields.
-    admin.goto(f"{base}/staff/admin/users/{third}")
-    admin.fill('[name="organisation"]', chunk(120, 21))
-    admin.fill('[name="consent_on"]', "")
-    admin.get_by_role("button", name="保存").click()
-    _assert_inert(admin, fired_a)
-    assert "script" in admin.locator('[name="organisation"]').input_value()
-
-
-def _seed_inspections(app: Flask) -> dict[str, Any]:
-    """Inspections whose every free text is hostile: one announced, one done with an account."""
-    from datetime import timedelta
-
-    import pyotp
-
-    from intake.inspections.models import InspectionKind
-    from intake.inspections.operations import (
-        InspectionFields,
-        announce_inspection,
-        confirm_participant,
-        record_results,
-    )
-    from intake.inspections.participation import file_account, sign_up
-    from portal.accounts.totp import new_totp_secret
-    from portal.timeutil import today_in_china
-    from tests.penalty_factories import make_institution
-
-    with app.app_context():
-        s = db_session()
-        region = add_region(
-            s,
-            code="640199",
-            name_zh=chunk(80, 3),
-            name_en=chunk(120, 5),
-            parent=get_region_by_code(s, "640100"),
-            actor="cli",
-        )
-        make_institution(s, code="H64019900001", name=chunk(200, 9), region_code="640199")
-        people = {}
-        for role, home in (("investigator", "640000"), ("social_supervisor", "640199")):
-            user = create_staff_user(
-                s,
-                username=role,
-                display_name=chunk(120, len(people) + 2),
-                password=STAFF_PASSWORD,
-                region=get_region_by_code(s, home),
-                roles=[role],
-                hasher=password_hasher(),
-                term_start=date(2020, 1, 1),
-                term_end=date(2099, 12, 31),
-            )
-            secret = new_totp_secret()
-            user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
-            people[role] = (user, secret)
-        office, supervisor = people["investigator"][0], people["social_supervisor"][0]
-        today = today_in_china()
-        ids = []
-        for n in range(2):
-            inspection = announce_inspection(
-                s,
-                InspectionFields(
-                    kind=InspectionKind.FLYING,
-                    inspection_date=today + timedelta(days=5),
-                    inspected_region=region,
-                    places=3,
-                    summary=chunk(2000, 11 + n),
-                    instructions=chunk(3000, 13 + n),
-                    show_targets_early=True,
-                    target_codes=["H64019900001"],
-                ),
-                office=get_region_by_code(s, "640000"),
-                actor=office,
-            )
-            signup = sign_up(s, inspection, actor=supervisor)
-            confirm_participant(s, inspection, signup.id, actor=office)
-            ids.append(inspection.id)
-        inspection.inspection_date = today
-        file_account(s, inspection, text=chunk(3000, 15), actor=supervisor)
-        record_results(
-            s,
-            inspection,
-            results=chunk(5000, 17),
-            inspected_codes=["H64019900001"],
-            actor=office,
-        )
-        s.commit()
-        return {"ids": ids, "people": people, "totp": pyotp}
-
-
-def test_hostile_text_in_inspections_never_runs(
-    browser: Browser, live_site: tuple[str, Flask]
-) -> None:
-    base, app = live_site
-    data = _seed_inspections(app)
-    announced, done = data["ids"]
-
-    office, fired = _staff_page(browser, base, data, "investigator")
-    for path in (
-        "/staff/inspections/",
-        f"/staff/inspections/{announced}",
-        f"/staff/inspections/{announced}/edit",
-        f"/staff/inspections/{done}",
-    ):
-        office.goto(base + path)
-        _assert_inert(office, fired)
-    # The announcement, refused (a code that is no code), draws everything typed again; so
-    # does a search whose matches carry the institution's hostile name.
-    office.goto(f"{base}/staff/inspections/new")
-    office.fill('[name="summary"]', chunk(2000, 19))
-    office.fill('[name="targets"]', chunk(200, 21))
-    office.fill('[name="instructions"]', chunk(3000, 23))
-    office.get_by_role("button", name="发布检查").click()
-    _assert_inert(office, fired)
-    assert "script" in office.locator('[name="summary"]').input_value()
-    office.fill('[name="institution_query"]', chunk(100, 25))
-    office.get_by_role("button", name="查找机构").click()
-    _assert_inert(office, fired)
-    office.fill('[name="institution_query"]', "H640199")
-    office.get_by_role("button", name="查找机构").click()
-    _assert_inert(office, fired)
-    assert office.locator("#institutions-found input").count() == 1
-    # The cancellation's reason, refused on the page of the announced one, then accepted.
-    office.goto(f"{base}/staff/inspections/{announced}")
-    office.locator("#cancel-form summary").click()
-    office.fill('#cancel-form [name="reason"]', chunk(2000, 27))
-    office.locator("#cancel-form button[type=submit]").click()
-    _assert_inert(office, fired)
-
-    supervisor, fired_s = _staff_page(browser, base, data, "social_supervisor")
-    for path in (
-        "/staff/my-inspections/",
-        f"/staff/my-inspections/{announced}",
-        f"/staff/my-inspections/{done}",
-    ):
-        supervisor.goto(base + path)
-        _assert_inert(supervisor, fired_s)
-
-
-def _seed_annual(app: Flask) -> dict[str, Any]:
-    """A region, a typical case and a penalty with hostile names, and two province publishers."""
-    from datetime import timedelta
-
-    import pyotp
-
-    from intake.penalties.models import SubjectKind
-    from intake.penalties.operations import PenaltyFields, record_penalty
-    from portal.accounts.totp import new_totp_secret
-    from portal.timeutil import today_in_china
-    from publish.annual.operations import prepare_annual_report, publish_annual_report
-    from publish.annual.pdf import render_pdf
-    from publish.penalties.operations import publish_penalty
-
-    with app.app_context():
-        s = db_session()
-        region = add_region(
-            s,
-            code="640198",
-            name_zh=chunk(80, 41),
-            name_en=chunk(120, 43),
-            parent=get_region_by_code(s, "640100"),
-            actor="cli",
-        )
-        people = {}
-        for username, role in (
-            ("preparer", "publisher"),
-            ("second", "publisher"),
-            ("approver", "approver"),
-        ):
-            user = create_staff_user(
-                s,
-                username=username,
-                display_name=chunk(120, len(people) + 45),
-                password=STAFF_PASSWORD,
-                region=get_region_by_code(s, "640000"),
-                roles=[role],
-                hasher=password_hasher(),
-            )
-            secret = new_totp_secret()
-            user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
-            people[username] = (user, secret)
-        preparer, second = people["preparer"][0], people["second"][0]
-        case = draft_case(
-            s,
-            CaseFields(
-                title=chunk(200, 47),
-                region=region,
-                subject_kind="individual",
-                subject_name="<b>王</b>小明",
-                discovery="report_clue",
-                violation_codes=["nominal_bed"],
-                amount=Decimal("1000"),
-                body=chunk(2000, 49),
-            ),
-            actor=preparer,
-        )
-        publish_case(s, case, actor=second)
-        penalty = record_penalty(
-            s,
-            PenaltyFields(
-                region=region,
-                subject_kind=SubjectKind.INSTITUTION,
-                article=39,
-                deciding_office=chunk(200, 51),
-                decision_number=chunk(90, 53),
-                decided_on=today_in_china() - timedelta(days=3),
-                returned_amount=Decimal("0"),
-                subject_name=chunk(200, 55),
-                measures=["fine"],
-                fine_amount=Decimal("20000"),
-            ),
-            actor=people["approver"][0],
-        )
-        publish_penalty(s, penalty, actor=second)
-        report = prepare_annual_report(
-            s, get_region_by_code(s, "640100"), today_in_china().year, actor=preparer, threshold=5
-        )
-        publish_annual_report(s, report, actor=second, render=render_pdf)
-        s.commit()
-        return {"people": people, "totp": pyotp, "year": today_in_china().year}
-
-
-def test_hostile_text_in_annual_reports_never_runs(
-    browser: Browser, live_site: tuple[str, Flask]
-) -> None:
-    base, app = live_site
-    data = _seed_annual(app)
-    year = data["year"]
-    page = f"/annual-reports/640100/{year}"
-
-    # A second version, prepared through the form with a hostile note: refused once (the
-    # year is not one), the note comes back in its box; then prepared and published.
-    staff, fired_s = _staff_page(browser, base, data, "preparer")
-    staff.goto(f"{base}/staff/publish/annual-reports")
-    _assert_inert(staff, fired_s)
-    staff.select_option('[name="region"]', "640100")
-    staff.fill('[name="note"]', chunk(2000, 57))
-    staff.fill('[name="year"]', "1")
-    staff.get_by_role("button", name="编制", exact=True).click()
-    _assert_inert(staff, fired_s)
-    assert "script" in staff.locator('[name="note"]').input_value()
-    staff.fill('[name="year"]', str(year))
-    staff.get_by_role("button", name="编制", exact=True).click()
-    _assert_inert(staff, fired_s)
-    draft = staff.url
-    staff.goto(f"{base}/staff/publish/annual-reports")
-    _assert_inert(staff, fired_s)
-
-    second, fired_2 = _staff_page(browser, base, data, "second")
-    second.goto(draft)
-    _assert_inert(second, fired_2)
-    second.get_by_role("button", name="确认发布").click()
-    _assert_inert(second, fired_2)
-    assert second.locator("#change-note").inner_text()
-
-    public, fired = _page(browser)
-    for path in (
-        "/annual-reports",
-        page,
-        f"{page}/v1",
-        "/feeds/annual-reports.rss",
-        "/feeds/annual-reports.atom",
-        "/stats",
-    ):
-        public.goto(base + path)
-        _assert_inert(public, fired)
