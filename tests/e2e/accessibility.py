@@ -4,9 +4,10 @@
 browser test under watch, so no test can forget the check. Two checks together:
 
 - every HTML document a watched page receives is checked as served: a route fetches each
-  navigation for the page and keeps its HTML, which is loaded, at the same address and
-  viewport and with the same style sheets, into a page of the checker's own with scripts
-  left out (the pages work without JavaScript), and axe runs there;
+  navigation for the page and keeps its HTML, which is written, at the same viewport, with
+  a <base> at its address so the same style sheets load, into the one page of the
+  checker's own context, where JavaScript is off (the pages work without it), and axe,
+  loaded once into that page, runs there;
 - at the end of the test, and when a test closes a page or a context, axe runs in the
   real pages as they are then, their scripts' work included.
 
@@ -24,9 +25,11 @@ tests/e2e/axe/package-lock.json, installed by `make test`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +47,10 @@ FINISH_WAIT_STEP_MS = 20
 FINISH_WAIT_STEPS = 3000
 
 # Runs axe and returns its violations as plain data, or "absent" when the document has no
-# axe yet: the copies' page gets it from an init script as each document starts, and a
-# test's own page is given it by `load_axe` only when it is checked (at the end of the
-# test or as it closes, when nothing navigates it any more), so the 550 KB of axe are
-# not sent with every check.
+# axe yet: it is then given by `load_axe` — once to the copies' page, whose window keeps it
+# while copy after copy is written into its document, and to a test's own page only when
+# it is checked (at the end of the test or as it closes, when nothing navigates it any
+# more), so the 550 KB of axe are not sent with every check.
 # A context with JavaScript disabled still lets Playwright evaluate, but its timers never
 # fire; axe only waits on `setTimeout(fn, 0)` between steps, so there those become
 # microtasks while axe runs (longer timers are timeouts for frames and preloads, which
@@ -97,6 +100,18 @@ def load_axe() -> str:
     return "() => {\n" + axe_source() + "\n}"
 
 
+_HEAD = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
+
+
+def _with_base(html: str, url: str) -> str:
+    """Return `html` with a <base> naming `url`, so its relative addresses resolve as served."""
+    base = f'<base href="{escape(url, quote=True)}">'
+    found = _HEAD.search(html)
+    if found is None:
+        return base + html
+    return html[: found.end()] + base + html[found.end() :]
+
+
 def _is_html(headers: dict[str, str]) -> bool:
     return "text/html" in headers.get("content-type", "")
 
@@ -125,7 +140,7 @@ class AxeWatch:
     """Check every HTML document the watched contexts receive, and the pages left open."""
 
     # Opens the context the copies are checked in (the browser's own, not a watched one).
-    new_context: Callable[[], BrowserContext]
+    new_context: Callable[..., BrowserContext]
     violations: list[Violation] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     # What went wrong inside an event handler, where raising would only be logged.
@@ -137,7 +152,6 @@ class AxeWatch:
     _queue: list[tuple[str, str, ViewportSize | None]] = field(default_factory=list)
     _draining: bool = False
     _copies: Page | None = None
-    _served: str = ""
 
     def watch(self, context: BrowserContext, *, javascript: bool = True) -> None:
         """Check each document `context` receives, and its pages as they are when closed."""
@@ -237,30 +251,20 @@ class AxeWatch:
         page = self._copies_page()
         if viewport:
             page.set_viewport_size(viewport)
-        self._served = html
-        page.goto(url, wait_until="load")
-        self.check(page, javascript=False)
+        # Written into the checker's one page rather than navigated to: a navigation per
+        # copy cost as much as axe itself. <base> makes the style sheets and images load
+        # from the live server at the document's own address; the page has no script
+        # (JavaScript is off in the checker's context), axe stays loaded between copies.
+        page.set_content(_with_base(html, url), wait_until="load")
+        self.check(page, javascript=False, url=url)
 
     def _copies_page(self) -> Page:
         if self._copies is None:
-            # Served only the HTML the test's page received (same address, so the same
-            # style sheets and images load from the live server), and no script: the
-            # pages work without JavaScript (docs/architecture.md), so this is each
-            # document as every visitor first gets it.
-            context = self.new_context()
-            context.add_init_script(script=axe_source())
-            context.route("**/*", self._serve_copy)
-            self._copies = context.new_page()
+            # The HTML the test's page received, without its scripts: the pages work
+            # without JavaScript (docs/architecture.md), so this is each document as every
+            # visitor first gets it.
+            self._copies = self.new_context(java_script_enabled=False).new_page()
         return self._copies
-
-    def _serve_copy(self, route: Route) -> None:
-        request = route.request
-        if request.is_navigation_request():
-            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=self._served)
-        elif request.resource_type == "script":
-            route.fulfill(status=200, content_type="text/javascript", body="")
-        else:
-            route.fallback()
 
     def finish(self) -> None:
         """Wait for the copies still queued, check the pages left open, close the checker."""
@@ -273,13 +277,13 @@ class AxeWatch:
             self._copies.context.close()
             self._copies = None
 
-    def check(self, page: Page, *, javascript: bool | None = None) -> None:
-        """Run axe on the page's current document and keep what it finds."""
-        if page.is_closed() or not page.url.startswith(("http://", "https://")):
+    def check(self, page: Page, *, javascript: bool | None = None, url: str | None = None) -> None:
+        """Run axe on the page's current document and keep what it finds (`url`: its address)."""
+        if page.is_closed() or not (url or page.url).startswith(("http://", "https://")):
             return
         if javascript is None:
             javascript = id(page.context) not in self._no_script
-        url = page.url
+        url = url or page.url
         try:
             found = page.evaluate(RUN_AXE, [list(WCAG_TAGS), javascript])
             if found == "absent":
