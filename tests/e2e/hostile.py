@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from playwright.sync_api import Browser, Page
+from sqlalchemy.orm import Session
 
+from portal.accounts.models import StaffUser
+from portal.accounts.operations import create_staff_user
+from portal.accounts.totp import new_totp_secret
+from portal.jurisdictions.models import Region, get_region_by_code
+from portal.jurisdictions.tree import add_region
+from portal.security import data_cipher, password_hasher
 from tests.conftest import STAFF_PASSWORD
 
 # Each payload, if it ever reached the page unescaped, would call alert() or set the title.
@@ -92,3 +100,39 @@ def staff_page(
     page.fill('[name="code"]', data["totp"].TOTP(secret).now())
     page.get_by_role("button", name="登录").click()
     return page, fired
+
+
+def hostile_region(session: Session, code: str, seed: int) -> Region:
+    """Add a county under 银川 whose Chinese and English names are payloads."""
+    return add_region(
+        session,
+        code=code,
+        name_zh=chunk(80, seed),
+        name_en=chunk(120, seed + 2),
+        parent=get_region_by_code(session, "640100"),
+        actor="cli",
+    )
+
+
+def hostile_staff(
+    session: Session, username: str, role: str, region: Region, seed: int
+) -> tuple[StaffUser, str]:
+    """Add a signed-up account whose shown name is payloads; return it and its TOTP secret.
+
+    A social supervisor gets a term that runs today.
+    """
+    supervisor = role == "social_supervisor"
+    user = create_staff_user(
+        session,
+        username=username,
+        display_name=chunk(120, seed),
+        password=STAFF_PASSWORD,
+        region=region,
+        roles=[role],
+        hasher=password_hasher(),
+        term_start=date(2020, 1, 1) if supervisor else None,
+        term_end=date(2099, 12, 31) if supervisor else None,
+    )
+    secret = new_totp_secret()
+    user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
+    return user, secret

@@ -19,11 +19,19 @@ from playwright.sync_api import Browser
 from portal.accounts.operations import create_staff_user
 from portal.db import db_session
 from portal.jurisdictions.models import get_region_by_code
-from portal.jurisdictions.tree import add_region
 from portal.security import data_cipher, password_hasher
 from publish.cases.operations import CaseFields, draft_case, publish_case
 from tests.conftest import STAFF_PASSWORD
-from tests.e2e.hostile import ALL, CORPUS, assert_inert, chunk, hostile_page, staff_page
+from tests.e2e.hostile import (
+    ALL,
+    CORPUS,
+    assert_inert,
+    chunk,
+    hostile_page,
+    hostile_region,
+    hostile_staff,
+    staff_page,
+)
 
 pytestmark = pytest.mark.without_axe
 
@@ -31,34 +39,14 @@ pytestmark = pytest.mark.without_axe
 def _seed_opinions(app: Flask) -> dict[str, Any]:
     """A supervisor and an office named with payloads, an opinion and a reply made of them."""
     from intake.opinions.operations import add_message, send_opinion
-    from portal.accounts.totp import new_totp_secret
 
     with app.app_context():
         s = db_session()
-        region = add_region(
-            s,
-            code="640199",
-            name_zh=chunk(80, 3),
-            name_en=chunk(120, 5),
-            parent=get_region_by_code(s, "640100"),
-            actor="cli",
-        )
-        people = {}
-        for role, home in (("social_supervisor", region), ("intake_officer", region)):
-            user = create_staff_user(
-                s,
-                username=role,
-                display_name=chunk(120, len(people) + 7),
-                password=STAFF_PASSWORD,
-                region=home,
-                roles=[role],
-                hasher=password_hasher(),
-                term_start=date(2020, 1, 1) if role == "social_supervisor" else None,
-                term_end=date(2099, 1, 1) if role == "social_supervisor" else None,
-            )
-            secret = new_totp_secret()
-            user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
-            people[role] = (user, secret)
+        region = hostile_region(s, "640199", 3)
+        people = {
+            role: hostile_staff(s, role, role, region, n + 7)
+            for n, role in enumerate(("social_supervisor", "intake_officer"))
+        }
         supervisor, officer = people["social_supervisor"][0], people["intake_officer"][0]
         opinion = send_opinion(
             s, author=supervisor, office=region, subject=chunk(120, 33), text=chunk(5000, 35)
@@ -229,37 +217,19 @@ def _seed_inspections(app: Flask) -> dict[str, Any]:
         record_results,
     )
     from intake.inspections.participation import file_account, sign_up
-    from portal.accounts.totp import new_totp_secret
     from portal.timeutil import today_in_china
     from tests.penalty_factories import make_institution
 
     with app.app_context():
         s = db_session()
-        region = add_region(
-            s,
-            code="640199",
-            name_zh=chunk(80, 3),
-            name_en=chunk(120, 5),
-            parent=get_region_by_code(s, "640100"),
-            actor="cli",
-        )
+        region = hostile_region(s, "640199", 3)
         make_institution(s, code="H64019900001", name=chunk(200, 9), region_code="640199")
-        people = {}
-        for role, home in (("investigator", "640000"), ("social_supervisor", "640199")):
-            user = create_staff_user(
-                s,
-                username=role,
-                display_name=chunk(120, len(people) + 2),
-                password=STAFF_PASSWORD,
-                region=get_region_by_code(s, home),
-                roles=[role],
-                hasher=password_hasher(),
-                term_start=date(2020, 1, 1),
-                term_end=date(2099, 12, 31),
+        people = {
+            role: hostile_staff(s, role, role, get_region_by_code(s, home), n + 2)
+            for n, (role, home) in enumerate(
+                (("investigator", "640000"), ("social_supervisor", "640199"))
             )
-            secret = new_totp_secret()
-            user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
-            people[role] = (user, secret)
+        }
         office, supervisor = people["investigator"][0], people["social_supervisor"][0]
         today = today_in_china()
         ids = []
@@ -352,7 +322,6 @@ def _seed_annual(app: Flask) -> dict[str, Any]:
 
     from intake.penalties.models import SubjectKind
     from intake.penalties.operations import PenaltyFields, record_penalty
-    from portal.accounts.totp import new_totp_secret
     from portal.timeutil import today_in_china
     from publish.annual.operations import prepare_annual_report, publish_annual_report
     from publish.annual.pdf import render_pdf
@@ -360,32 +329,14 @@ def _seed_annual(app: Flask) -> dict[str, Any]:
 
     with app.app_context():
         s = db_session()
-        region = add_region(
-            s,
-            code="640198",
-            name_zh=chunk(80, 41),
-            name_en=chunk(120, 43),
-            parent=get_region_by_code(s, "640100"),
-            actor="cli",
-        )
-        people = {}
-        for username, role in (
-            ("preparer", "publisher"),
-            ("second", "publisher"),
-            ("approver", "approver"),
-        ):
-            user = create_staff_user(
-                s,
-                username=username,
-                display_name=chunk(120, len(people) + 45),
-                password=STAFF_PASSWORD,
-                region=get_region_by_code(s, "640000"),
-                roles=[role],
-                hasher=password_hasher(),
+        region = hostile_region(s, "640198", 41)
+        province = get_region_by_code(s, "640000")
+        people = {
+            username: hostile_staff(s, username, role, province, n + 45)
+            for n, (username, role) in enumerate(
+                (("preparer", "publisher"), ("second", "publisher"), ("approver", "approver"))
             )
-            secret = new_totp_secret()
-            user.totp_secret_enc = data_cipher().encrypt_text(secret, f"staff:{user.id}:totp")
-            people[username] = (user, secret)
+        }
         preparer, second = people["preparer"][0], people["second"][0]
         case = draft_case(
             s,
