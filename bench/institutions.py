@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from portal.institutions.models import name_key
-from portal.jurisdictions.models import Region, RegionLevel
 
 PER_REGION = 125
 LINKED_SHARE = 0.7
@@ -63,6 +62,18 @@ NAME_COLUMNS = ["id", "institution_id", "name", "name_key", "until", "note"]
 
 
 @dataclass(frozen=True)
+class Place:
+    """A region as the seed's rows need it (plain, so it crosses to the loading processes)."""
+
+    id: int
+    code: str
+    name_zh: str
+    parent_id: int | None
+    county: bool
+    province: bool
+
+
+@dataclass(frozen=True)
 class Listed:
     """An institution as the report rows need it."""
 
@@ -71,19 +82,31 @@ class Listed:
     pharmacy: bool
 
 
+# The directory's institutions a report of a region may name, by (region id, pharmacy):
+# those of the region and of its city, looked up once instead of per report.
+Candidates = dict[tuple[int, bool], list[Listed]]
+
+
 def institution_rows(
-    rng: random.Random, regions: list[Region], first_id: int, first_name_id: int
+    rng: random.Random,
+    regions: list[Place],
+    first_id: int,
+    first_name_id: int,
+    per_region: int = PER_REGION,
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], dict[int, list[Listed]]]:
-    """Return rows of institutions and former names, and the institutions by region id."""
+    """Return rows of institutions and former names, and the institutions by region id.
+
+    `per_region` institutions in each city and county (the bench's sizes scale it).
+    """
     rows: list[tuple[Any, ...]] = []
     names: list[tuple[Any, ...]] = []
     by_region: dict[int, list[Listed]] = {}
     now = datetime(2026, 1, 1, tzinfo=UTC)
     for region in regions:
-        if region.level is RegionLevel.PROVINCE:
+        if region.province:
             continue
         serial = {"H": 0, "P": 0}
-        for n in range(PER_REGION):
+        for n in range(per_region):
             brand = BRANDS[n % len(BRANDS)]
             roll = rng.random()
             if roll < 0.35:
@@ -121,15 +144,24 @@ def institution_rows(
     return rows, names, by_region
 
 
-def party_of(
-    rng: random.Random, kind: str, region: Region, by_region: dict[int, list[Listed]]
-) -> tuple[str, str, int | None]:
-    """Return the party name, its key and the institution id (or None) of one report."""
-    if kind in ("hospital", "pharmacy") and rng.random() < LINKED_SHARE:
+def candidates_of(regions: list[Place], by_region: dict[int, list[Listed]]) -> Candidates:
+    """Return, per region and kind, the institutions its reports may be about."""
+    out: Candidates = {}
+    for region in regions:
         nearby = by_region.get(region.id, []) + (
             by_region.get(region.parent_id, []) if region.parent_id else []
         )
-        fitting = [i for i in nearby if i.pharmacy == (kind == "pharmacy")]
+        for pharmacy in (False, True):
+            out[(region.id, pharmacy)] = [i for i in nearby if i.pharmacy == pharmacy]
+    return out
+
+
+def party_of(
+    rng: random.Random, kind: str, region: Place, candidates: Candidates
+) -> tuple[str, str, int | None]:
+    """Return the party name, its key and the institution id (or None) of one report."""
+    if kind in ("hospital", "pharmacy") and rng.random() < LINKED_SHARE:
+        fitting = candidates.get((region.id, kind == "pharmacy"))
         if fitting:
             chosen = rng.choice(fitting)
             # As the directory names it, or as a reporter typed it.
