@@ -30,12 +30,12 @@ BACKLOG = 3000
 SENDER = "noreply@bench.example"
 
 
-def delivery_settings() -> dict[str, str]:
-    """The notice settings of the bench's portal: e-mail to the local relay, no TLS."""
+def delivery_settings(port: int = SMTP_PORT) -> dict[str, str]:
+    """The notice settings of the bench's portal: e-mail to the relay on `port`, no TLS."""
     return {
         "PORTAL_NOTICE_DELIVERY": "smtp_sms",
         "PORTAL_SMTP_HOST": "127.0.0.1",
-        "PORTAL_SMTP_PORT": str(SMTP_PORT),
+        "PORTAL_SMTP_PORT": str(port),
         "PORTAL_SMTP_SECURITY": "none",
         "PORTAL_SMTP_FROM": SENDER,
         # Production asks for a gateway; the bench sends no text message.
@@ -49,7 +49,7 @@ def delivery_settings() -> dict[str, str]:
 class Relay:
     """aiosmtpd counting what it receives."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = SMTP_PORT) -> None:
         from aiosmtpd.controller import Controller
 
         self.count = 0
@@ -60,7 +60,7 @@ class Relay:
                 relay.count += 1
                 return "250 OK"
 
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=SMTP_PORT)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=port)
         self.controller.start()
 
     def stop(self) -> None:
@@ -83,7 +83,7 @@ def in_child(env: dict[str, str], code: str) -> dict[str, Any]:
     return dict(json.loads(line.removeprefix("BENCH-JSON ")))
 
 
-def prepare(app: Any, *, city: str, reports: int) -> dict[str, Any]:
+def prepare(app: Any, *, city: str, reports: int, tag: str = "notices") -> dict[str, Any]:
     """Make an intake officer and an investigator signed in, and reports for each to work on."""
     from sqlalchemy import select
 
@@ -100,7 +100,7 @@ def prepare(app: Any, *, city: str, reports: int) -> dict[str, Any]:
         for role in ("intake_officer", "investigator"):
             user = create_staff_user(
                 session,
-                username=f"bench-notices-{role}",
+                username=f"bench-{tag}-{role}",
                 display_name=role,
                 password="bench-only Qx7!long passphrase 2026",  # noqa: S106
                 region=region,
@@ -286,9 +286,11 @@ def delivery_rate(env: dict[str, str], notices: int, workers: int, tag: str) -> 
             "rate": sent / seconds if seconds else 0.0}  # fmt: skip
 
 
-def run(base: str, env: dict[str, str], *, city: str, duration: float) -> dict[str, Any]:
+def run(
+    base: str, env: dict[str, str], *, city: str, duration: float, smtp_port: int = SMTP_PORT
+) -> dict[str, Any]:
     """The whole notices part: operations with the worker running, then delivery rates."""
-    relay = Relay()
+    relay = Relay(smtp_port)
     try:
         prepared = in_child(
             env,

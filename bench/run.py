@@ -1,386 +1,66 @@
-"""`make bench`: seed a large data set, serve it with gunicorn on PostgreSQL and Redis, load
-it with wrk and write bench/results.md (bench/README.md).
+"""`make bench`: seed a data set of one size, serve it with gunicorn on PostgreSQL and Redis,
+load it with wrk, run everything at once (mixed) and on two hosts, and write
+bench/results-<size>.json and bench/results.md (bench/README.md).
 
-Every figure is a ratio to a baseline measured in the same run: a minimal Flask app that
-answers a constant (bench/baseline.py) under the same gunicorn settings. The baseline is
-measured before and after the portal's runs and the mean of the two is used, so drift
+Every throughput is a ratio to a baseline measured in the same run: a minimal Flask app
+that answers a constant (bench/baseline.py) under the same gunicorn settings. The baseline
+is measured before and after the portal's runs and the mean of the two is used, so drift
 during the run shows up as a difference between them (reported too).
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import json
-import multiprocessing
 import os
-import platform
-import re
-import secrets
-import shutil
-import signal
-import subprocess
 import sys
-import threading
-import time
 import urllib.parse
-import urllib.request
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "bench"
-OUT = BENCH / "out"
 sys.path.insert(0, str(ROOT))
 
-from bench import notices  # noqa: E402  (needs the checkout on the path)
+from bench import hosts, mixed, notices, results  # noqa: E402  (needs the checkout on the path)
+from bench.servers import (  # noqa: E402
+    BASELINE_OFFSET,
+    BENCH,
+    OUT,
+    PORTAL_OFFSET,
+    SMTP_OFFSET,
+    Server,
+    check,
+    ensure_wrk,
+    flush_redis,
+    machine,
+    portal_env,
+    rebuild_rollups,
+    recreate_database,
+    seed_database,
+    submission_form,
+)
+from bench.sizes import SIZES, size_of  # noqa: E402
+from bench.targets import argon2_ceiling, targets_of  # noqa: E402
+from bench.wrkrun import Run, wrk  # noqa: E402
 
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/portal_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
-PORTAL_PORT, BASELINE_PORT = 8731, 8732
+PARTS = ("all", "notices", "mixed", "hosts", "results")
 
 
-@dataclass
-class Run:
-    """One wrk run against one URL."""
-
-    name: str
-    rps: float
-    p50_ms: float
-    p95_ms: float
-    p99_ms: float
-    requests: int
-    errors: int
-    statuses: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class Target:
-    """One target of the benchmarks (bench/README.md) and whether this run met it."""
-
-    label: str
-    figure: str
-    goal: str
-    met: bool
-
-
-def sh(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    """Run a command, failing loudly."""
-    return subprocess.run(args, check=True, text=True, capture_output=True, **kwargs)
-
-
-def ensure_wrk() -> str:
-    """Return wrk's path, installing Debian's package when it is missing."""
-    found = shutil.which("wrk")
-    if found:
-        return found
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise SystemExit("wrk is missing: install Debian's 'wrk' package as root")
-    print("installing wrk from Debian's packages", flush=True)
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
-    return shutil.which("wrk") or "wrk"
-
-
-def recreate_database(url: str) -> None:
-    """Drop and create the bench database (never the test or production one)."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    name = parsed.database or ""
-    if "bench" not in name:
-        raise SystemExit(f"refusing to drop {name!r}: the bench database's name must say bench")
-    admin = parsed.set(database="postgres", drivername="postgresql")
-    conninfo = admin.render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def flush_redis(url: str) -> None:
-    """Empty the bench's Redis database so earlier rate-limit counters do not carry over."""
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
-
-
-def portal_env(args: argparse.Namespace) -> dict[str, str]:
-    """The production settings the portal runs with in the bench."""
-    return {
-        **os.environ,
-        "PORTAL_ENV": "production",
-        "PORTAL_SECRET_KEY": secrets.token_hex(32),
-        "PORTAL_DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "PORTAL_DATABASE_URL": args.database_url,
-        "PORTAL_RATELIMIT_STORAGE_URI": args.redis_url,
-        # Production refuses to start without the public address (absolute URLs).
-        "PORTAL_PUBLIC_URL": "https://bench.example",
-        # The load tool is one client on one address; the per-client limit on reports
-        # would stop it after 20. Everything else keeps its production limit.
-        "PORTAL_RATELIMIT_REPORT": "1000000 per hour",
-        # Notices go to a local SMTP server the notices part starts (bench/notices.py).
-        **notices.delivery_settings(),
-    }
-
-
-def seed_database(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
-    """Migrate and seed in a child process that sees exactly the portal's environment."""
-    code = (
-        "import json, sys, time\n"
-        "from dataclasses import asdict\n"
-        "from portal import create_app\n"
-        "from portal.ops.migrate import upgrade_database\n"
-        "from bench.seed import seed\n"
-        "app = create_app()\n"
-        "upgrade_database(app)\n"
-        "t = time.perf_counter()\n"
-        f"fx = seed(app, reports={args.reports}, cases={args.cases})\n"
-        "out = asdict(fx) | {'seconds': round(time.perf_counter() - t, 1)}\n"
-        "print('BENCH-SEED ' + json.dumps(out))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=ROOT, text=True, capture_output=True
-    )
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit("seeding failed")
-    line = next(ln for ln in result.stdout.splitlines() if ln.startswith("BENCH-SEED "))
-    return json.loads(line.removeprefix("BENCH-SEED "))
-
-
-class Server:
-    """A gunicorn master with our settings, and a sampler of its workers' peak memory."""
-
-    def __init__(self, app: str, port: int, env: dict[str, str], log: Path) -> None:
-        self.port = port
-        self.log = log.open("w")
-        self.proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "--config",
-                str(ROOT / "gunicorn.conf.py"),
-                app,
-            ],
-            env={**env, "PORT": str(port), "HOST": "127.0.0.1"},
-            cwd=ROOT,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.peak_kb: dict[int, int] = {}
-        self._stop = threading.Event()
-        self._sampler = threading.Thread(target=self._sample, daemon=True)
-
-    def wait_ready(self, path: str = "/") -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"gunicorn on port {self.port} exited; see {self.log.name}")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5)
-                self._sampler.start()
-                return
-            except OSError:
-                time.sleep(0.3)
-        raise SystemExit(f"gunicorn on port {self.port} did not answer")
-
-    def workers(self) -> list[int]:
-        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-        try:
-            return [int(p) for p in children.read_text().split()]
-        except OSError:
-            return []
-
-    def _sample(self) -> None:
-        # VmHWM is the kernel's own high-water mark of a process's resident memory, so a
-        # short spike between two samples is not missed; sampling only finds the workers
-        # (gunicorn recycles them after max_requests).
-        while not self._stop.is_set():
-            for pid in self.workers():
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                except OSError:
-                    continue
-                match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
-                if match:
-                    self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), int(match.group(1)))
-            self._stop.wait(0.2)
-
-    def stop(self) -> None:
-        self._stop.set()
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-
-
-def wrk(
-    wrk_path: str,
-    name: str,
-    url: str,
-    args: argparse.Namespace,
-    headers: dict[str, str] | None = None,
-    script: str | None = None,
-    duration: int | None = None,
-    connections: int | None = None,
-) -> Run:
-    """Run wrk and return its figures; a run with errors is reported, never hidden."""
-    scripts = [(BENCH / "wrk" / "report.lua").read_text()]
-    if script:
-        scripts.append(script)
-    lua = OUT / f"{name}.lua"
-    lua.write_text("\n".join(scripts))
-    cmd = [
-        wrk_path,
-        f"-t{args.threads}",
-        f"-c{connections or args.connections}",
-        f"-d{duration or args.duration}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(lua),
-    ]
-    for key, value in (headers or {}).items():
-        cmd += ["-H", f"{key}: {value}"]
-    cmd.append(url)
-    result = sh(*cmd)
-    (OUT / f"{name}.txt").write_text(" ".join(cmd) + "\n\n" + result.stdout)
-    line = next(ln for ln in result.stdout.splitlines() if ln.startswith("BENCH-JSON "))
-    data = json.loads(line.removeprefix("BENCH-JSON "))
-    errors = sum(data[k] for k in ("connect", "read", "write", "status", "timeout"))
-    run = Run(
-        name=name,
-        rps=data["requests"] / (data["duration_us"] / 1e6),
-        p50_ms=data["p50_us"] / 1000,
-        p95_ms=data["p95_us"] / 1000,
-        p99_ms=data["p99_us"] / 1000,
-        requests=data["requests"],
-        errors=errors,
-    )
-    print(
-        f"  {name:<22} {run.rps:8.1f} req/s  p50 {run.p50_ms:7.1f} ms  "
-        f"p95 {run.p95_ms:7.1f} ms  p99 {run.p99_ms:7.1f} ms  errors {errors}",
-        flush=True,
-    )
-    return run
-
-
-def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    """GET a URL and return its status, headers and body."""
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
-
-
-def check(url: str, expected: int, headers: dict[str, str] | None = None) -> dict[str, str]:
-    """Fail the bench when a URL does not answer as the runs will assume."""
-    status, response_headers, body = fetch(url, headers)
-    if status != expected:
-        raise SystemExit(f"{url} answered {status}, not {expected}: {body[:300]!r}")
-    return response_headers
-
-
-def _argon2_worker(seconds: float, queue: Any) -> None:
-    import argon2
-
-    hasher = argon2.PasswordHasher.from_parameters(argon2.profiles.RFC_9106_LOW_MEMORY)
-    count, end = 0, time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        hasher.hash(secrets.token_hex(10))
-        count += 1
-    queue.put(count)
-
-
-def argon2_ceiling(workers: int, seconds: float) -> float:
-    """Hashes per second that `workers` processes manage with the production Argon2 cost."""
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    procs = [ctx.Process(target=_argon2_worker, args=(seconds, queue)) for _ in range(workers)]
-    start = time.perf_counter()
-    for p in procs:
-        p.start()
-    total = sum(queue.get() for _ in procs)
-    for p in procs:
-        p.join()
-    return total / (time.perf_counter() - start)
-
-
-def submission_form(base: str) -> tuple[str, str]:
-    """Return (urlencoded form fields, cookie header) of a fresh report form, minus its key."""
-    status, headers, body = fetch(f"{base}/report")
-    if status != 200:
-        raise SystemExit(f"/report answered {status}")
-    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', body)
-    if token is None:
-        raise SystemExit("no CSRF token on /report")
-    cookie = headers.get("Set-Cookie", "").split(";", 1)[0]
-    fields = [
-        ("csrf_token", token.group(1).decode()),
-        ("party_kind", "hospital"),
-        ("party_name", "银川某某医院"),
-        ("party_details", "兴庆区某路 1 号"),
-        ("region", "640104"),
-        ("violation_types", "nominal_bed"),
-        ("violation_types", "fake_visits"),
-        ("facts", "该院组织参保人挂床住院，实际不在院，按住院结算医保费用。（压测合成数据）"),
-        ("how_known", "本人曾在该院就诊。"),
-        ("amount", "12500.50"),
-        ("identity_mode", "anonymous"),
-        ("declaration", "y"),
-    ]
-    return urllib.parse.urlencode(fields), cookie
-
-
-def machine() -> dict[str, str]:
-    """What the figures were measured on."""
-    cpu = next(
-        (
-            ln.split(":", 1)[1].strip()
-            for ln in Path("/proc/cpuinfo").read_text().splitlines()
-            if ln.startswith("model name")
-        ),
-        "unknown",
-    )
-    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-
-    def version(*cmd: str) -> str:
-        try:
-            out = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
-            return (out.stdout or out.stderr).strip().splitlines()[0]
-        except (OSError, IndexError, subprocess.TimeoutExpired):
-            return "unknown"
-
-    import gunicorn
-    import sqlalchemy
-
-    return {
-        "CPU": f"{cpu}, {os.cpu_count()} cores",
-        "Memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
-        "Kernel": platform.release(),
-        "Python": platform.python_version(),
-        "gunicorn": gunicorn.__version__,
-        "SQLAlchemy": sqlalchemy.__version__,
-        "PostgreSQL": version("psql", "--version"),
-        "Redis": version("redis-server", "--version"),
-        "wrk": version("wrk", "--version"),
-    }
-
-
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Read the command line; a size sets reports, cases and institutions together."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reports", type=int, default=200_000)
-    parser.add_argument("--cases", type=int, default=20_000)
-    parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run")
+    parser.add_argument("--size", choices=sorted(SIZES), default="200k")
+    parser.add_argument("--reports", type=int, help="instead of the size's (for quick tries)")
+    parser.add_argument("--cases", type=int, help="instead of the size's")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--mixed-duration", type=int, default=180, help="seconds of mixed load")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port-base", type=int, default=8731, help="portal; +1 baseline, +2 SMTP, +3 host B")  # fmt: skip
     parser.add_argument(
         "--database-url", default=os.environ.get("PORTAL_BENCH_DATABASE_URL", DEFAULT_DB)
     )
@@ -390,34 +70,152 @@ def main() -> None:
     parser.add_argument("--results", default=str(BENCH / "results.md"))
     parser.add_argument(
         "--part",
-        choices=["all", "notices"],
+        choices=PARTS,
         default="all",
-        help="notices: only the notices part, its section of the results replaced",
+        help="one part alone (its figures merged into the size's JSON); results: only "
+        "make results.md again from the JSON files",
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    size = SIZES[args.size]
+    custom = args.reports is not None or args.cases is not None
+    if args.reports is not None:
+        size = size_of(args.reports, f"{args.reports}")
+    args.reports = size.reports
+    args.cases = args.cases if args.cases is not None else size.cases
+    args.per_region = size.per_region
+    # A size's JSON holds only that size's figures: quick tries go to a file of their own.
+    args.label = f"custom-{args.reports}-{args.cases}" if custom else args.size
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    if args.part == "results":
+        results.write_all(BENCH, Path(args.results))
+        return
     if args.part == "notices":
         notices_only(args)
         return
-
-    wrk_path = ensure_wrk()
     OUT.mkdir(exist_ok=True)
     started = datetime.now(UTC)
+    env, fx = prepare(args)
+    figures = load_figures(args, fx, started)
+    portal = Server("portal:create_app()", args.port_base + PORTAL_OFFSET, env, OUT / "portal.log")
+    try:
+        portal.wait_ready("/healthz")
+        p = f"http://127.0.0.1:{portal.port}"
+        if args.part == "all":
+            figures.update(wrk_runs(args, env, fx, portal))
+        if args.part in ("all", "mixed"):
+            print(f"mixed load, {args.mixed_duration} s", flush=True)
+            figures["mixed"] = mixed.run([p], env, fx, float(args.mixed_duration), tag="mixed")
+            figures["mixed"]["peak_mb"] = worker_peaks(portal)
+        if args.part in ("all", "hosts"):
+            print("two hosts", flush=True)
+            figures["hosts"] = hosts.run(args, env, fx, portal)
+    finally:
+        portal.stop()
+    if args.part == "all":
+        print("Argon2 ceiling (2 processes, production parameters)", flush=True)
+        figures["argon2_ceiling"] = argon2_ceiling(2, float(args.duration))
+        runs = {k: Run(**v) for k, v in figures["runs"].items()}
+        figures["peak_mb"] = max(portal.peak_kb.values(), default=0) / 1024
+        figures["targets"] = [
+            asdict(t)
+            for t in targets_of(
+                runs, figures["baseline"]["mean"], figures["argon2_ceiling"], figures["peak_mb"]
+            )
+        ]
+    save(args, figures)
+
+
+def prepare(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, Any]]:
+    """Empty the database and Redis, seed the size, and run the rollups' hook."""
+    ensure_wrk()
     print(f"bench database {args.database_url}, Redis {args.redis_url}", flush=True)
     recreate_database(args.database_url)
     flush_redis(args.redis_url)
     env = portal_env(args)
     print(f"seeding {args.reports:,} reports and {args.cases:,} published cases", flush=True)
     fx = seed_database(env, args)
-    print(f"  seeded in {fx['seconds']} s", flush=True)
+    print(f"  seeded in {fx['seconds']} s {fx['steps']}", flush=True)
+    # Hook: statistics rollups of the seeded rows (COPY passed no ORM listener).
+    fx["rollup_seconds"] = rebuild_rollups(env)
+    print(f"  stats-rollup --rebuild: {fx['rollup_seconds']} s", flush=True)
+    return env, fx
 
-    baseline = Server("bench.baseline:app", BASELINE_PORT, env, OUT / "baseline.log")
-    portal = Server("portal:create_app()", PORTAL_PORT, env, OUT / "portal.log")
+
+def load_figures(args: argparse.Namespace, fx: dict[str, Any], started: datetime) -> dict[str, Any]:  # fmt: skip
+    """Start from the size's figures so far (a part alone replaces only its own)."""
+    path = results.results_path(BENCH, args.label)
+    figures: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    if args.part == "all" or not figures:
+        figures = {"runs": {}, "targets": [], "mixed": None, "hosts": None}
+    command = f"python bench/run.py --size {args.size}" + (
+        f" --reports {args.reports} --cases {args.cases}" if args.label != args.size else ""
+    )
+    command += f" --duration {args.duration} --mixed-duration {args.mixed_duration}"
+    if args.part != "all":
+        command += f" --part {args.part}"
+    figures.update(
+        size=args.label,
+        measured=f"{started:%Y-%m-%d %H:%M} UTC",
+        command=command,
+        settings={
+            "duration": args.duration,
+            "threads": args.threads,
+            "connections": args.connections,
+            "mixed_duration": args.mixed_duration,
+        },
+        data={k: fx[k] for k in DATA_KEYS},
+        seed={
+            "seconds": fx["seconds"],
+            "steps": fx["steps"],
+            "rollup_seconds": fx["rollup_seconds"],
+        },  # fmt: skip
+    )
+    return figures
+
+
+DATA_KEYS = (
+    "reports",
+    "cases",
+    "disclosures",
+    "overdue_in_city",
+    "institutions",
+    "linked_reports",
+    "search_text",
+    "found_in_city",
+)
+
+
+def save(args: argparse.Namespace, figures: dict[str, Any]) -> None:
+    """Write the size's JSON and make results.md again from every size's."""
+    figures["machine"] = machine()
+    path = results.results_path(BENCH, args.label)
+    path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    results.write_all(BENCH, Path(args.results))
+    print(f"wrote {path.name} and {args.results}", flush=True)
+
+
+def worker_peaks(server: Server) -> list[float]:
+    """Return the peak VmHWM (MB) of each of the server's workers, highest first."""
+    return sorted((kb / 1024 for kb in server.peak_kb.values()), reverse=True)
+
+
+def wrk_runs(
+    args: argparse.Namespace, env: dict[str, str], fx: dict[str, Any], portal: Server
+) -> dict[str, Any]:
+    """The baseline and the portal's wrk runs; returns their figures."""
+    wrk_path = ensure_wrk()
+    baseline = Server(
+        "bench.baseline:app", args.port_base + BASELINE_OFFSET, env, OUT / "baseline.log"
+    )
     runs: dict[str, Run] = {}
     try:
         baseline.wait_ready("/")
-        portal.wait_ready("/healthz")
-        base_url = f"http://127.0.0.1:{BASELINE_PORT}/"
-        p = f"http://127.0.0.1:{PORTAL_PORT}"
+        base_url = f"http://127.0.0.1:{baseline.port}/"
+        p = f"http://127.0.0.1:{portal.port}"
         rss_headers = {"Accept": "application/rss+xml"}
         etag = check(f"{p}/feeds/cases.rss", 200, rss_headers)["ETag"]
         not_modified = {**rss_headers, "If-None-Match": etag}
@@ -439,11 +237,8 @@ def main() -> None:
         check(f"{p}/stats", 200)
 
         print("warming up", flush=True)
-        for name, url, headers in (
-            ("warm-baseline", base_url, None),
-            ("warm-portal", case_page, None),
-        ):
-            wrk(wrk_path, name, url, args, headers, duration=3)
+        wrk(wrk_path, "warm-baseline", base_url, args, duration=3)
+        wrk(wrk_path, "warm-portal", case_page, args, duration=3)
 
         print("load", flush=True)
         runs["baseline_before"] = wrk(wrk_path, "baseline_before", base_url, args)
@@ -478,243 +273,40 @@ def main() -> None:
         )
         runs["submit"] = wrk(wrk_path, "submit", f"{p}/report", args, script=submit_script)
         runs["baseline_after"] = wrk(wrk_path, "baseline_after", base_url, args)
-        print("notices", flush=True)
-        told = notices.run(p, env, city=fx["queue_city"], duration=float(args.duration))
     finally:
-        portal.stop()
         baseline.stop()
-
-    print("Argon2 ceiling (2 processes, production parameters)", flush=True)
-    ceiling = argon2_ceiling(2, float(args.duration))
-    print(f"  {ceiling:.1f} hashes/s", flush=True)
-    peak_mb = max(portal.peak_kb.values(), default=0) / 1024
-    base_peak_mb = max(baseline.peak_kb.values(), default=0) / 1024
-    write_results(args, fx, runs, ceiling, peak_mb, base_peak_mb, started)
-    measured = f"Measured in the same run ({started:%Y-%m-%d %H:%M} UTC)."
-    put_section(Path(args.results), notices.markdown(told, float(args.duration), measured))
+    before, after = runs["baseline_before"].rps, runs["baseline_after"].rps
+    return {
+        "runs": {k: asdict(v) for k, v in runs.items()},
+        "baseline": {"before": before, "after": after, "mean": (before + after) / 2},
+        "base_peak_mb": max(baseline.peak_kb.values(), default=0) / 1024,
+    }
 
 
 def notices_only(args: argparse.Namespace) -> None:
     """Seed, serve the portal and run only the notices part (bench/README.md, "Notices")."""
     OUT.mkdir(exist_ok=True)
-    recreate_database(args.database_url)
-    flush_redis(args.redis_url)
-    env = portal_env(args)
-    print(f"seeding {args.reports:,} reports and {args.cases:,} published cases", flush=True)
-    fx = seed_database(env, args)
-    portal = Server("portal:create_app()", PORTAL_PORT, env, OUT / "portal.log")
+    env, fx = prepare(args)
+    portal = Server("portal:create_app()", args.port_base + PORTAL_OFFSET, env, OUT / "portal.log")
     try:
         portal.wait_ready("/healthz")
         told = notices.run(
-            f"http://127.0.0.1:{PORTAL_PORT}",
+            f"http://127.0.0.1:{portal.port}",
             env,
             city=fx["queue_city"],
             duration=float(args.duration),
+            smtp_port=args.port_base + SMTP_OFFSET,
         )
     finally:
         portal.stop()
     (OUT / "notices.json").write_text(json.dumps(told, indent=2))
     measured = (
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on its own, with `python bench/run.py "
-        f"--part notices --reports {args.reports} --cases {args.cases} --duration "
-        f"{args.duration}`; the sections above come from the last full run."
+        f"--part notices --size {args.size} --duration {args.duration}` "
+        f"({args.reports:,} reports); the sections above come from their own runs."
     )
-    put_section(Path(args.results), notices.markdown(told, float(args.duration), measured))
+    results.put_section(Path(args.results), notices.markdown(told, float(args.duration), measured))
     print(f"wrote the Notices section of {args.results}", flush=True)
-
-
-def put_section(path: Path, section: str) -> None:
-    """Replace the "## Notices" section of the results, or add it before "## Set-up"."""
-    text = path.read_text() if path.exists() else ""
-    start = text.find("## Notices")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section.rstrip() + "\n" + (text[end:] if end >= 0 else "")
-    elif "## Set-up" in text:
-        at = text.index("## Set-up")
-        text = text[:at] + section.rstrip() + "\n\n" + text[at:]
-    else:
-        text += "\n" + section
-    path.write_text(text)
-
-
-def write_results(
-    args: argparse.Namespace,
-    fx: dict[str, Any],
-    runs: dict[str, Run],
-    ceiling: float,
-    peak_mb: float,
-    base_peak_mb: float,
-    started: datetime,
-) -> None:
-    """Write bench/results.md and bench/out/results.json."""
-    base = (runs["baseline_before"].rps + runs["baseline_after"].rps) / 2
-
-    def ratio(name: str) -> float:
-        return runs[name].rps / base
-
-    def at_least(label: str, value: float, goal: float, of: str = "baseline") -> Target:
-        return Target(label, f"{value:.2f} × {of}", f"≥ {goal} × {of}", value >= goal)
-
-    def under(label: str, value: float, limit: float, unit: str) -> Target:
-        return Target(
-            label,
-            f"{value:.{0 if unit == 'MB' else 1}f} {unit}",
-            f"< {limit} {unit}",
-            value < limit,
-        )
-
-    targets = [
-        at_least("Cases RSS feed", ratio("rss"), 0.7),
-        at_least("Cases RSS feed answered 304", ratio("rss_304"), 0.8),
-        at_least("Cases list, page 50, one region", ratio("cases_list"), 0.4),
-        under("Cases list, page 50, one region: p99", runs["cases_list"].p99_ms, 100, "ms"),
-        at_least("Case page", ratio("case_page"), 0.5),
-        at_least("Disclosure page with its chart", ratio("disclosure"), 0.4),
-        under("Staff queue, overdue, one city: p95", runs["queue"].p95_ms, 150, "ms"),
-        under(
-            "Staff queue, institution search, one city: p95",
-            runs["queue_search"].p95_ms,
-            150,
-            "ms",
-        ),
-        at_least(
-            "Report submission without files", runs["submit"].rps / ceiling, 0.8, "Argon2 ceiling"
-        ),
-        under("Peak memory per worker", peak_mb, 200, "MB"),
-    ]
-    errors = {name: run.errors for name, run in runs.items() if run.errors}
-    if errors:
-        for target in targets:
-            target.met = False  # a run with failed requests proves nothing
-    info = machine()
-    command = (
-        f"make bench  (python bench/run.py --reports {args.reports} --cases {args.cases} "
-        f"--duration {args.duration} --threads {args.threads} --connections {args.connections})"
-    )
-    rows = "\n".join(
-        f"| {name} | {r.rps:,.1f} | {r.rps / base:.2f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
-        f"{r.p99_ms:.1f} | {r.requests:,} | {r.errors} |"
-        for name, r in runs.items()
-    )
-    target_rows = "\n".join(
-        f"| {t.label} | {t.figure} | {t.goal} | {'met' if t.met else '**missed**'} |"
-        for t in targets
-    )
-    machine_rows = "\n".join(f"| {k} | {v} |" for k, v in info.items())
-    met = sum(t.met for t in targets)
-    text = RESULTS_TEMPLATE.format(
-        when=started.strftime("%Y-%m-%d %H:%M UTC"),
-        command=command,
-        met=met,
-        total=len(targets),
-        target_rows=target_rows,
-        rows=rows,
-        base=base,
-        before=runs["baseline_before"].rps,
-        after=runs["baseline_after"].rps,
-        ceiling=ceiling,
-        submit=runs["submit"].rps,
-        peak=peak_mb,
-        base_peak=base_peak_mb,
-        machine_rows=machine_rows,
-        reports=fx["reports"],
-        cases=fx["cases"],
-        disclosures=fx["disclosures"],
-        overdue=fx["overdue_in_city"],
-        institutions=fx["institutions"],
-        linked=fx["linked_reports"],
-        search_text=fx["search_text"],
-        found=fx["found_in_city"],
-        seconds=fx["seconds"],
-        duration=args.duration,
-        threads=args.threads,
-        connections=args.connections,
-        errors=json.dumps(errors) if errors else "none",
-    )
-    Path(args.results).write_text(text)
-    (OUT / "results.json").write_text(
-        json.dumps(
-            {
-                "runs": {k: asdict(v) for k, v in runs.items()},
-                "baseline_rps": base,
-                "argon2_ceiling": ceiling,
-                "peak_mb": peak_mb,
-                "targets": [asdict(t) for t in targets],
-                "machine": info,
-                "fixtures": fx,
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-    )
-    print(f"{met} of {len(targets)} targets met; wrote {args.results}", flush=True)
-
-
-RESULTS_TEMPLATE = """# Benchmark results
-
-Measured {when} with `{command}`.
-The file is written by the bench; rerun it to refresh every figure.
-
-## Targets: {met} of {total} met
-
-| Target | This run | Goal | |
-|---|---|---|---|
-{target_rows}
-
-Ratios divide by the baseline's mean of {base:,.1f} requests/s (before the portal's runs:
-{before:,.1f}; after: {after:,.1f}). The Argon2 ceiling is what two processes (the two
-workers) hash per second with the production parameters (RFC 9106 low-memory profile),
-measured in the same run: {ceiling:.1f}/s, against {submit:.1f} submissions/s. Peak
-memory is the highest VmHWM of any portal worker during the run: {peak:.0f} MB (the
-baseline's workers: {base_peak:.0f} MB). Failed requests in any run: {errors}.
-
-## Every run
-
-wrk, {threads} threads, {connections} connections, {duration} s per run, on loopback.
-
-| Run | Requests/s | × baseline | p50 ms | p95 ms | p99 ms | Requests | Errors |
-|---|---|---|---|---|---|---|---|
-{rows}
-
-`queue` runs with 2 connections, one per worker (staff are a handful of officers, not a
-crowd); `queue_c8` is the same page at the public pages' 8 connections, where each request
-also waits for the ones ahead of it. `queue_search` is the city's queue searched for one
-institution by its name ("{search_text}", {found:,} active reports found), also with 2
-connections. `case_pages_random` asks for a random case among all
-{cases:,} each time, so most answers are rendered rather than found in the page cache: it
-is what a page costs when nobody asked for it in the last minutes. `home` and `stats` have
-no target; they are the busiest page and the heaviest query. Each run's wrk command and
-output are in `bench/out/` (not committed).
-
-## Set-up
-
-- gunicorn with `gunicorn.conf.py` (2 sync workers) for the portal and for the baseline
-  (`bench/baseline.py`, a Flask app answering a constant); production settings
-  (`PORTAL_ENV=production`), PostgreSQL for data and Redis for rate limits.
-- The per-client limit on report submissions is raised for the run, since the load tool
-  is one client; every other limit is the production one.
-- Public pages come from each worker's page cache after their first request
-  (`portal/pagecache.py`; a publication reaches every host within a second), which is
-  why a cached page can beat the baseline: it skips Flask entirely. The staff queue,
-  submissions and `case_pages_random` show the cost of work that is not cached.
-- Data: {reports:,} reports over the jurisdiction tree ({overdue:,} of them overdue in the
-  city the queue run filters), {institutions:,} institutions in the directory with
-  {linked:,} reports linked to them, {cases:,} published typical cases, {disclosures:,} fund
-  disclosures (country, provinces and cities, 2018–2025, year and quarters), seeded in
-  {seconds} s with PostgreSQL COPY.
-- The data is synthetic and took shortcuts that only seeding takes: every report is
-  anonymous (no identity sealed), all share one Argon2id access-code hash, rows are
-  copied in without the workflow (no audit entries; one receipt event, plus the outcome
-  for finished reports), and deadlines count calendar days. Facts are encrypted under
-  the data key as usual. Submissions during the run go through the real code path.
-
-## Machine
-
-| | |
-|---|---|
-{machine_rows}
-"""
 
 
 if __name__ == "__main__":
