@@ -60,12 +60,14 @@ test: $(VENV)/.test-installed translations system-deps $(AXE_INSTALLED)
 system-deps:
 	bash scripts/ensure-system-deps.sh
 
-## Benchmarks (bench/README.md): 200,000 reports on PostgreSQL and Redis, gunicorn, wrk.
-## Writes bench/results.md. Not part of `make test`; needs the PostgreSQL and Redis servers
-## (and aiosmtpd, a test extra, for the notices part: BENCH_ARGS="--part notices" runs it alone).
+## Benchmarks (bench/README.md): one size of data (BENCH_SIZE=200k, 1m or 2m) on PostgreSQL and
+## Redis, gunicorn, wrk, a mixed run and two hosts. Writes bench/results-<size>.json and
+## bench/results.md. Not part of `make test`; needs the PostgreSQL and Redis servers (and
+## aiosmtpd, a test extra, for the notices part: BENCH_ARGS="--part notices" runs it alone).
+BENCH_SIZE ?= 200k
 BENCH_ARGS ?=
 bench: $(VENV)/.test-installed translations
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --size $(BENCH_SIZE) $(BENCH_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

@@ -131,12 +131,15 @@ def one_round(a: str, b: str, cookie: str, case: dict[str, Any]) -> dict[str, fl
     rss = {"Accept": "application/rss+xml"}
     out: dict[str, float | None] = {}
 
-    preview = staff.get(f"/staff/cases/{cid}/publish")
-    token, previewed = staff.csrf_token(f"/staff/cases/{cid}"), PREVIEWED.search(preview.body)
+    preview = staff.get(f"/staff/publish/cases/{cid}/publish")
+    token, previewed = (
+        staff.csrf_token(f"/staff/publish/cases/{cid}"),
+        PREVIEWED.search(preview.body),
+    )
     if previewed is None:
         raise SystemExit(f"no publication preview for case {cid} on host A ({preview.status})")
     since = _posted(
-        staff.post_form(f"/staff/cases/{cid}/publish",
+        staff.post_form(f"/staff/publish/cases/{cid}/publish",
                         [("csrf_token", token), ("previewed", previewed.group(1).decode())]),
         "publish",
     )  # fmt: skip
@@ -150,7 +153,7 @@ def one_round(a: str, b: str, cookie: str, case: dict[str, Any]) -> dict[str, fl
     corrected = title + "（已更正）"
     fields = [("csrf_token", token), ("title", corrected), ("violation_codes", VIOLATION)]
     fields += [*CASE_FIELDS.items(), ("note", "更正了标题。（压测）")]
-    since = _posted(staff.post_form(f"/staff/cases/{cid}", fields), "correct")
+    since = _posted(staff.post_form(f"/staff/publish/cases/{cid}", fields), "correct")
     checks = {
         "case page": _has(f"/cases/{cid}", corrected),
         "cases list": _has("/cases", corrected),
@@ -160,7 +163,7 @@ def one_round(a: str, b: str, cookie: str, case: dict[str, Any]) -> dict[str, fl
 
     reason = f"压测撤回第{cid}号"
     since = _posted(
-        staff.post_form(f"/staff/cases/{cid}/withdraw", [("csrf_token", token), ("reason", reason)]),
+        staff.post_form(f"/staff/publish/cases/{cid}/withdraw", [("csrf_token", token), ("reason", reason)]),
         "withdraw",
     )  # fmt: skip
     checks = {
@@ -201,11 +204,14 @@ def run(args: argparse.Namespace, env: dict[str, str], fx: dict[str, Any], host_
             "print('BENCH-JSON ' + json.dumps(p))\n",
         )
         load: dict[str, Any] = {}
-        loader = threading.Thread(
-            target=lambda: load.update(
-                mixed.run([a, b], env, fx, float(args.mixed_duration), tag="hosts")
-            )
-        )
+
+        def mixed_load() -> None:
+            try:
+                load.update(mixed.run([a, b], env, fx, float(args.mixed_duration), tag="hosts"))
+            except BaseException as error:  # SystemExit too: a thread would swallow it
+                load["error"] = f"{type(error).__name__}: {error}"
+
+        loader = threading.Thread(target=mixed_load)
         loader.start()
         time.sleep(min(5.0, args.mixed_duration / 4))  # the load under way first
         delays: dict[str, list[float | None]] = {}
@@ -213,8 +219,8 @@ def run(args: argparse.Namespace, env: dict[str, str], fx: dict[str, Any], host_
             for key, value in one_round(a, b, prepared["cookie"], case).items():
                 delays.setdefault(key, []).append(None if value is None else value * 1000)
         loader.join()
-        if not load:
-            raise SystemExit("the mixed load on two hosts stopped; see above")
+        if "error" in load or not load:
+            raise SystemExit(f"the mixed load on two hosts stopped: {load.get('error')}")
         number = fx["track_case_number"]
         statuses = wrong_tries([a, b], number, 7)
     finally:

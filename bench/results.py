@@ -71,8 +71,8 @@ def target_cell(figures: dict[str, Any], label: str) -> str | None:
 
 def targets_table(sizes: Sequence[dict[str, Any]]) -> str:
     """One row per target, its goal, then each size's figure and verdict."""
-    labels = ordered_union([t["label"] for t in f["targets"]] for f in sizes)
-    goals = {t["label"]: t["goal"] for f in sizes for t in f["targets"]}
+    labels = ordered_union([t["label"] for t in f.get("targets", [])] for f in sizes)
+    goals = {t["label"]: t["goal"] for f in sizes for t in f.get("targets", [])}
     lines = [
         row("Target", "Goal", [f["size"] for f in sizes]),
         row("---", "---", ["---"] * len(sizes)),
@@ -88,7 +88,7 @@ def targets_table(sizes: Sequence[dict[str, Any]]) -> str:
 
 def runs_table(sizes: Sequence[dict[str, Any]]) -> str:
     """Every wrk run's throughput, latency and errors, then memory and seeding, per size."""
-    names = ordered_union(f["runs"] for f in sizes)
+    names = ordered_union(f.get("runs", {}) for f in sizes)
     lines = [
         row("Run", "Figure", [f["size"] for f in sizes]),
         row("---", "---", ["---"] * len(sizes)),

@@ -23,10 +23,14 @@ def _data(sizes: Sequence[dict[str, Any]]) -> str:
 
 
 def _baselines(sizes: Sequence[dict[str, Any]]) -> str:
-    return "; ".join(
-        f"{f['size']}: {f['baseline']['mean']:,.1f} (before {f['baseline']['before']:,.1f}, "
-        f"after {f['baseline']['after']:,.1f})"
-        for f in sizes
+    return (
+        "; ".join(
+            f"{f['size']}: {f['baseline']['mean']:,.1f} (before {f['baseline']['before']:,.1f}, "
+            f"after {f['baseline']['after']:,.1f})"
+            for f in sizes
+            if f.get("baseline")
+        )
+        or "not measured"
     )
 
 

@@ -83,15 +83,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.reports = size.reports
     args.cases = args.cases if args.cases is not None else size.cases
     args.per_region = size.per_region
-    # A size's JSON holds only that size's figures: quick tries go to a file of their own.
+    # A size's JSON holds only that size's figures: quick tries with other counts go to
+    # bench/out/ (not committed), with a results.md of their own there.
     args.label = f"custom-{args.reports}-{args.cases}" if custom else args.size
+    args.figures_dir = OUT if custom else BENCH
+    if custom:
+        args.results = str(OUT / "results.md")
     return args
 
 
 def main() -> None:
     args = parse_args()
     if args.part == "results":
-        results.write_all(BENCH, Path(args.results))
+        results.write_all(args.figures_dir, Path(args.results))
         return
     if args.part == "notices":
         notices_only(args)
@@ -147,7 +151,7 @@ def prepare(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, Any]]:
 
 def load_figures(args: argparse.Namespace, fx: dict[str, Any], started: datetime) -> dict[str, Any]:  # fmt: skip
     """Start from the size's figures so far (a part alone replaces only its own)."""
-    path = results.results_path(BENCH, args.label)
+    path = results.results_path(args.figures_dir, args.label)
     figures: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
     if args.part == "all" or not figures:
         figures = {"runs": {}, "targets": [], "mixed": None, "hosts": None}
@@ -192,9 +196,9 @@ DATA_KEYS = (
 def save(args: argparse.Namespace, figures: dict[str, Any]) -> None:
     """Write the size's JSON and make results.md again from every size's."""
     figures["machine"] = machine()
-    path = results.results_path(BENCH, args.label)
+    path = results.results_path(args.figures_dir, args.label)
     path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
-    results.write_all(BENCH, Path(args.results))
+    results.write_all(args.figures_dir, Path(args.results))
     print(f"wrote {path.name} and {args.results}", flush=True)
 
 
