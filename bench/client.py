@@ -34,6 +34,7 @@ class Client:
     cookies: dict[str, str] = field(default_factory=dict)
     keep: frozenset[str] | None = None  # cookie names kept from answers (None: all)
     timeout: float = 60.0
+    last_seconds: float = 0.0  # how long the last request took
 
     def request(
         self,
@@ -53,7 +54,7 @@ class Client:
             conn.request(method, path, body=body, headers=sent)
             response = conn.getresponse()
             data = response.read()
-            elapsed = time.perf_counter() - started
+            elapsed = self.last_seconds = time.perf_counter() - started
             for header in response.headers.get_all("Set-Cookie") or []:
                 name, _, value = header.split(";", 1)[0].partition("=")
                 name = name.strip()

@@ -89,12 +89,18 @@ def first_seen(
         time.sleep(poll)
 
 
-def watch(base: str, checks: dict[str, Callable[[Client], bool]], since: float) -> dict[str, float | None]:  # fmt: skip
-    """Poll every page of `checks` on `base` at once; return each one's delay (s) or None."""
-    delays: dict[str, float | None] = {}
+def watch(
+    base: str, checks: dict[str, Callable[[Client], bool]], since: float
+) -> dict[str, tuple[float | None, float | None]]:
+    """Poll every page of `checks` on `base` at once; return, per page, the seconds until
+    the poll that showed the change was answered, and until it was sent (None: never)."""
+    delays: dict[str, tuple[float | None, float | None]] = {}
 
     def one(name: str, check: Callable[[Client], bool]) -> None:
-        delays[name] = first_seen(lambda: check(Client(base)), since)
+        client = Client(base)
+        delay = first_seen(lambda: check(client), since)
+        sent = None if delay is None else max(0.0, delay - client.last_seconds)
+        delays[name] = (delay, sent)
 
     threads = [threading.Thread(target=one, args=item) for item in checks.items()]
     for thread in threads:
@@ -123,13 +129,15 @@ def _posted(answer: Answer, what: str) -> float:
     return time.perf_counter()
 
 
-def one_round(a: str, b: str, cookie: str, case: dict[str, Any]) -> dict[str, float | None]:
+def one_round(
+    a: str, b: str, cookie: str, case: dict[str, Any]
+) -> dict[str, tuple[float | None, float | None]]:
     """Publish, correct and withdraw one case on host A; return host B's delays (keyed
     "change / page")."""
     staff = Client(a, {"portal_staff": cookie})
     cid, title = case["id"], case["title"]
     rss = {"Accept": "application/rss+xml"}
-    out: dict[str, float | None] = {}
+    out: dict[str, tuple[float | None, float | None]] = {}
 
     preview = staff.get(f"/staff/publish/cases/{cid}/publish")
     token, previewed = (
@@ -215,9 +223,11 @@ def run(args: argparse.Namespace, env: dict[str, str], fx: dict[str, Any], host_
         loader.start()
         time.sleep(min(5.0, args.mixed_duration / 4))  # the load under way first
         delays: dict[str, list[float | None]] = {}
+        sent: dict[str, list[float | None]] = {}
         for case in prepared["cases"]:
-            for key, value in one_round(a, b, prepared["cookie"], case).items():
-                delays.setdefault(key, []).append(None if value is None else value * 1000)
+            for key, (answered, asked) in one_round(a, b, prepared["cookie"], case).items():
+                delays.setdefault(key, []).append(None if answered is None else answered * 1000)
+                sent.setdefault(key, []).append(None if asked is None else asked * 1000)
         loader.join()
         if "error" in load or not load:
             raise SystemExit(f"the mixed load on two hosts stopped: {load.get('error')}")
@@ -229,6 +239,9 @@ def run(args: argparse.Namespace, env: dict[str, str], fx: dict[str, Any], host_
     print(f"  worst delay {worst:.0f} ms; wrong tries answered {statuses}", flush=True)
     return {
         "delays": delays,
+        # The same counted to when the poll that showed the change was sent, leaving out
+        # that poll's own wait for a busy worker (the change may have shown a little later).
+        "delays_sent": sent,
         "track_statuses": statuses,
         "mixed": load,
         "peak_mb_b": sorted((kb / 1024 for kb in host_b.peak_kb.values()), reverse=True),

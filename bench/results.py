@@ -194,10 +194,26 @@ def hosts_table(sizes: Sequence[dict[str, Any]]) -> str | None:
         change, page = key.split(" / ", 1)
 
         def cell(f: dict[str, Any], k: str = key) -> str:
-            values = f["hosts"]["delays"][k]
-            return delay_summary(values)
+            text = delay_summary(f["hosts"]["delays"][k])
+            sent = f["hosts"].get("delays_sent", {}).get(k)
+            return text + (f"; polls sent: {delay_summary(sent).split(' (')[0]}" if sent else "")
 
         lines.append(row(change, page, cells_of(measured, cell)))
+    lines.append(
+        row(
+            "Mixed load on both hosts",
+            "requests/s; unexpected answers",
+            cells_of(measured, lambda f: f"{f['hosts']['mixed']['per_second']:.1f}; "
+                     f"{sum(c['unexpected'] for c in f['hosts']['mixed']['classes'].values())}"),
+        )
+    )  # fmt: skip
+    lines.append(
+        row(
+            "Host B's workers",
+            "peak VmHWM, MB (each)",
+            cells_of(measured, lambda f: ", ".join(f"{mb:.0f}" for mb in f["hosts"]["peak_mb_b"])),
+        )
+    )
     lines.append(
         row(
             "Wrong access codes, one case number",

@@ -87,7 +87,8 @@ def document(
             "mixed load split between them. Meanwhile a case is published, corrected and "
             "withdrawn on host A through the staff forms, and host B's case page, cases list "
             "and RSS feed are asked every 20 ms until the change shows: median / worst delay "
-            "after host A answered. Goal: under 1 s every time. Then wrong access codes for "
+            "from host A's answer to the answer of the first poll showing it (then the same "
+            "to when that poll was sent, without its own wait for a busy worker). Goal: under 1 s every time. Then wrong access codes for "
             "one case number go to A and B in turn: the per-case-number limit counts both "
             'hosts\' tries together (5 quick tries, docs/security.md "Guessing"), so a 429 '
             "follows the fifth wrong try whichever host gets it.\n",

@@ -110,3 +110,24 @@ def test_the_notices_part_replaces_only_its_section(tmp_path: Path) -> None:
 def test_mixed_and_hosts_sections_appear_only_when_measured() -> None:
     text = results.render([figures("200k", 200_000)], None)
     assert "## Mixed run" not in text and "## Two hosts" not in text
+
+
+def hosts_figures() -> dict[str, Any]:
+    classes = {"cached": {"requests": 9, "share": 1.0, "p50_ms": 1.0, "p95_ms": 2.0,
+                          "p99_ms": 3.0, "unexpected": 0, "statuses": {"200": 9}}}  # fmt: skip
+    return {
+        "delays": {"publish / case page": [120.0, 80.0, None]},
+        "track_statuses": [401, 401, 401, 401, 401, 429],
+        "mixed": {"per_second": 30.0, "classes": classes},
+        "peak_mb_b": [150.0, 149.0],
+    }
+
+
+def test_the_hosts_table_gives_each_change_and_page_its_delays() -> None:
+    table = results.hosts_table([figures("200k", 200_000, hosts=hosts_figures())])
+    assert "| publish | case page | 100 / 120 ms (3 rounds), **1 never shown** |" in table
+
+
+def test_the_hosts_table_lists_the_statuses_of_the_wrong_tries_in_order() -> None:
+    table = results.hosts_table([figures("200k", 200_000, hosts=hosts_figures())])
+    assert "| 401 401 401 401 401 429 |" in table
