@@ -187,6 +187,7 @@ DATA_KEYS = (
     "disclosures",
     "overdue_in_city",
     "institutions",
+    "penalties",
     "linked_reports",
     "search_text",
     "found_in_city",

@@ -9,7 +9,9 @@ What is synthetic, and what the fast path skips (bench/results.md repeats this):
   entries for them and the only event of a report is its receipt (plus its outcome);
 - deadlines are counted in calendar days (received + 21), not with the holiday calendar;
 - the directory of institutions is made up (bench/institutions.py), and reports about a
-  hospital or pharmacy are mostly linked to one of it, the rest named as free text.
+  hospital or pharmacy are mostly linked to one of it, the rest named as free text;
+- penalty decisions are copied in published (bench/penalties.py), without the two
+  people's workflow or audit entries.
 
 Everything the benchmarked pages read (regions, stages, deadlines, violations, published
 cases, disclosures with revisions and fund lines) has the shape the real code writes.
@@ -37,6 +39,7 @@ from bench.institutions import (
     candidates_of,
     institution_rows,
 )
+from bench.penalties import PENALTY_COLUMNS, REPORTS_PER_PENALTY, penalty_rows
 from bench.seed_rows import (
     CASE_COLUMNS,
     DISCLOSURE_COLUMNS,
@@ -86,6 +89,8 @@ class Fixtures:
     overdue_in_city: int
     institutions: int
     linked_reports: int
+    # Published penalty decisions against institutions of the directory (bench/penalties.py).
+    penalties: int
     # What the queue's institution search of the bench types, and how many active reports
     # of the city it finds.
     search_text: str
@@ -165,7 +170,7 @@ def seed(
         token = start_staff_session(session, user, second_factor_done=True)
         session.commit()
         places = tuple(_place(r) for r in regions)
-        city_id = city.id
+        city_id, staff_id = city.id, user.id
     access_hash = password_hasher(app).hash(secrets.token_hex(10))
     engine = get_engine(app)
     dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -227,6 +232,16 @@ def seed(
         seed_load.copy_rows(conn, "disclosures", DISCLOSURE_COLUMNS, disclosures)
         seed_load.copy_rows(conn, "disclosure_revisions", REVISION_COLUMNS, revisions)
         seed_load.copy_rows(conn, "fund_lines", line_columns, lines)
+        penalties = penalty_rows(
+            rng,
+            reports // REPORTS_PER_PENALTY,
+            seed_load.next_id(conn, "penalties"),
+            places,
+            institutions,
+            staff_id,
+            today,
+        )
+        seed_load.copy_rows(conn, "penalties", PENALTY_COLUMNS, penalties)
         for table in (
             "institutions",
             "institution_names",
@@ -236,6 +251,7 @@ def seed(
             "disclosures",
             "disclosure_revisions",
             "fund_lines",
+            "penalties",
         ):
             seed_load.move_sequence(conn, table)
         conn.commit()
@@ -253,7 +269,7 @@ def seed(
         city_id=city_id,
         today=today,
         token=token,
-        counts=(reports, cases, len(disclosures), len(listed)),
+        counts=(reports, cases, len(disclosures), len(listed), len(penalties)),
         steps=steps,
     )
 
@@ -264,10 +280,10 @@ def _fixtures(
     city_id: int,
     today: date,
     token: str,
-    counts: tuple[int, int, int, int],
+    counts: tuple[int, int, int, int, int],
     steps: dict[str, float],
 ) -> Fixtures:
-    reports, cases, disclosures, institutions = counts
+    reports, cases, disclosures, institutions, penalties = counts
     with app.extensions["db_sessionmaker"]() as session:
         city = session.get(Region, city_id)
         assert city is not None
@@ -307,6 +323,7 @@ def _fixtures(
         disclosures=disclosures,
         overdue_in_city=int(overdue),
         institutions=institutions,
+        penalties=penalties,
         linked_reports=int(linked or 0),
         search_text=search_text,
         found_in_city=found,

@@ -1,8 +1,9 @@
 """The bench's sizes (`make bench BENCH_SIZE=200k|1m|2m`): reports, and everything that
 grows with them scaled by the same factor.
 
-Published cases are one for every 20 reports; the directory has 125 institutions per city
-and county at 200k, scaled alike. Fund disclosures do not scale: there is one per owner
+Published cases are one for every 20 reports, published penalty decisions one for every
+100 (bench/penalties.py); the directory has 125 institutions per city and county at 200k,
+scaled alike. Fund disclosures do not scale: there is one per owner
 (the country, each province and city) per period, so they grow with the regions and the
 years, not with the reports, and the demo tree's nine owners over 2018–2025 (360) are what
 a portal of any size holds for them; the disclosure page reads one of them.

@@ -14,10 +14,12 @@ from sqlalchemy import func, select
 
 from bench.seed import Fixtures, seed
 from intake.models import Report, report_context
+from intake.penalties.models import Penalty
 from portal import create_app
 from portal.crypto import DataCipher
 from portal.db import Base, get_engine
 from portal.institutions.models import Institution, name_key
+from portal.timeutil import today_in_china
 from publish.cases.models import CaseStatus, TypicalCase
 from publish.disclosures.models import Disclosure
 from tests.conftest import PG_URL, test_config
@@ -122,3 +124,14 @@ def test_the_pages_the_bench_loads_answer(seeded: tuple[Flask, Fixtures], which:
         else f"/disclosures/{fixtures.disclosure_id}"
     )
     assert app.test_client().get(path).status_code == 200
+
+
+def test_the_seed_lists_one_published_penalty_per_hundred_reports(
+    seeded: tuple[Flask, Fixtures],
+) -> None:
+    app, fixtures = seeded
+    with app.extensions["db_sessionmaker"]() as session:
+        penalties = list(session.scalars(select(Penalty)))
+    today = today_in_china()
+    assert len(penalties) == fixtures.penalties == 4
+    assert all(p.listed_on(today) for p in penalties)
