@@ -46,6 +46,7 @@ def prepare(app: Any, *, rounds: int) -> dict[str, Any]:
 
     with app.extensions["db_sessionmaker"]() as session:
         region = get_region_by_code(session, CASE_FIELDS["region"])
+        assert region is not None  # the demo tree's province
         staff = {}
         for role in ("publisher", "approver"):
             staff[role] = create_staff_user(
@@ -111,7 +112,11 @@ def watch(
 
 
 def _has(
-    path: str, text: str, present: bool = True, status: int = 200, **headers: str
+    path: str,
+    text: str,
+    present: bool = True,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> Callable[[Client], bool]:
     needle = text.encode()
 
@@ -154,7 +159,7 @@ def one_round(
     checks = {
         "case page": _has(f"/cases/{cid}", title),
         "cases list": _has("/cases", title),
-        "RSS feed": _has("/feeds/cases.rss", title, **rss),
+        "RSS feed": _has("/feeds/cases.rss", title, headers=rss),
     }
     out |= {f"publish / {k}": v for k, v in watch(b, checks, since).items()}
 
@@ -165,7 +170,7 @@ def one_round(
     checks = {
         "case page": _has(f"/cases/{cid}", corrected),
         "cases list": _has("/cases", corrected),
-        "RSS feed": _has("/feeds/cases.rss", corrected, **rss),
+        "RSS feed": _has("/feeds/cases.rss", corrected, headers=rss),
     }
     out |= {f"correct / {k}": v for k, v in watch(b, checks, since).items()}
 
@@ -177,7 +182,7 @@ def one_round(
     checks = {
         "case page": _has(f"/cases/{cid}", reason, status=410),  # the withdrawal notice
         "cases list": _has("/cases", corrected, present=False),
-        "RSS feed": _has("/feeds/cases.rss", corrected, present=False, **rss),
+        "RSS feed": _has("/feeds/cases.rss", corrected, present=False, headers=rss),
     }
     out |= {f"withdraw / {k}": v for k, v in watch(b, checks, since).items()}
     return out

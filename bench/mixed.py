@@ -300,13 +300,14 @@ def run(
     if failures:
         raise SystemExit(f"the mixed load stopped: {failures[0]}")
     total = sum(len(v) for v in shared.records.values())
+    classes = summary(KINDS, shared.records)
     result = {
-        "classes": summary(KINDS, shared.records),
+        "classes": classes,
         "seconds": wall,
         "per_second": total / wall,
         "generator_cpu": cpu / wall,
         "connections": connections,
         "hosts": len(bases),
     }
-    print(json.dumps({k: v["requests"] for k, v in result["classes"].items()}), flush=True)
+    print(json.dumps({k: v["requests"] for k, v in classes.items()}), flush=True)
     return result
