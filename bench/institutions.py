@@ -10,6 +10,7 @@ the filing operation writes it.
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,6 +18,8 @@ from typing import Any
 
 from portal.institutions.models import name_key
 
+# Reports name the same few thousand parties again and again: fold each name once.
+folded = functools.lru_cache(maxsize=None)(name_key)
 PER_REGION = 125
 LINKED_SHARE = 0.7
 RENAMED_SHARE = 0.1
@@ -166,11 +169,11 @@ def party_of(
             chosen = rng.choice(fitting)
             # As the directory names it, or as a reporter typed it.
             name = chosen.name if rng.random() < 0.6 else f"{chosen.name[:2]} {chosen.name[2:]}（）"
-            return name, name_key(name), chosen.id
+            return name, folded(name), chosen.id
     surname = rng.choice(SURNAMES)
     name = {
         "hospital": f"{surname}某某医院",
         "pharmacy": f"{surname}某某大药房",
         "other": f"{region.name_zh}某某健康咨询有限公司",
     }.get(kind, f"{surname}某某")
-    return name, name_key(name), None
+    return name, folded(name), None
