@@ -99,11 +99,13 @@ def runs_table(sizes: Sequence[dict[str, Any]]) -> str:
 
         def rps(f: dict[str, Any], n: str = name) -> str:
             r = f["runs"][n]
+            if not r["requests"]:
+                return "none finished within the run"
             return f"{r['rps']:,.1f} ({r['rps'] / f['baseline']['mean']:.2f} ×)"
 
-        def lat(f: dict[str, Any], n: str = name) -> str:
+        def lat(f: dict[str, Any], n: str = name) -> str | None:
             r = f["runs"][n]
-            return latency(r["p50_ms"], r["p95_ms"], r["p99_ms"])
+            return latency(r["p50_ms"], r["p95_ms"], r["p99_ms"]) if r["requests"] else None
 
         def err(f: dict[str, Any], n: str = name) -> str:
             return str(f["runs"][n]["errors"])

@@ -71,4 +71,7 @@ def wrk(
         f"p95 {run.p95_ms:7.1f} ms  p99 {run.p99_ms:7.1f} ms  errors {errors}",
         flush=True,
     )
+    if run.requests == 0:
+        # wrk counts only answers within the run: every request outlasted it.
+        print(f"  {name}: no request finished within {duration or args.duration} s", flush=True)
     return run

@@ -131,3 +131,10 @@ def test_the_hosts_table_gives_each_change_and_page_its_delays() -> None:
 def test_the_hosts_table_lists_the_statuses_of_the_wrong_tries_in_order() -> None:
     table = results.hosts_table([figures("200k", 200_000, hosts=hosts_figures())])
     assert "| 401 401 401 401 401 429 |" in table
+
+
+def test_a_run_where_no_request_finished_says_so() -> None:
+    slow = figures("2m", 2_000_000)
+    slow["runs"]["rss"] |= {"requests": 0, "rps": 0.0}
+    table = results.runs_table([slow])
+    assert "| rss | requests/s (× baseline) | none finished within the run |" in table
