@@ -167,10 +167,15 @@ class Visitor:
         self.sent = 0
 
     def act(self, kind: Kind) -> None:
-        answer = getattr(self, kind.name)()
-        if answer is None:  # nothing to do in this class yet (or any more): its fallback
-            kind = FALLBACK[kind.name]
+        started = time.perf_counter()
+        try:
             answer = getattr(self, kind.name)()
+            if answer is None:  # nothing to do in this class yet (or any more): its fallback
+                kind = FALLBACK[kind.name]
+                answer = getattr(self, kind.name)()
+        except OSError as error:  # refused, reset or timed out: an unexpected answer (0)
+            self.shared.record(kind, time.perf_counter() - started, 0, str(error).encode())
+            return
         self.shared.record(kind, answer.seconds, answer.status, answer.body)
 
     def cached(self) -> Any:
