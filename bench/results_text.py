@@ -14,8 +14,9 @@ def _data(sizes: Sequence[dict[str, Any]]) -> str:
     return "\n".join(
         f"  - {f['size']}: {d['reports']:,} reports ({d['overdue_in_city']:,} of them overdue "
         f"in the city the queue run filters), {d['institutions']:,} institutions with "
-        f"{d['linked_reports']:,} reports linked to them, {d.get('penalties', 0):,} published "
-        f"penalty decisions, {d['cases']:,} published typical "
+        f"{d['linked_reports']:,} reports linked to them, "
+        + (f"{d['penalties']:,} published penalty decisions, " if "penalties" in d else "")
+        + f"{d['cases']:,} published typical "
         f"cases, {d['disclosures']:,} fund disclosures; the queue's search finds "
         f'{d["found_in_city"]:,} active reports for "{d["search_text"]}".'
         for f in sizes
