@@ -14,6 +14,7 @@ application time, not database time.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import statistics
@@ -24,6 +25,9 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.datastructures import MultiDict
+
+from bench.servers import report_fields
 
 REQUESTS = 60
 
@@ -111,9 +115,9 @@ def measure(app: Flask, fx: dict[str, Any], count: int = REQUESTS) -> list[Cost]
 
     receipts: list[tuple[str, str]] = []
 
-    def submit(i: int) -> int:
-        form = {**SUBMISSION, "submission_key": f"dbcost-{time.time_ns()}-{i}"}
-        answer = public.post("/report", data=form)
+    def submit(i: int, real: bool = False) -> int:
+        key = ("submission_key", f"dbcost-{time.time_ns()}-{i}")
+        answer = public.post("/report", data=MultiDict([*report_fields(real=real), key]))
         body = answer.get_data(as_text=True)
         number = re.search(r'id="case-number">([^<]+)<', body)
         code = re.search(r'id="access-code">([^<]+)<', body)
@@ -148,6 +152,7 @@ def measure(app: Flask, fx: dict[str, Any], count: int = REQUESTS) -> list[Cost]
             count,
         ),
         ("submission", submit, 201, max(5, count // 6)),
+        ("submission, real name", lambda i: submit(i, real=True), 201, max(5, count // 6)),
         ("tracking sign-in", track, 303, max(5, count // 6)),
     ]
     costs = []
@@ -157,20 +162,6 @@ def measure(app: Flask, fx: dict[str, Any], count: int = REQUESTS) -> list[Cost]
     event.remove(engine, "before_cursor_execute", tally.before)
     event.remove(engine, "after_cursor_execute", tally.after)
     return costs
-
-
-SUBMISSION = {
-    "party_kind": "hospital",
-    "party_name": "银川某某医院",
-    "party_details": "兴庆区某路 1 号",
-    "region": "640104",
-    "violation_types": ["nominal_bed", "fake_visits"],
-    "facts": "该院组织参保人挂床住院，实际不在院，按住院结算医保费用。（压测合成数据）",
-    "how_known": "本人曾在该院就诊。",
-    "amount": "12500.50",
-    "identity_mode": "anonymous",
-    "declaration": "y",
-}
 
 
 def markdown(costs: list[dict[str, Any]]) -> str:
@@ -191,3 +182,37 @@ def markdown(costs: list[dict[str, Any]]) -> str:
             f"| {c['name']} | {c['requests']} | {c['queries']} | {c['db_ms']} | {c['total_ms']} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def child_code(fx: dict[str, Any]) -> str:
+    """Return what `notices.in_child` runs: measure, then print the costs and sizes."""
+    return (
+        "from bench import dbcost\n"
+        "from portal.db import get_engine\n"
+        f"fx = json.loads({json.dumps(json.dumps(fx))})\n"
+        "costs = [c.as_dict() for c in dbcost.measure(app, fx)]\n"
+        "with app.app_context():\n"
+        "    raw = get_engine().raw_connection()\n"
+        "try:\n"
+        "    size = dbcost.database_size(raw.driver_connection)\n"
+        "finally:\n"
+        "    raw.close()\n"
+        "print('BENCH-JSON ' + json.dumps({'costs': costs, 'size': size}))\n"
+    )
+
+
+def database_size(conn: Any) -> dict[str, int]:
+    """Return the bench database's size in bytes: in all, and the reports' table and indexes."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT pg_database_size(current_database()),"
+            " pg_table_size('reports'), pg_indexes_size('reports'),"
+            " pg_total_relation_size('report_events')"
+        )
+        total, heap, indexes, events = cur.fetchone()
+    return {
+        "database": int(total),
+        "reports_table": int(heap),
+        "reports_indexes": int(indexes),
+        "report_events": int(events),
+    }

@@ -25,6 +25,7 @@ from typing import Any
 
 from bench import notices
 from bench.client import Client
+from bench.servers import report_fields
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -52,7 +53,6 @@ KINDS = (
 # or the reports prepared for staff operations used up.
 _BY_NAME = {kind.name: kind for kind in KINDS}
 FALLBACK = {"track": _BY_NAME["submit"], "staff_operation": _BY_NAME["staff_queue"]}
-REAL_ID = "11010519491231002X"  # a resident ID number whose check character is right
 
 
 class Weights:
@@ -204,17 +204,10 @@ class Visitor:
         self.sent += 1
         real = self.sent % 2 == 0
         fields = [
-            ("csrf_token", self.tokens["report"]), ("party_kind", "hospital"),
-            ("party_name", "银川某某医院"), ("party_details", "兴庆区某路 1 号"),
-            ("region", "640104"), ("violation_types", "nominal_bed"),
-            ("violation_types", "fake_visits"),
-            ("facts", "该院组织参保人挂床住院，实际不在院，按住院结算医保费用。（压测合成数据）"),
-            ("how_known", "本人曾在该院就诊。"), ("amount", "12500.50"),
-            ("identity_mode", "real_name" if real else "anonymous"), ("declaration", "y"),
+            ("csrf_token", self.tokens["report"]),
+            *report_fields(real=real),
             ("submission_key", f"mixed-{self.number}-{self.sent}-{time.time_ns()}"),
-        ]  # fmt: skip
-        if real:
-            fields += [("real_name", "王晓明"), ("id_number", REAL_ID), ("phone", "13912345678")]
+        ]
         files = [("evidence", "photo.png", "image/png", self.shared.evidence)]
         answer = self.reporter.post_multipart("/report", fields, files)
         found = RECEIPT.search(answer.body) if answer.status == 201 else None

@@ -228,6 +228,42 @@ def hosts_table(sizes: Sequence[dict[str, Any]]) -> str | None:
     return "\n".join(lines)
 
 
+def dbcost_table(sizes: Sequence[dict[str, Any]]) -> str | None:
+    """Per page class: statements, database ms and total ms per request, per size; then
+    the database's size."""
+    measured = [f for f in sizes if f.get("dbcost")]
+    if not measured:
+        return None
+    names = ordered_union([c["name"] for c in f["dbcost"]["costs"]] for f in measured)
+    lines = [
+        row("Page class", "Statements; database ms; total ms", [f["size"] for f in measured]),
+        row("---", "---", ["---"] * len(measured)),
+    ]
+    for name in names:
+
+        def cell(f: dict[str, Any], n: str = name) -> str | None:
+            for c in f["dbcost"]["costs"]:
+                if c["name"] == n:
+                    return f"{c['queries']}; {c['db_ms']:.1f}; {c['total_ms']:.1f}"
+            return None
+
+        lines.append(row(name, "per request", cells_of(measured, cell)))
+    for key, label in (
+        ("database", "the whole database"),
+        ("reports_table", "reports (table)"),
+        ("reports_indexes", "reports (indexes)"),
+        ("report_events", "report events (with indexes)"),
+    ):
+        lines.append(
+            row(
+                label,
+                "size, MB",
+                cells_of(measured, lambda f, k=key: f"{f['dbcost']['size'][k] / 2**20:,.0f}"),
+            )
+        )
+    return "\n".join(lines)
+
+
 def delay_summary(values: Sequence[float | None]) -> str:
     """Return "median / worst ms (n rounds)", saying how many changes never showed."""
     seen = sorted(v for v in values if v is not None)
@@ -271,6 +307,7 @@ def render(sizes: Sequence[dict[str, Any]], notices: str | None) -> str:
         runs=runs_table(sizes),
         mixed=mixed_table(sizes),
         hosts=hosts_table(sizes),
+        dbcost=dbcost_table(sizes),
         notices=notices,
     )
 

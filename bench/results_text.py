@@ -43,6 +43,7 @@ def document(
     runs: str,
     mixed: str | None,
     hosts: str | None,
+    dbcost: str | None,
     notices: str | None,
 ) -> str:
     """Return results.md: the tables with what they mean, the set-up and the machine."""
@@ -95,6 +96,16 @@ def document(
             'hosts\' tries together (5 quick tries, docs/security.md "Guessing"), so a 429 '
             "follows the fifth wrong try whichever host gets it.\n",
             hosts + "\n",
+        ]
+    if dbcost:
+        parts += [
+            "## Database cost per page class\n",
+            "Measured in one process right after seeding (`bench/dbcost.py`), through the "
+            "whole app with the page cache bypassed so every request reaches the database: "
+            "mean statements per request, then median database time (as the app sees it, "
+            "loopback round trips included) and median total time per request, in ms. "
+            "docs/scaling.md turns these into what one PostgreSQL primary carries.\n",
+            dbcost + "\n",
         ]
     if notices:
         parts.append(notices)

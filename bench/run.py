@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import hosts, mixed, notices, results  # noqa: E402  (needs the checkout on the path)
+from bench import dbcost, hosts, mixed, notices, results  # noqa: E402  (needs the checkout on the path)
 from bench.servers import (  # noqa: E402
     BASELINE_OFFSET,
     BENCH,
@@ -127,7 +127,12 @@ def main() -> None:
         figures["targets"] = [
             asdict(t)
             for t in targets_of(
-                runs, figures["baseline"]["mean"], figures["argon2_ceiling"], figures["peak_mb"]
+                runs,
+                figures["baseline"]["mean"],
+                figures["argon2_ceiling"],
+                figures["peak_mb"],
+                figures.get("mixed"),
+                figures.get("hosts"),
             )
         ]
     save(args, figures)
@@ -146,6 +151,8 @@ def prepare(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, Any]]:
     # Hook: statistics rollups of the seeded rows (COPY passed no ORM listener).
     fx["rollup_seconds"] = rebuild_rollups(env)
     print(f"  stats-rollup --rebuild: {fx['rollup_seconds']} s", flush=True)
+    print("database cost per page class (bench/dbcost.py)", flush=True)
+    fx["dbcost"] = notices.in_child(env, dbcost.child_code(fx))
     return env, fx
 
 
@@ -172,6 +179,7 @@ def load_figures(args: argparse.Namespace, fx: dict[str, Any], started: datetime
             "mixed_duration": args.mixed_duration,
         },
         data={k: fx[k] for k in DATA_KEYS},
+        dbcost=fx["dbcost"],
         seed={
             "seconds": fx["seconds"],
             "steps": fx["steps"],
@@ -271,12 +279,29 @@ def wrk_runs(
         runs["case_pages_random"] = wrk(wrk_path, "case_pages_random", p, args, script=wander)
         runs["home"] = wrk(wrk_path, "home", f"{p}/", args)
         runs["stats"] = wrk(wrk_path, "stats", f"{p}/stats", args)
+        # The year's statistics of the whole country as nobody asked for them yet: a query
+        # parameter the page ignores makes every request a page-cache miss, so each one
+        # reads the rollups (docs/scaling.md). Two connections, one per worker.
+        fresh = (
+            "request = function()\n"
+            "  return wrk.format('GET', '/stats?nocache=' .. math.random(1, 1000000000))\n"
+            "end\n"
+        )
+        runs["stats_uncached"] = wrk(
+            wrk_path, "stats_uncached", p, args, script=fresh, connections=2
+        )
         form, cookie = submission_form(p)
         submit_script = (
             f"FORM = {json.dumps(form)}\nCOOKIE = {json.dumps(cookie)}\n"
             + (BENCH / "wrk" / "submit.lua").read_text()
         )
         runs["submit"] = wrk(wrk_path, "submit", f"{p}/report", args, script=submit_script)
+        form, cookie = submission_form(p, real=True)
+        real_script = (
+            f"FORM = {json.dumps(form)}\nCOOKIE = {json.dumps(cookie)}\n"
+            + (BENCH / "wrk" / "submit.lua").read_text()
+        )
+        runs["submit_real"] = wrk(wrk_path, "submit_real", f"{p}/report", args, script=real_script)
         runs["baseline_after"] = wrk(wrk_path, "baseline_after", base_url, args)
     finally:
         baseline.stop()

@@ -271,7 +271,35 @@ def machine() -> dict[str, str]:
     }
 
 
-def submission_form(base: str) -> tuple[str, str]:
+# What the bench's reports say: the fields of an anonymous report, less its CSRF token,
+# identity mode and one-time key; a real-name report adds REAL_NAME.
+REPORT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("party_kind", "hospital"),
+    ("party_name", "银川某某医院"),
+    ("party_details", "兴庆区某路 1 号"),
+    ("region", "640104"),
+    ("violation_types", "nominal_bed"),
+    ("violation_types", "fake_visits"),
+    ("facts", "该院组织参保人挂床住院，实际不在院，按住院结算医保费用。（压测合成数据）"),
+    ("how_known", "本人曾在该院就诊。"),
+    ("amount", "12500.50"),
+    ("declaration", "y"),
+)
+REAL_ID = "11010519491231002X"  # a resident ID number whose check character is right
+REAL_NAME: tuple[tuple[str, str], ...] = (
+    ("real_name", "王晓明"),
+    ("id_number", REAL_ID),
+    ("phone", "13912345678"),
+)
+
+
+def report_fields(*, real: bool) -> list[tuple[str, str]]:
+    """Return a report's fields (no token, no key), under a real name or anonymous."""
+    mode = ("identity_mode", "real_name" if real else "anonymous")
+    return [*REPORT_FIELDS, mode, *(REAL_NAME if real else ())]
+
+
+def submission_form(base: str, *, real: bool = False) -> tuple[str, str]:
     """Return (urlencoded form fields, cookie header) of a fresh report form, minus its key."""
     status, headers, body = fetch(f"{base}/report")
     if status != 200:
@@ -280,18 +308,5 @@ def submission_form(base: str) -> tuple[str, str]:
     if token is None:
         raise SystemExit("no CSRF token on /report")
     cookie = headers.get("Set-Cookie", "").split(";", 1)[0]
-    fields = [
-        ("csrf_token", token.group(1).decode()),
-        ("party_kind", "hospital"),
-        ("party_name", "银川某某医院"),
-        ("party_details", "兴庆区某路 1 号"),
-        ("region", "640104"),
-        ("violation_types", "nominal_bed"),
-        ("violation_types", "fake_visits"),
-        ("facts", "该院组织参保人挂床住院，实际不在院，按住院结算医保费用。（压测合成数据）"),
-        ("how_known", "本人曾在该院就诊。"),
-        ("amount", "12500.50"),
-        ("identity_mode", "anonymous"),
-        ("declaration", "y"),
-    ]
+    fields = [("csrf_token", token.group(1).decode()), *report_fields(real=real)]
     return urllib.parse.urlencode(fields), cookie

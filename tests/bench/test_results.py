@@ -138,3 +138,15 @@ def test_a_run_where_no_request_finished_says_so() -> None:
     slow["runs"]["rss"] |= {"requests": 0, "rps": 0.0}
     table = results.runs_table([slow])
     assert "| rss | requests/s (× baseline) | none finished within the run |" in table
+
+
+def test_database_cost_shows_each_page_class_for_each_size_that_measured_it() -> None:
+    cost = {"name": "case page", "requests": 60, "queries": 2.0, "db_ms": 0.84, "total_ms": 3.1}
+    size = {"database": 3 * 2**30, "reports_table": 2**30, "reports_indexes": 2**29,
+            "report_events": 2**28}  # fmt: skip
+    small = figures("200k", 200_000, dbcost={"costs": [cost], "size": size})
+    text = results.dbcost_table([small, figures("1m", 1_000_000)])
+    assert text is not None
+    assert text.splitlines()[0] == "| Page class | Statements; database ms; total ms | 200k |"
+    assert "| case page | per request | 2.0; 0.8; 3.1 |" in text
+    assert "| the whole database | size, MB | 3,072 |" in text
