@@ -248,6 +248,7 @@ def wrk_runs(
         check(queue_search, 200, staff)
         check(f"{p}/", 200)
         check(f"{p}/stats", 200)
+        check(f"{p}/stats?nocache=1", 200)
 
         print("warming up", flush=True)
         wrk(wrk_path, "warm-baseline", base_url, args, duration=3)
