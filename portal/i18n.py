@@ -68,7 +68,8 @@ def init_app(app: Flask) -> None:
     """Install Flask-Babel with our selector and template helpers."""
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
     Babel(app, locale_selector=select_locale)
-    # Templates translate through the lookup above; the callables are Flask-Babel's own.
+    # Templates translate through the lookup above, in place of the callables Flask-Babel
+    # installed (the i18n extension it added to Jinja defines the method).
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: _template_translations().ugettext(s),
         ngettext=lambda s, p, n: _template_translations().ungettext(s, p, n),

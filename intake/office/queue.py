@@ -274,7 +274,9 @@ def active_clause() -> ColumnElement[bool]:
     that the query's rows lie within the index's predicate, and a prepared statement's
     generic plan knows no parameter's value.
     """
-    return Report.stage.in_(bindparam("active_stages", ACTIVE_STAGES, expanding=True, unique=True, literal_execute=True))
+    return Report.stage.in_(
+        bindparam("active_stages", ACTIVE_STAGES, expanding=True, unique=True, literal_execute=True)
+    )
 
 
 def stage_clause(stage: Stage) -> ColumnElement[bool]:
