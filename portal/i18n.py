@@ -7,8 +7,9 @@ from pathlib import Path
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
-from flask import Flask, Response, current_app, has_request_context, request
-from flask_babel import Babel
+from babel.support import NullTranslations
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask_babel import Babel, get_locale, get_translations
 
 from portal.timeutil import CHINA
 from portal.web import is_english, page_language
@@ -48,10 +49,34 @@ def hotline_text() -> str:
     return str(english or current_app.config["HOTLINE_TEXT"])
 
 
+def _template_translations() -> NullTranslations:
+    """Return the translations of the locale in force, looked up once per locale and request.
+
+    Flask-Babel's own lookup walks its request context three times for every string (the
+    domain, the locale, the cache key), and a page draws from thirty to a few hundred
+    strings (bench/README.md). Keyed on the locale object, so `force_locale` still switches.
+    """
+    locale = get_locale()
+    found: tuple[object, NullTranslations] | None = g.get("_template_translations")
+    if found is None or found[0] is not locale:
+        found = (locale, get_translations())
+        g._template_translations = found
+    return found[1]
+
+
 def init_app(app: Flask) -> None:
     """Install Flask-Babel with our selector and template helpers."""
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
     Babel(app, locale_selector=select_locale)
+    # Templates translate through the lookup above, in place of the callables Flask-Babel
+    # installed (the i18n extension it added to Jinja defines the method).
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _template_translations().ugettext(s),
+        ngettext=lambda s, p, n: _template_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _template_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _template_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
     @app.context_processor
     def _language_helpers() -> dict[str, object]:

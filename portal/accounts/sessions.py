@@ -17,6 +17,10 @@ from portal.timeutil import today_in_china
 
 # The staff cookie: HttpOnly, SameSite=Strict, scoped to /staff.
 STAFF_COOKIE = "portal_staff"
+# A session's last activity is written at most this often: writing it on every request made
+# every staff page a write that waits for the disk at commit (bench/README.md). The idle
+# expiry is thus 30 minutes of no request, give or take this minute.
+LAST_SEEN_STEP = timedelta(minutes=1)
 
 
 def token_hash(token: str) -> str:
@@ -59,7 +63,8 @@ def load_staff_session(
         session.delete(row)
         session.flush()
         return None
-    row.last_seen_at = now
+    if now - row.last_seen_at >= LAST_SEEN_STEP:
+        row.last_seen_at = now
     return row
 
 

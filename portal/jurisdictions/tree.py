@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from portal import audit
@@ -26,12 +26,35 @@ def in_jurisdiction(user: StaffUser, region: Region) -> bool:
     return any(r.id == user.region_id for r in region.ancestors_and_self())
 
 
+# The tree's shape, read once per transaction: a page asks for a subtree more than once (its
+# filter's choices, then its query). A flush forgets it, so a region added in the same unit
+# of work is seen, and so does the transaction's end, so a long-lived session sees others'.
+_CHILDREN = "region_children"
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_tree_after_flush(session: Session, _context: object) -> None:
+    session.info.pop(_CHILDREN, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_tree_after_transaction(session: Session, _transaction: object) -> None:
+    session.info.pop(_CHILDREN, None)
+
+
+def _children(session: Session) -> dict[int | None, list[int]]:
+    children: dict[int | None, list[int]] | None = session.info.get(_CHILDREN)
+    if children is None:
+        children = {}
+        for rid, parent in session.execute(select(Region.id, Region.parent_id)):
+            children.setdefault(parent, []).append(rid)
+        session.info[_CHILDREN] = children
+    return children
+
+
 def subtree_ids(session: Session, root_id: int) -> list[int]:
     """Return the ids of `root_id` and every region below it."""
-    pairs = session.execute(select(Region.id, Region.parent_id)).all()
-    children: dict[int | None, list[int]] = {}
-    for rid, parent in pairs:
-        children.setdefault(parent, []).append(rid)
+    children = _children(session)
     found, todo = [], [root_id]
     while todo:
         rid = todo.pop()

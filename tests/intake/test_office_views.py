@@ -68,6 +68,30 @@ def test_the_queue_counts_reports_per_stage(
     assert "<strong>2</strong>" in received
 
 
+def test_the_queue_counts_no_finished_stage(
+    db: Session, make_report: Any, make_staff: Any, login_as: Any
+) -> None:
+    # Closed, declined and transferred reports only grow: the queue reads active ones only.
+    report, _ = make_report()
+    report.stage = Stage.CLOSED
+    db.commit()
+    page = _page(login_as(make_staff("intake_officer")).get("/staff/"))
+    closed = page.split('stage=closed">')[1].split("</a>")[0]
+    assert "<strong>" not in closed
+
+
+def test_the_queue_totals_the_overdue_reports_of_a_stage(
+    db: Session, make_report: Any, make_staff: Any, login_as: Any
+) -> None:
+    for _ in range(3):
+        report, _ = make_report()
+        report.due_on = today_in_china() - timedelta(days=1)
+    make_report()
+    db.commit()
+    page = _page(login_as(make_staff("intake_officer")).get("/staff/?overdue=y&stage=received"))
+    assert "<h2>3 件举报</h2>" in page
+
+
 def test_an_officer_moves_a_report_to_another_county(
     db: Session, make_report: Any, make_staff: Any, login_as: Any
 ) -> None:

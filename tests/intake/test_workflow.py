@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -429,3 +430,10 @@ def test_a_reward_on_a_report_of_another_office_looks_like_a_missing_report(
             note="",
             cipher=data_cipher(),
         )
+
+
+def test_the_queues_partial_index_holds_exactly_the_active_stages() -> None:
+    from intake.models import ACTIVE_STAGES_SQL
+
+    named = set(re.findall(r"'([a-z_]+)'", ACTIVE_STAGES_SQL))
+    assert named == {stage.value for stage in wf.ACTIVE}

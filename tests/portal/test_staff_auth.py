@@ -161,6 +161,36 @@ def test_an_idle_session_expires_after_thirty_minutes(
     assert client.get("/staff/").status_code == 302
 
 
+def test_a_request_slides_the_idle_expiry_once_a_minute_has_passed(
+    client: Any, make_staff: Any, db: Session
+) -> None:
+    user = make_staff("intake_officer")
+    _sign_in(client, user)
+    db.expire_all()
+    row = db.scalar(select(StaffSession).where(StaffSession.user_id == user.id))
+    row.last_seen_at -= timedelta(minutes=2)
+    db.commit()
+    before = row.last_seen_at
+    client.get("/staff/")
+    db.refresh(row)
+    assert row.last_seen_at > before
+
+
+def test_requests_within_a_minute_do_not_write_the_session(
+    client: Any, make_staff: Any, db: Session
+) -> None:
+    user = make_staff("intake_officer")
+    _sign_in(client, user)
+    db.expire_all()
+    row = db.scalar(select(StaffSession).where(StaffSession.user_id == user.id))
+    row.last_seen_at -= timedelta(seconds=30)
+    db.commit()
+    before = row.last_seen_at
+    client.get("/staff/")
+    db.refresh(row)
+    assert row.last_seen_at == before
+
+
 def test_a_session_ends_after_eight_hours_even_when_active(
     client: Any, make_staff: Any, db: Session
 ) -> None:
