@@ -88,6 +88,16 @@ def _days(state: InstanceState[Any], keys: Iterable[str]) -> set[date]:
     return {china_day(v) for key in keys for v in _values(state, key)}
 
 
+def _changed_days(
+    state: InstanceState[Any], times: tuple[str, ...], relevant: tuple[str, ...]
+) -> set[date]:
+    """Return the days a changed row moves: every timestamp's if a counted value changed,
+    else the old and new days of the timestamps that changed."""
+    if _changed(state, (key for key in relevant if key not in times)):
+        return _days(state, times)
+    return _days(state, (key for key in times if _changed(state, (key,))))
+
+
 def _report_days(session: Session, report_ids: set[int]) -> set[date]:
     """Return the days of every timestamp of these reports that a count query reads."""
     ids = sorted(report_ids)
@@ -127,20 +137,22 @@ def days_moved_by_flush(session: Session) -> set[date]:
     for obj, how in written:
         state = inspect(obj)
         if isinstance(obj, Report):
-            if how == "dirty" and _changed(state, REPORT_WIDE):
-                wide.add(obj.id)
-            if how != "dirty" or _changed(state, REPORT_TIMES):
+            if how != "dirty":
                 days |= _days(state, REPORT_TIMES)
+            elif _changed(state, REPORT_WIDE):
+                # Every day of the report now, and the former days of its own timestamps.
+                wide.add(obj.id)
+                days |= _days(state, REPORT_TIMES)
+            else:
+                days |= _changed_days(state, REPORT_TIMES, REPORT_TIMES)
             continue
         watched = WATCHED.get(type(obj))
         if watched is None:
             continue
         times, relevant = watched
-        if how == "dirty" and not _changed(state, relevant):
-            continue
         if isinstance(obj, ReportEvent) and not COUNTED_EVENTS.intersection(_values(state, "kind")):
             continue
-        days |= _days(state, times)
+        days |= _days(state, times) if how != "dirty" else _changed_days(state, times, relevant)
     if wide:
         days |= _report_days(session, wide)
     return days
