@@ -16,10 +16,10 @@ writes so calls `mark_days` (or rebuilds: `flask --app portal stats-rollup --reb
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, union_all
+from sqlalchemy import CompoundSelect, event, insert, inspect, select, union_all
 from sqlalchemy.orm import InstanceState, Session
 
 from intake.models import Report, ReportEvent
@@ -101,7 +101,7 @@ def _changed_days(
 def _report_days(session: Session, report_ids: set[int]) -> set[date]:
     """Return the days of every timestamp of these reports that a count query reads."""
     ids = sorted(report_ids)
-    moments = union_all(
+    moments: CompoundSelect[Any] = union_all(
         select(Report.received_at.label("at")).where(Report.id.in_(ids)),
         select(Report.closed_at).where(Report.id.in_(ids)),
         select(ReportEvent.created_at).where(
@@ -117,15 +117,9 @@ def _report_days(session: Session, report_ids: set[int]) -> set[date]:
     return {china_day(_aware(at)) for at in rows if at is not None}
 
 
-def _aware(value: Any) -> datetime:
-    # A union's column loses the UTC type decorator: SQLite gives text, naive values are UTC.
-    from portal.db import UTCDateTime
-
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    result = UTCDateTime().process_result_value(value, None)
-    assert result is not None
-    return result
+def _aware(value: datetime) -> datetime:
+    # A union's column loses the UTC type decorator: SQLite's naive values are UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def days_moved_by_flush(session: Session) -> set[date]:
