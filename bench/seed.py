@@ -5,7 +5,8 @@ What is synthetic, and what the fast path skips (bench/results.md repeats this):
 - every report shares one Argon2id access-code hash, computed once, instead of one each;
 - facts are really encrypted under the data key, bound to each case number as usual;
 - rows go in with PostgreSQL COPY, not through the workflow, so there are no audit
-  entries for them and the only event of a report is its receipt (plus its outcome);
+  entries for them and the only event of a report is its receipt (plus its outcome),
+  and the statistics rollups are counted afterwards in one rebuild (publish/stats/refresh.py);
 - deadlines are counted in calendar days (received + 21), not with the holiday calendar;
 - the directory of institutions is made up (bench/institutions.py), and reports about a
   hospital or pharmacy are mostly linked to one of it, the rest named as free text.
@@ -51,6 +52,7 @@ from portal.timeutil import today_in_china
 from publish.cases.models import TypicalCase
 from publish.catalog import DISCOVERY, SUBJECT_KINDS
 from publish.disclosures.models import NATIONAL_CODE, Disclosure
+from publish.stats.refresh import rebuild_rollups
 
 ACTIVE = tuple(sorted(stage.value for stage in WORKFLOW_ACTIVE))
 BENCH_PASSWORD = "bench-only Qx7!long passphrase 2026"  # noqa: S105 (a throwaway bench database)
@@ -499,6 +501,10 @@ def seed(app: Flask, *, reports: int, cases: int, seed_value: int = 20261122) ->
         ):
             _move_sequence(conn, table)
         conn.commit()
+        # COPY bypasses the flush listener that marks changed days: count every day once.
+        with factory() as session:
+            rebuild_rollups(session)
+            session.commit()
         # A database in service is vacuumed and analysed by autovacuum; a freshly copied
         # one is not yet, so do it now (the visibility map lets index-only scans work).
         conn.autocommit = True

@@ -1,4 +1,4 @@
-"""Statistics rollups per region, day and metric, and the days a change has marked.
+"""Statistics rollups per region, day (and quarter) and metric, and the days a change marked.
 
 Filled from the existing records with the refresh's own code (publish/stats/refresh.py
 `rebuild_rollups`), so a deployment's figures read the same before and after.
@@ -32,6 +32,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "region_id", "metric", "bucket", name="pk_stats_rollups"),
     )
     op.create_table(
+        "stats_rollups_quarters",
+        sa.Column("quarter", sa.Date(), nullable=False),
+        sa.Column("region_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("metric", sa.String(length=32), nullable=False),
+        sa.Column("bucket", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("timely", sa.Integer(), nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "quarter", "region_id", "metric", "bucket", name="pk_stats_rollups_quarters"
+        ),
+    )
+    op.create_table(
         "stats_dirty_days",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
@@ -48,4 +61,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_stats_dirty_days_day", table_name="stats_dirty_days")
     op.drop_table("stats_dirty_days")
+    op.drop_table("stats_rollups_quarters")
     op.drop_table("stats_rollups")

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 from flask import Flask
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Date, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
 from intake.models import Report, ReportEvent
@@ -17,7 +17,15 @@ from intake.review.models import Rating, Review
 from intake.rewards.models import Reward
 from portal.db import db_session
 from portal.timeutil import CHINA, today_in_china
-from publish.stats.rollups import StatsDirtyDay, StatsRollup, midnight, raw_counts
+from publish.stats.rollups import (
+    StatsDirtyDay,
+    StatsQuarterRollup,
+    StatsRollup,
+    midnight,
+    next_quarter,
+    quarter_of,
+    raw_counts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +67,27 @@ def recompute_day(session: Session, day: date) -> int:
     return len(rows)
 
 
+def recompute_quarter(session: Session, quarter: date) -> None:
+    """Replace a quarter's rollups with the sum of its days' (in the same transaction)."""
+    day = StatsRollup
+    session.execute(delete(StatsQuarterRollup).where(StatsQuarterRollup.quarter == quarter))
+    sums = (
+        select(
+            literal(quarter, Date()),
+            day.region_id,
+            day.metric,
+            day.bucket,
+            func.sum(day.count),
+            func.sum(day.timely),
+            func.sum(day.amount_fen),
+        )
+        .where(day.day >= quarter, day.day < next_quarter(quarter))
+        .group_by(day.region_id, day.metric, day.bucket)
+    )
+    columns = ["quarter", "region_id", "metric", "bucket", "count", "timely", "amount_fen"]
+    session.execute(insert(StatsQuarterRollup).from_select(columns, sums))
+
+
 def refresh_rollups(session: Session) -> int:
     """Recompute the days marked as changed and drop their marks; return the days done.
 
@@ -72,6 +101,8 @@ def refresh_rollups(session: Session) -> int:
     days = sorted(set(claimed))
     for day in days:
         recompute_day(session, day)
+    for quarter in sorted({quarter_of(day) for day in days}):
+        recompute_quarter(session, quarter)
     if days:
         log.info("statistics rollups refreshed for %d days", len(days))
     return len(days)
@@ -113,14 +144,19 @@ def rebuild_rollups(session: Session) -> int:
     _locked(session, wait=True)
     session.execute(delete(StatsDirtyDay))
     session.execute(delete(StatsRollup))
+    session.execute(delete(StatsQuarterRollup))
     span = counted_span(session)
     if span is None:
         return 0
     (day, end), done = span, 0
+    quarters = set()
     while day <= end:
         recompute_day(session, day)
+        quarters.add(quarter_of(day))
         day += timedelta(days=1)
         done += 1
+    for quarter in sorted(quarters):
+        recompute_quarter(session, quarter)
     return done
 
 

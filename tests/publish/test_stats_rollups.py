@@ -26,6 +26,8 @@ from publish.stats.rollups import (
     StatsDirtyDay,
     StatsRollup,
     midnight,
+    next_quarter,
+    quarter_of,
     raw_counts,
     summed_rollups,
 )
@@ -117,6 +119,25 @@ def test_every_rollup_equals_its_days_recount_after_a_random_sequence_and_a_refr
         day += timedelta(days=1)
     stored = {metric for d in sequence.days for (_, metric, _) in stored_day(db, d)}
     assert {"received", "accepted", "closed", "handled", "opinions_answered"} <= stored
+
+
+def test_every_quarters_rollups_are_the_sum_of_its_days_after_a_refresh(
+    db: Session, staff: dict[str, Any], identity: ReporterIdentity
+) -> None:
+    sequence = run_sequence(db, staff, identity, seed=20261202, refresh_chance=0.2)
+    refresh_rollups(db)
+    db.commit()
+    quarter = quarter_of(min(sequence.days))
+    while quarter <= today_in_china():
+        end = next_quarter(quarter)
+        days: dict[tuple[int, str, int], Cell] = {}
+        for day in range((end - quarter).days):
+            for key, cell in stored_day(db, quarter + timedelta(days=day)).items():
+                into = days.setdefault(key, Cell())
+                into.count, into.timely = into.count + cell.count, into.timely + cell.timely
+                into.amount += cell.amount
+        assert summed_rollups(db, quarter, end) == days, quarter
+        quarter = end
 
 
 def test_published_figures_equal_a_raw_recount_after_a_refresh(
