@@ -101,13 +101,23 @@ def compute(
     # rolled up the tree: reading every report took seconds and hundreds of MB at 200,000
     # reports, and ten queries over the whole history 0.3 s (bench/results.md). Days are
     # counted between dates in China, as deadlines are; amounts are summed exactly.
+    # Each region's own node first, then added once to itself and each region above it.
+    own: dict[int, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    own_days: dict[int, Counter[int]] = defaultdict(Counter)
+    own_close_days: dict[int, Counter[int]] = defaultdict(Counter)
     for (region_id, metric, bucket), cell in source(session, start, end).items():
+        add_cell(own[region_id], metric, cell)
+        if metric == "closed":
+            own_close_days[region_id][bucket] += cell.count
+        elif metric in DECISIONS:
+            own_days[region_id][bucket] += cell.count
+    for region_id, values in own.items():
         for rid in chain(region_id):
-            add_cell(raw[rid], metric, cell)
-            if metric == "closed":
-                close_days[rid][bucket] += cell.count
-            elif metric in DECISIONS:
-                days[rid][bucket] += cell.count
+            into = raw[rid]
+            for name, value in values.items():
+                into[name] += value
+            days[rid].update(own_days[region_id])
+            close_days[rid].update(own_close_days[region_id])
 
     result: dict[int, RegionStats] = {}
     for rid, region in regions.items():

@@ -23,7 +23,18 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, Index, Integer, Select, String, func, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Index,
+    Integer,
+    Select,
+    String,
+    cast,
+    func,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from intake.opinions.queries import count_opinion_replies
@@ -236,19 +247,18 @@ def summed_rollups(
     if metrics is not None:
         parts = [part.where(part.selected_columns.metric.in_(sorted(metrics))) for part in parts]
     rows = union_all(*parts).subquery()
+    # Sums cast back to integers: PostgreSQL sums BIGINT as NUMERIC (Decimals, slower).
     query = select(
         rows.c.region_id,
         rows.c.metric,
         rows.c.bucket,
-        func.sum(rows.c.count),
-        func.sum(rows.c.timely),
-        func.sum(rows.c.amount_fen),
+        cast(func.sum(rows.c.count), BigInteger),
+        cast(func.sum(rows.c.timely), BigInteger),
+        cast(func.sum(rows.c.amount_fen), BigInteger),
     ).group_by(rows.c.region_id, rows.c.metric, rows.c.bucket)
     return {
-        (region_id, metric, bucket): Cell(
-            int(count), int(timely), Decimal(int(fen)).scaleb(-2) if fen else ZERO
-        )
-        for region_id, metric, bucket, count, timely, fen in session.execute(query)
+        (region_id, metric, bucket): Cell(count, timely, Decimal(fen).scaleb(-2) if fen else ZERO)
+        for region_id, metric, bucket, count, timely, fen in session.connection().execute(query)
         if count
     }
 
