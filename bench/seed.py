@@ -126,8 +126,13 @@ def _report_rows(
     access_hash: str,
     today: date,
     institutions: dict[int, list[Listed]],
+    seen: set[str],
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Return rows of reports, their violations and their events."""
+    """Return rows of reports, their violations and their events.
+
+    `seen` holds the case numbers drawn so far, over every chunk: at two million reports
+    two random numbers of one year meet about once.
+    """
     counties = [r for r in regions if r.level is RegionLevel.COUNTY]
     others = [r for r in regions if r.level is not RegionLevel.COUNTY]
     start = datetime(2023, 1, 1, tzinfo=UTC)
@@ -135,7 +140,6 @@ def _report_rows(
     codes = sorted(VIOLATION_CODES)
     kinds = [c.code for c in PARTY_KINDS]
     reports, violations, events = [], [], []
-    seen: set[str] = set()
     for offset in range(count):
         rid = start_id + offset
         received = start + timedelta(seconds=rng.random() * span)
@@ -461,7 +465,7 @@ def seed(app: Flask, *, reports: int, cases: int, seed_value: int = 20261122) ->
         _copy(conn, "institution_names", NAME_COLUMNS, former)
         report_id = _next_id(conn, "reports")
         event_id = _next_id(conn, "report_events")
-        chunk = 20_000
+        chunk, seen = 20_000, set[str]()
         for first in range(0, reports, chunk):
             n = min(chunk, reports - first)
             rows, violations, events = _report_rows(
@@ -474,6 +478,7 @@ def seed(app: Flask, *, reports: int, cases: int, seed_value: int = 20261122) ->
                 access_hash,
                 today,
                 institutions,
+                seen,
             )
             event_id += len(events)
             _copy(conn, "reports", REPORT_COLUMNS, rows)
