@@ -6,7 +6,9 @@ What is synthetic, and what the fast path skips (bench/results.md repeats this):
 - facts are really encrypted under the data key, bound to each case number as usual (so
   one encryption per report: the binding makes every ciphertext distinct);
 - rows go in with PostgreSQL COPY, not through the workflow, so there are no audit
-  entries for them and the only event of a report is its receipt (plus its outcome);
+  entries for them and the only event of a report is its receipt (plus its outcome),
+  and the statistics rollups are counted afterwards in one rebuild (bench/run.py runs
+  `flask --app portal stats-rollup --rebuild`, timed apart from the seeding);
 - deadlines are counted in calendar days (received + 21), not with the holiday calendar;
 - the directory of institutions is made up (bench/institutions.py), and reports about a
   hospital or pharmacy are mostly linked to one of it, the rest named as free text;

@@ -92,6 +92,9 @@ DEFAULTS: dict[str, Any] = {
     "STATS_CACHE_SECONDS": 60,
     "PAGE_CACHE_CHECK_SECONDS": 1.0,
     "PAGE_CACHE_MAX_BYTES": 32 * 1024 * 1024,
+    # How long past its time a page that counts reports may still be served while a fresh
+    # copy is drawn behind it (portal/pagecache_fill.py), should drawing it fail.
+    "PAGE_CACHE_STALE_SECONDS": 600,
     # Public statistics hide counts below this, so nobody can be picked out (docs/domain.md §5).
     "STATS_MIN_COUNT": 5,
     # How long a published penalty decision stays on the public list, counted from the

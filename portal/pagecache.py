@@ -33,7 +33,6 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -49,9 +48,12 @@ from werkzeug.sansio.http import parse_cookie
 
 from portal.db import Base
 from portal.i18n import LANG_COOKIE
+from portal.pagecache_fill import CACHE_HEADER, REFRESH_BEHIND, Answer, RefreshBehind
+from portal.pagecache_fill import Entry as _Entry
+from portal.pagecache_fill import close_body as _close
 
-# Set by views on cacheable responses; never leaves the app.
-CACHE_HEADER = "X-Portal-Cache"
+__all__ = ["CACHE_HEADER", "CacheGeneration", "cache_page", "read_generation", "track_changes"]
+
 PUBLISH = "publish"
 _TRACKED: set[type] = set()
 _caches: weakref.WeakSet[PageCache] = weakref.WeakSet()
@@ -79,7 +81,12 @@ def track_changes(*classes: type) -> None:
 
 
 def cache_page(seconds: int | str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark a public view's 200 responses cacheable for `seconds` (or a config key's value)."""
+    """Mark a public view's 200 responses cacheable for `seconds` (or a config key's value).
+
+    Pages kept for STATS_CACHE_SECONDS (they count reports) are refreshed behind their
+    expired copy (portal/pagecache_fill.py): no request waits for their recomputation.
+    """
+    behind = REFRESH_BEHIND if seconds == "STATS_CACHE_SECONDS" else ""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -92,23 +99,12 @@ def cache_page(seconds: int | str) -> Callable[[Callable[..., Any]], Callable[..
             )
             # A 304 is marked too: the cache then fetches the page itself and keeps it.
             if response.status_code in (200, 304) and ttl > 0 and not private:
-                response.headers[CACHE_HEADER] = str(ttl)
+                response.headers[CACHE_HEADER] = f"{ttl}{behind}"
             return response
 
         return wrapper
 
     return decorator
-
-
-@dataclass
-class _Entry:
-    status: str
-    headers: list[tuple[str, str]]
-    body: bytes
-    etag: str | None
-    expires: float
-    generation: int
-    stored: float
 
 
 def read_generation(connection: Any) -> int:
@@ -180,6 +176,8 @@ class PageCache:
         # Whether the database answered the last generation check (stale-if-error if not).
         self.reachable = True
         self.notices: dict[str, bytes] = {}
+        self.stale_seconds = float(app.config["PAGE_CACHE_STALE_SECONDS"])
+        self.behind = RefreshBehind(self._call, self._store)
         with _caches_lock:
             _caches.add(self)
 
@@ -247,6 +245,16 @@ class PageCache:
         if entry is not None and entry.generation == generation and entry.expires > now:
             self.hits += 1
             return self._serve(entry, environ, start_response)
+        if (
+            entry is not None
+            and entry.generation == generation
+            and entry.refresh_behind
+            and now < entry.expires + self.stale_seconds
+        ):
+            # Expired but not invalidated: served as it is while a fresh copy is drawn.
+            self.behind.start(key, generation, environ)
+            self.hits += 1
+            return self._serve(entry, environ, start_response)
         return self._fill(key, generation, now, environ, start_response)
 
     def _serve(
@@ -306,9 +314,9 @@ class PageCache:
 
         return self.wsgi_app(environ, strip_start)
 
-    def _call(self, environ: dict[str, Any]) -> tuple[_Answer, Iterable[bytes]]:
+    def _call(self, environ: dict[str, Any]) -> tuple[Answer, Iterable[bytes]]:
         """Run the app, holding its status and headers back until we know what to do."""
-        answer = _Answer()
+        answer = Answer()
         body_iter = self.wsgi_app(environ, answer.start_response)
         return answer, body_iter
 
@@ -348,44 +356,6 @@ class PageCache:
             while self.size > self.max_bytes and self.entries:
                 _, evicted = self.entries.popitem(last=False)
                 self.size -= len(evicted.body)
-
-
-class _Answer:
-    """The status and headers an app passed to start_response, and whether to keep it."""
-
-    def __init__(self) -> None:
-        self.status = "500 INTERNAL SERVER ERROR"
-        self.headers: list[tuple[str, str]] = []
-        self.ttl: str | None = None
-        self.sets_cookie = False
-        self.exc_info: tuple[Any, ...] = ()
-
-    def start_response(self, status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
-        self.status = status
-        self.ttl = next((v for k, v in headers if k == CACHE_HEADER), None)
-        self.headers = [h for h in headers if h[0] != CACHE_HEADER]
-        self.sets_cookie = any(k.lower() == "set-cookie" for k, _ in headers)
-        self.exc_info = exc
-        return lambda _data: None  # bodies come back as the returned iterable
-
-    @property
-    def keepable(self) -> bool:
-        return self.ttl is not None and not self.sets_cookie and self.status.startswith("200")
-
-    def entry(self, body_iter: Iterable[bytes], generation: int, now: float) -> _Entry:
-        try:
-            body = b"".join(body_iter)
-        finally:
-            _close(body_iter)
-        etag = next((v for k, v in self.headers if k.lower() == "etag"), None)
-        expires = now + int(self.ttl or 0)
-        return _Entry(self.status, self.headers, body, etag, expires, generation, now)
-
-
-def _close(body_iter: Iterable[bytes]) -> None:
-    close = getattr(body_iter, "close", None)
-    if close is not None:
-        close()
 
 
 def init_app(app: Flask) -> None:

@@ -11,6 +11,7 @@ from publish.annual import models as _annual_models  # noqa: F401
 from publish.cases import models as _cases_models  # noqa: F401
 from publish.disclosures import models as _disclosures_models  # noqa: F401
 from publish.following import models as _following_models  # noqa: F401
+from publish.stats import rollups as _stats_rollups  # noqa: F401
 
 
 def init_app(app: Flask) -> None:
@@ -49,6 +50,8 @@ def init_app(app: Flask) -> None:
     from publish.performance.demo import seed_demo_performance
     from publish.performance.views import bp as performance
     from publish.performance.views_office import bp as performance_office
+    from publish.stats import dirty as stats_dirty
+    from publish.stats import refresh as stats_refresh
     from publish.stats.views import bp as stats
     from publish.supervisors.views import bp as supervisors
 
@@ -73,6 +76,9 @@ def init_app(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     register_messages(MESSAGES)
+    # Statistics read rollups kept exact by marks every flush writes (publish/stats/rollups.py).
+    stats_dirty.listen()
+    stats_refresh.init_app(app)
     # One way to name a period on every page (docs/domain.md §5): 2022年第1季度, Q1 2022.
     app.add_template_global(period_name)
     # Any change to what public pages show moves the page cache's generation.

@@ -6,7 +6,7 @@ not grow with closed, declined and transferred reports. Listing a finished stage
 `ix_reports_region_stage_party`, whose first columns are the same as the index dropped.
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0024
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025"
-down_revision: str | None = "0023"
+down_revision: str | None = "0024"
 branch_labels: str | None = None
 depends_on: str | None = None
 

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.opinions.queries import count_opinion_replies
-from intake.queries import (
-    count_closed_by_days,
-    count_decisions,
-    count_ratings,
-    count_reports_by_region,
-    count_reviews,
-    list_handling_decisions,
-    list_rewards_paid,
-)
 from portal.jurisdictions.models import Region
 from portal.timeutil import CHINA
+from publish.stats.rollups import DECISIONS, Cell, Counts, period_counts
 from publish.stats.suppression import hides_derived, own_key, suppress_sums, tree_sums
 
 COUNTS = (
@@ -77,9 +69,18 @@ def period_bounds(year: int, quarter: int | None) -> tuple[datetime, datetime]:
 
 
 def compute(
-    session: Session, year: int, quarter: int | None, threshold: int
+    session: Session,
+    year: int,
+    quarter: int | None,
+    threshold: int,
+    *,
+    source: Callable[[Session, datetime, datetime], Counts] = period_counts,
 ) -> dict[int, RegionStats]:
-    """Return suppressed statistics for every region, keyed by region id."""
+    """Return suppressed statistics for every region, keyed by region id.
+
+    `source` counts a period per region's own node (`rollups.raw_counts` reads only the
+    raw tables, for comparison).
+    """
     start, end = period_bounds(year, quarter)
     regions = {r.id: r for r in session.scalars(select(Region))}
     parent = {r.id: r.parent_id for r in regions.values()}
@@ -95,43 +96,28 @@ def compute(
     raw: dict[int, dict[str, Any]] = {rid: defaultdict(int) for rid in regions}
     days: dict[int, Counter[int]] = defaultdict(Counter)
     close_days: dict[int, Counter[int]] = defaultdict(Counter)
-    # Counted in SQL per region (and per number of days, for the medians), then rolled up
-    # the tree: reading every report took seconds and hundreds of MB at 200,000 reports
-    # (bench/results.md). Days are counted between dates in China, as deadlines are.
-    for region_id, count in count_reports_by_region(session, start, end, by="received"):
+    # Counted per region's own node, metric and number of days (for the medians) from the
+    # rollups and, for days they do not hold yet, from SQL (publish/stats/rollups.py), then
+    # rolled up the tree: reading every report took seconds and hundreds of MB at 200,000
+    # reports, and ten queries over the whole history 0.3 s (bench/results.md). Days are
+    # counted between dates in China, as deadlines are; amounts are summed exactly.
+    # Each region's own node first, then added once to itself and each region above it.
+    own: dict[int, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    own_days: dict[int, Counter[int]] = defaultdict(Counter)
+    own_close_days: dict[int, Counter[int]] = defaultdict(Counter)
+    for (region_id, metric, bucket), cell in source(session, start, end).items():
+        add_cell(own[region_id], metric, cell)
+        if metric == "closed":
+            own_close_days[region_id][bucket] += cell.count
+        elif metric in DECISIONS:
+            own_days[region_id][bucket] += cell.count
+    for region_id, values in own.items():
         for rid in chain(region_id):
-            raw[rid]["received"] += count
-    for region_id, n_days, count in count_closed_by_days(session, start, end):
-        for rid in chain(region_id):
-            raw[rid]["closed"] += count
-            close_days[rid][n_days] += count
-    for kind, region_id, n_days, count, on_time in count_decisions(session, start, end):
-        for rid in chain(region_id):
-            raw[rid][kind] += count
-            raw[rid]["decided"] += count
-            raw[rid]["decided_on_time"] += on_time
-            days[rid][n_days] += count
-    # One row per handling decision: amounts are summed in Python, exactly, as Decimals.
-    for region_id, recovered, on_time in list_handling_decisions(session, start, end):
-        for rid in chain(region_id):
-            raw[rid]["handled"] += 1
-            raw[rid]["recovered_amount"] += recovered or Decimal(0)
-            raw[rid]["handled_on_time"] += int(on_time)
-    for region_id, amount in list_rewards_paid(session, start, end):
-        for rid in chain(region_id):
-            raw[rid]["rewards_paid"] += 1
-            raw[rid]["rewards_paid_amount"] += amount
-    for satisfaction, region_id, count in count_ratings(session, start, end):
-        for rid in chain(region_id):
-            raw[rid][f"rated_{satisfaction}"] += count
-    for kind, region_id, count in count_reviews(session, start, end):
-        for rid in chain(region_id):
-            raw[rid][f"reviews_{kind}"] += count
-    for region_id, received, answered, on_time in count_opinion_replies(session, start, end):
-        for rid in chain(region_id):
-            raw[rid]["opinions_received"] += received
-            raw[rid]["opinions_answered"] += answered
-            raw[rid]["opinions_on_time"] += on_time
+            into = raw[rid]
+            for name, value in values.items():
+                into[name] += value
+            days[rid].update(own_days[region_id])
+            close_days[rid].update(own_close_days[region_id])
 
     result: dict[int, RegionStats] = {}
     for rid, region in regions.items():
@@ -161,6 +147,26 @@ def compute(
         result[rid] = stats
     suppress(result, parent, threshold)
     return result
+
+
+def add_cell(values: dict[str, Any], metric: str, cell: Cell) -> None:
+    """Add a stored metric's cell to a region's raw values (counts, on time, amounts)."""
+    if metric in DECISIONS:
+        values[metric] += cell.count
+        values["decided"] += cell.count
+        values["decided_on_time"] += cell.timely
+    elif metric == "handled":
+        values["handled"] += cell.count
+        values["handled_on_time"] += cell.timely
+        values["recovered_amount"] += cell.amount
+    elif metric == "rewards_paid":
+        values["rewards_paid"] += cell.count
+        values["rewards_paid_amount"] += cell.amount
+    elif metric == "opinions_answered":
+        values["opinions_answered"] += cell.count
+        values["opinions_on_time"] += cell.timely
+    else:
+        values[metric] += cell.count
 
 
 def median_of_counts(counts: Counter[int]) -> float | int | None:
@@ -237,12 +243,16 @@ def headline_totals(session: Session, year: int, threshold: int) -> dict[str, in
             region_id, above = above, parent[above]
         return region_id
 
+    per_province: dict[str, dict[int, int]] = {
+        "received": defaultdict(int),
+        "closed": defaultdict(int),
+    }
+    for (region_id, metric, _), cell in period_counts(
+        session, start, end, metrics=("received", "closed")
+    ).items():
+        per_province[metric][province(region_id)] += cell.count
     totals: dict[str, int | None] = {}
-    metric: Literal["received", "closed"]
-    for metric in ("received", "closed"):
-        per_province: dict[int, int] = defaultdict(int)
-        for region_id, count in count_reports_by_region(session, start, end, by=metric):
-            per_province[province(region_id)] += count
-        hidden = any(0 < c < threshold for c in per_province.values())
-        totals[metric] = None if hidden else sum(per_province.values())
+    for metric, counts in per_province.items():
+        hidden = any(0 < c < threshold for c in counts.values())
+        totals[metric] = None if hidden else sum(counts.values())
     return totals

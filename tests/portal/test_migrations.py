@@ -175,3 +175,66 @@ def test_the_running_deadlines_of_existing_reports_get_their_start_and_count(
         (date(2026, 12, 1), 30, date(2026, 12, 3), 5),
         (date(2026, 12, 4), 10, None, None),
     ]
+
+
+def test_the_statistics_rollups_are_filled_from_the_existing_reports(empty_database_url):
+    from datetime import UTC, date, datetime
+
+    from portal.db import Base
+
+    run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "0023"))
+    tables = Base.metadata.tables
+    # 2026-11-30 23:30 in UTC is 1 December in China: rollups are per day in China.
+    received = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                tables["regions"]
+                .insert()
+                .values(id=1, code="640000", name_zh="宁夏", name_en="Ningxia", level="province")
+            )
+            for n in (1, 2):
+                conn.execute(
+                    tables["reports"]
+                    .insert()
+                    .values(
+                        id=n,
+                        case_number=f"JB-{n}",
+                        submission_key_hash=f"{n:064}",
+                        access_code_hash="x",
+                        region_id=1,
+                        party_kind="hospital",
+                        party_name="某医院",
+                        facts_enc=b"x",
+                        identity_mode="anonymous",
+                        stage="checking",
+                        received_at=received,
+                        accept_due_on=date(2026, 12, 22),
+                    )
+                )
+            conn.execute(
+                tables["report_events"]
+                .insert()
+                .values(
+                    report_id=1,
+                    kind="accepted",
+                    stage_after="checking",
+                    actor_kind="staff",
+                    created_at=datetime(2026, 12, 3, 2, tzinfo=UTC),
+                )
+            )
+        run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "head"))
+        rollups = tables["stats_rollups"].c
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    rollups.day, rollups.region_id, rollups.metric, rollups.bucket, rollups.count
+                ).order_by(rollups.day)
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        (date(2026, 12, 1), 1, "received", 0, 2),
+        (date(2026, 12, 3), 1, "accepted", 2, 1),
+    ]

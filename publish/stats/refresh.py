@@ -1,0 +1,176 @@
+"""Recomputing the rollups of marked days (the worker's job) or of every day (`stats-rollup`)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import click
+from flask import Flask
+from sqlalchemy import Date, delete, func, insert, literal, select, text
+from sqlalchemy.orm import Session
+
+from intake.models import Report, ReportEvent
+from intake.opinions.models import Opinion
+from intake.review.models import Rating, Review
+from intake.rewards.models import Reward
+from portal.db import db_session
+from portal.timeutil import CHINA, today_in_china
+from publish.stats.rollups import (
+    StatsDirtyDay,
+    StatsQuarterRollup,
+    StatsRollup,
+    midnight,
+    next_quarter,
+    quarter_of,
+    raw_counts,
+)
+
+log = logging.getLogger(__name__)
+
+# Held for the refresh's transaction, so two hosts' workers never rewrite one day at once.
+ADVISORY_LOCK = 5_240_024
+
+
+def _locked(session: Session, *, wait: bool) -> bool:
+    """Take the refresh's lock (PostgreSQL; SQLite writes one at a time anyway)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    if wait:
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
+        return True
+    return bool(
+        session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
+    )
+
+
+def recompute_day(session: Session, day: date) -> int:
+    """Replace the rollups of `day` with a count of the raw tables; return the rows written."""
+    rows = [
+        {
+            "day": day,
+            "region_id": region_id,
+            "metric": metric,
+            "bucket": bucket,
+            "count": cell.count,
+            "timely": cell.timely,
+            "amount_fen": int(cell.amount.scaleb(2)),
+        }
+        for (region_id, metric, bucket), cell in raw_counts(
+            session, midnight(day), midnight(day + timedelta(days=1))
+        ).items()
+    ]
+    session.execute(delete(StatsRollup).where(StatsRollup.day == day))
+    if rows:
+        session.execute(insert(StatsRollup), rows)
+    return len(rows)
+
+
+def recompute_quarter(session: Session, quarter: date) -> None:
+    """Replace a quarter's rollups with the sum of its days' (in the same transaction)."""
+    day = StatsRollup
+    session.execute(delete(StatsQuarterRollup).where(StatsQuarterRollup.quarter == quarter))
+    sums = (
+        select(
+            literal(quarter, Date()),
+            day.region_id,
+            day.metric,
+            day.bucket,
+            func.sum(day.count),
+            func.sum(day.timely),
+            func.sum(day.amount_fen),
+        )
+        .where(day.day >= quarter, day.day < next_quarter(quarter))
+        .group_by(day.region_id, day.metric, day.bucket)
+    )
+    columns = ["quarter", "region_id", "metric", "bucket", "count", "timely", "amount_fen"]
+    session.execute(insert(StatsQuarterRollup).from_select(columns, sums))
+
+
+def refresh_rollups(session: Session) -> int:
+    """Recompute the days marked as changed and drop their marks; return the days done.
+
+    One transaction (the caller commits): the marks claimed are exactly those committed
+    before the claim, each day is then counted afresh, so a change committed meanwhile
+    keeps its own mark for the next refresh. Another host refreshing now: nothing to do.
+    """
+    if not _locked(session, wait=False):
+        return 0
+    claimed = session.execute(delete(StatsDirtyDay).returning(StatsDirtyDay.day)).scalars()
+    days = sorted(set(claimed))
+    for day in days:
+        recompute_day(session, day)
+    for quarter in sorted({quarter_of(day) for day in days}):
+        recompute_quarter(session, quarter)
+    if days:
+        log.info("statistics rollups refreshed for %d days", len(days))
+    return len(days)
+
+
+def refresh_job(session: Session, _now: datetime) -> None:
+    """The notice worker's periodic job: refresh the rollups of changed days."""
+    refresh_rollups(session)
+
+
+def _counted_moments() -> list[Any]:
+    """Every timestamp a count query filters on (intake/queries.py, intake/opinions/queries.py)."""
+    return [
+        Report.received_at,
+        Report.closed_at,
+        ReportEvent.created_at,
+        Rating.rated_at,
+        Review.requested_at,
+        Review.answered_at,
+        Reward.paid_at,
+        Opinion.received_at,
+        Opinion.answered_at,
+    ]
+
+
+def counted_span(session: Session) -> tuple[date, date] | None:
+    """Return the first and last day anything counted happened (the last at least today)."""
+    low = [session.scalar(select(func.min(c))) for c in _counted_moments()]
+    high = [session.scalar(select(func.max(c))) for c in _counted_moments()]
+    lows = [m.astimezone(CHINA).date() for m in low if m is not None]
+    highs = [m.astimezone(CHINA).date() for m in high if m is not None]
+    if not lows:
+        return None
+    return min(lows), max([today_in_china(), *highs])
+
+
+def rebuild_rollups(session: Session) -> int:
+    """Recount every day from the raw tables, from scratch; return the days counted."""
+    _locked(session, wait=True)
+    session.execute(delete(StatsDirtyDay))
+    session.execute(delete(StatsRollup))
+    session.execute(delete(StatsQuarterRollup))
+    span = counted_span(session)
+    if span is None:
+        return 0
+    (day, end), done = span, 0
+    quarters = set()
+    while day <= end:
+        recompute_day(session, day)
+        quarters.add(quarter_of(day))
+        day += timedelta(days=1)
+        done += 1
+    for quarter in sorted(quarters):
+        recompute_quarter(session, quarter)
+    return done
+
+
+def init_app(app: Flask) -> None:
+    """Register the worker's refresh and the `stats-rollup` command."""
+    from portal.notices.worker import PERIODIC
+
+    app.extensions.setdefault(PERIODIC, []).append(refresh_job)
+
+    @app.cli.command("stats-rollup")
+    @click.option("--rebuild", is_flag=True, help="recount every day from scratch")
+    def stats_rollup(rebuild: bool) -> None:
+        """Refresh the statistics rollups of changed days (--rebuild: of every day)."""
+        session = db_session()
+        done = rebuild_rollups(session) if rebuild else refresh_rollups(session)
+        session.commit()
+        click.echo(f"statistics rollups: {done} days counted")

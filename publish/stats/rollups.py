@@ -1,0 +1,292 @@
+"""Statistics kept per region, day and metric (docs/domain.md §5), read exactly.
+
+`stats_rollups` holds, for each day in China and each region's own node, what the count
+queries of `intake/queries.py` and `intake/opinions/queries.py` give for that day: a count,
+how many of them were on time and an amount, per bucket (the days taken or waited, for the
+medians). A period's figures are then one grouped sum over its days instead of ten queries
+over its whole history.
+
+Exactness: every flush that may move a day's figures marks that day in `stats_dirty_days`
+in its own transaction (publish/stats/dirty.py), and the worker's refresh recomputes the
+marked days and deletes their marks in one transaction (publish/stats/refresh.py). A
+reader sums the rollups of the days outside the range of pending marks and counts that
+range from the raw tables (`period_counts`), so a figure never waits for the worker and
+never differs from a recount.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Index,
+    Integer,
+    Select,
+    String,
+    cast,
+    func,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from intake.opinions.queries import count_opinion_replies
+from intake.queries import (
+    count_closed_by_days,
+    count_decisions,
+    count_ratings,
+    count_reports_by_region,
+    count_reviews,
+    list_handling_decisions,
+    list_rewards_paid,
+)
+from portal.db import Base
+from portal.timeutil import CHINA
+
+DECISIONS = ("accepted", "declined", "transferred")
+ZERO = Decimal(0)
+
+
+class StatsRollup(Base):
+    """One region's own figure of one metric (and bucket) on one day in China."""
+
+    __tablename__ = "stats_rollups"
+
+    # The day first: a period is a range of days (the read is one range scan).
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    # The report's region (or the office an opinion was sent to), not rolled up the tree:
+    # the tree is summed when read, so a region moved in the tree changes no rollup.
+    region_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # Days taken (closed) or waited (decisions), for the medians; 0 for the other metrics.
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer)
+    timely: Mapped[int] = mapped_column(Integer, default=0)
+    # Money in fen: integers sum exactly on every backend (SQLite sums NUMERIC as REAL).
+    amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    def __repr__(self) -> str:
+        return f"<StatsRollup {self.day} {self.region_id} {self.metric} {self.bucket}>"
+
+
+class StatsQuarterRollup(Base):
+    """The sum of a quarter's daily rollups, so a year reads four rows per cell, not 365.
+
+    Rewritten from the day rows in the refresh that rewrites any of its days.
+    """
+
+    __tablename__ = "stats_rollups_quarters"
+
+    quarter: Mapped[date] = mapped_column(Date, primary_key=True)
+    region_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer)
+    timely: Mapped[int] = mapped_column(Integer, default=0)
+    amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    def __repr__(self) -> str:
+        return f"<StatsQuarterRollup {self.quarter} {self.region_id} {self.metric}>"
+
+
+class StatsDirtyDay(Base):
+    """A day in China whose rollups a committed change may have moved (not yet refreshed)."""
+
+    __tablename__ = "stats_dirty_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_stats_dirty_days_day", "day"),)
+
+    def __repr__(self) -> str:
+        return f"<StatsDirtyDay {self.day}>"
+
+
+@dataclass
+class Cell:
+    """A count, how many of it were on time, and an amount (exact, in yuan)."""
+
+    count: int = 0
+    timely: int = 0
+    amount: Decimal = field(default_factory=Decimal)
+
+
+# (region id, metric, bucket) → cell: what the raw queries and the rollups both give.
+Counts = dict[tuple[int, str, int], Cell]
+
+
+def midnight(day: date) -> datetime:
+    """Return the start of `day` in China's time."""
+    return datetime.combine(day, time(), CHINA)
+
+
+def raw_counts(
+    session: Session, start: datetime, end: datetime, metrics: Collection[str] | None = None
+) -> Counts:
+    """Count [start, end) from the raw tables, per region's own node, metric and bucket.
+
+    `metrics` limits the work to those metrics ("received", "closed", … as stored);
+    None counts them all.
+    """
+    counts: Counts = defaultdict(Cell)
+
+    def wanted(*prefixes: str) -> bool:
+        return metrics is None or any(m.startswith(p) for m in metrics for p in prefixes)
+
+    def add(
+        key: tuple[int, str, int], count: int, timely: int = 0, amount: Decimal = Decimal(0)
+    ) -> None:
+        cell = counts[key]
+        cell.count += count
+        cell.timely += timely
+        cell.amount += amount
+
+    if wanted("received"):
+        for region_id, count in count_reports_by_region(session, start, end, by="received"):
+            add((region_id, "received", 0), count)
+    if wanted("closed"):
+        for region_id, n_days, count in count_closed_by_days(session, start, end):
+            add((region_id, "closed", n_days), count)
+    if wanted(*DECISIONS):
+        for kind, region_id, n_days, count, on_time in count_decisions(session, start, end):
+            add((region_id, kind, n_days), count, on_time)
+    if wanted("handled"):
+        for region_id, recovered, on_time in list_handling_decisions(session, start, end):
+            add((region_id, "handled", 0), 1, int(on_time), recovered or Decimal(0))
+    if wanted("rewards_paid"):
+        for region_id, amount in list_rewards_paid(session, start, end):
+            add((region_id, "rewards_paid", 0), 1, 0, amount)
+    if wanted("rated_"):
+        for satisfaction, region_id, count in count_ratings(session, start, end):
+            add((region_id, f"rated_{satisfaction}", 0), count)
+    if wanted("reviews_"):
+        for kind, region_id, count in count_reviews(session, start, end):
+            add((region_id, f"reviews_{kind}", 0), count)
+    if wanted("opinions_"):
+        for region_id, received, answered, on_time in count_opinion_replies(session, start, end):
+            if received:
+                add((region_id, "opinions_received", 0), received)
+            if answered:
+                add((region_id, "opinions_answered", 0), answered, on_time)
+    return {
+        key: cell
+        for key, cell in counts.items()
+        if (metrics is None or key[1] in metrics) and cell.count
+    }
+
+
+def quarter_of(day: date) -> date:
+    """Return the first day of the quarter holding `day`."""
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def next_quarter(quarter: date) -> date:
+    """Return the first day of the quarter after the one starting on `quarter`."""
+    month = quarter.month + 3
+    return date(quarter.year + (month > 12), (month - 1) % 12 + 1, 1)
+
+
+def quarters_within(first: date, end: date) -> list[date]:
+    """Return the quarters lying wholly in [first, end), by their first days."""
+    quarter = quarter_of(first)
+    if quarter < first:
+        quarter = next_quarter(quarter)
+    out = []
+    while next_quarter(quarter) <= end:
+        out.append(quarter)
+        quarter = next_quarter(quarter)
+    return out
+
+
+def _part(table: Any, sign: int, *where: Any) -> Select[Any]:
+    return select(
+        table.region_id,
+        table.metric,
+        table.bucket,
+        (sign * table.count).label("count"),
+        (sign * table.timely).label("timely"),
+        (sign * table.amount_fen).label("amount_fen"),
+    ).where(*where)
+
+
+def summed_rollups(
+    session: Session,
+    first: date,
+    end: date,
+    *,
+    skip: tuple[date, date] | None = None,
+    metrics: Collection[str] | None = None,
+) -> Counts:
+    """Sum the rollups of the days in [first, end), less the days of `skip` (both included).
+
+    One grouped statement, so it reads one snapshot: the quarters lying wholly in the
+    range from `stats_rollups_quarters`, the days around them from `stats_rollups`, and
+    the skipped days' rows subtracted (each quarter row is the sum of its days' rows,
+    written in the same transaction, so the difference is exact).
+    """
+    quarters = quarters_within(first, end)
+    day, q = StatsRollup, StatsQuarterRollup
+    parts = []
+    if quarters:
+        parts.append(_part(q, 1, q.quarter.in_(quarters)))
+        edges = [(first, quarters[0]), (next_quarter(quarters[-1]), end)]
+    else:
+        edges = [(first, end)]
+    parts += [_part(day, 1, day.day >= lo, day.day < hi) for lo, hi in edges if lo < hi]
+    if skip is not None:
+        lo, hi = max(skip[0], first), min(skip[1] + timedelta(days=1), end)
+        parts.append(_part(day, -1, day.day >= lo, day.day < hi))
+    if metrics is not None:
+        parts = [part.where(part.selected_columns.metric.in_(sorted(metrics))) for part in parts]
+    rows = union_all(*parts).subquery()
+    # Sums cast back to integers: PostgreSQL sums BIGINT as NUMERIC (Decimals, slower).
+    query = select(
+        rows.c.region_id,
+        rows.c.metric,
+        rows.c.bucket,
+        cast(func.sum(rows.c.count), BigInteger),
+        cast(func.sum(rows.c.timely), BigInteger),
+        cast(func.sum(rows.c.amount_fen), BigInteger),
+    ).group_by(rows.c.region_id, rows.c.metric, rows.c.bucket)
+    return {
+        (region_id, metric, bucket): Cell(count, timely, Decimal(fen).scaleb(-2) if fen else ZERO)
+        for region_id, metric, bucket, count, timely, fen in session.connection().execute(query)
+        if count
+    }
+
+
+def pending_range(session: Session, first: date, end: date) -> tuple[date, date] | None:
+    """Return the first and last day in [first, end) with a change not yet in the rollups."""
+    low, high = session.execute(
+        select(func.min(StatsDirtyDay.day), func.max(StatsDirtyDay.day)).where(
+            StatsDirtyDay.day >= first, StatsDirtyDay.day < end
+        )
+    ).one()
+    return None if low is None else (low, high)
+
+
+def period_counts(
+    session: Session, start: datetime, end: datetime, metrics: Collection[str] | None = None
+) -> Counts:
+    """Count [start, end) (China midnights) exactly: the rollups, and the raw tables where they lag."""
+    first, last = start.astimezone(CHINA).date(), end.astimezone(CHINA).date()
+    pending = pending_range(session, first, last)
+    counts = summed_rollups(session, first, last, skip=pending, metrics=metrics)
+    if pending is not None:
+        fresh = raw_counts(
+            session, midnight(pending[0]), midnight(pending[1] + timedelta(1)), metrics
+        )
+        for key, cell in fresh.items():
+            into = counts.setdefault(key, Cell())
+            into.count += cell.count
+            into.timely += cell.timely
+            into.amount += cell.amount
+    return counts
