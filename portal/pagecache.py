@@ -8,9 +8,9 @@ from memory, with a 304 when the client already holds its ETag.
 Invalidation: any flush that adds, changes or deletes a tracked row (cases, corrections,
 disclosures and their figures, regions) increments a generation number in the database
 inside the same transaction. A worker compares its entries' generation with the database
-at most every `PAGE_CACHE_CHECK_SECONDS` (default 1 s) and drops them all when it moved;
-the worker that made the change drops them at once on commit. So a change shows on every
-host within a second. Pages that count reports (statistics, the home page's headline)
+at most every `PAGE_CACHE_CHECK_SECONDS` (default 0.25 s) and drops them all when it
+moved; the worker that made the change drops them at once on commit. So a change shows
+on every host within a second. Pages that count reports (statistics, the home page's headline)
 are cached for `STATS_CACHE_SECONDS` only, as reports change all the time.
 
 What a cached response may depend on is exactly the key: host (unless PUBLIC_URL is
