@@ -103,15 +103,8 @@ def summary(kinds: Sequence[Kind], records: dict[str, list[tuple[float, int]]]) 
 
 
 def prepare(app: Any, *, city: str, tag: str) -> dict[str, Any]:
-    """Officers signed in with reports to work on (bench/notices.py), and a recovery key
-    so real-name reports can be sealed."""
-    from portal.accounts.keys import create_recovery_key
-    from portal.accounts.models import get_active_recovery_key
-
-    with app.extensions["db_sessionmaker"]() as session:
-        if get_active_recovery_key(session) is None:
-            create_recovery_key(session, actor="bench")
-            session.commit()
+    """Officers signed in with reports to work on (bench/notices.py); the seed made the
+    recovery key real-name reports are sealed to."""
     return notices.prepare(app, city=city, reports=3000, tag=tag)
 
 

@@ -299,7 +299,7 @@ def put_section(path: Path, section: str) -> None:
     path.write_text(text)
 
 
-def render(sizes: Sequence[dict[str, Any]], notices: str | None) -> str:
+def render(sizes: Sequence[dict[str, Any]], notices: str | None, misses: str | None = None) -> str:
     """Return the whole results.md of the sizes measured."""
     return results_text.document(
         sizes,
@@ -309,6 +309,7 @@ def render(sizes: Sequence[dict[str, Any]], notices: str | None) -> str:
         hosts=hosts_table(sizes),
         dbcost=dbcost_table(sizes),
         notices=notices,
+        misses=misses,
     )
 
 
@@ -318,4 +319,9 @@ def write_all(bench: Path, results: Path) -> None:
     if not sizes:
         raise SystemExit(f"no results-*.json in {bench}")
     old = results.read_text() if results.exists() else ""
-    results.write_text(render(sizes, notices_section(old)))
+    # Why each missed target is missed, measured, and what would meet it: written by
+    # whoever read the figures (bench/misses.md), carried into every results.md.
+    why = bench / "misses.md"
+    results.write_text(
+        render(sizes, notices_section(old), why.read_text() if why.exists() else None)
+    )

@@ -45,6 +45,7 @@ def document(
     hosts: str | None,
     dbcost: str | None,
     notices: str | None,
+    misses: str | None = None,
 ) -> str:
     """Return results.md: the tables with what they mean, the set-up and the machine."""
     newest = max(sizes, key=lambda f: f["measured"])
@@ -97,6 +98,8 @@ def document(
             "follows the fifth wrong try whichever host gets it.\n",
             hosts + "\n",
         ]
+    if misses:
+        parts += [misses.rstrip() + "\n"]
     if dbcost:
         parts += [
             "## Database cost per page class\n",

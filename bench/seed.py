@@ -58,6 +58,7 @@ from bench.seed_rows import (
 from intake.models import Report
 from intake.office.queue import party_clause
 from intake.office.workflow import ACTIVE as WORKFLOW_ACTIVE
+from portal.accounts.keys import create_recovery_key
 from portal.accounts.operations import create_staff_user
 from portal.accounts.sessions import start_staff_session
 from portal.db import get_engine
@@ -170,6 +171,8 @@ def seed(
         )
         # Signed in past both factors: the load tool cannot type a TOTP code.
         token = start_staff_session(session, user, second_factor_done=True)
+        # Real-name reports filed during the runs are sealed to the recovery key too.
+        create_recovery_key(session, actor="bench")
         session.commit()
         places = tuple(_place(r) for r in regions)
         city_id, staff_id = city.id, user.id

@@ -150,3 +150,11 @@ def test_database_cost_shows_each_page_class_for_each_size_that_measured_it() ->
     assert text.splitlines()[0] == "| Page class | Statements; database ms; total ms | 200k |"
     assert "| case page | per request | 2.0; 0.8; 3.1 |" in text
     assert "| the whole database | size, MB | 3,072 |" in text
+
+
+def test_the_analysis_of_missed_targets_is_carried_into_the_results(tmp_path: Path) -> None:
+    results.results_path(tmp_path, "200k").write_text(json.dumps(figures("200k", 200_000)))
+    (tmp_path / "misses.md").write_text("## Why a target is missed\n\nThe queue: measured.\n")
+    out = tmp_path / "results.md"
+    results.write_all(tmp_path, out)
+    assert "## Why a target is missed\n\nThe queue: measured." in out.read_text()
