@@ -268,19 +268,21 @@ def count_reviews(session: Session, start: datetime, end: datetime) -> list[tupl
 
 
 def count_by_party_kind(
-    session: Session, start: datetime, end: datetime, region_ids: list[int] | None
-) -> dict[str, dict[str, int]]:
-    """Return, per kind of reported party, reports received and cases founded in [start, end).
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[str, int, str, int]]:
+    """Return (metric, region id, kind of party, count) of [start, end): "reports" received
+    and cases "founded", per report's region.
 
     A case is founded when its handling decision is recorded (the "handling_decided"
-    event) in the period. `region_ids` limits both to those regions (None: everywhere).
+    event) in the period.
     """
-    counts: dict[str, dict[str, int]] = {}
-    received = select(Report.party_kind, func.count()).where(
-        Report.received_at >= start, Report.received_at < end
+    received = (
+        select(Report.region_id, Report.party_kind, func.count())
+        .where(Report.received_at >= start, Report.received_at < end)
+        .group_by(Report.region_id, Report.party_kind)
     )
     founded = (
-        select(Report.party_kind, func.count())
+        select(Report.region_id, Report.party_kind, func.count())
         .select_from(ReportEvent)
         .join(Report, Report.id == ReportEvent.report_id)
         .where(
@@ -288,14 +290,13 @@ def count_by_party_kind(
             ReportEvent.created_at >= start,
             ReportEvent.created_at < end,
         )
+        .group_by(Report.region_id, Report.party_kind)
     )
-    if region_ids is not None:
-        received = received.where(Report.region_id.in_(region_ids))
-        founded = founded.where(Report.region_id.in_(region_ids))
-    for metric, query in (("reports", received), ("founded", founded)):
-        for kind, count in session.execute(query.group_by(Report.party_kind)).all():
-            counts.setdefault(kind, {})[metric] = count
-    return counts
+    return [
+        (metric, region_id, kind, count)
+        for metric, query in (("reports", received), ("founded", founded))
+        for region_id, kind, count in session.execute(query).all()
+    ]
 
 
 def count_received_by_source(

@@ -10,6 +10,7 @@ own conduct), one against an unlisted institution under "other".
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from intake.catalog import PARTY_KINDS
 from intake.penalties.models import Penalty, PenaltyStatus, SubjectKind
-from intake.queries import count_by_party_kind
 from portal.institutions.models import Institution, InstitutionKind
 from portal.timeutil import CHINA
 from publish.stats.metrics import KIND_METRIC_NAMES
+from publish.stats.rollups import KIND_PREFIX, KIND_ROLLUPS, Counts, period_counts
 
 # The directory's kinds, in the party kinds of reports.
 _PARTY_OF_INSTITUTION = {
@@ -67,15 +68,39 @@ def _penalties_by_kind(
     return counts
 
 
+Source = Callable[[Session, datetime, datetime, Collection[str] | None], Counts]
+
+
+def count_by_kind(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    region_ids: list[int] | None,
+    source: Source = period_counts,
+) -> dict[str, dict[str, int]]:
+    """Return, per kind of party, reports received and cases founded in [start, end) in
+    `region_ids` (None: everywhere), from the rollups (publish/stats/rollups.py) unless
+    `source` says otherwise (`rollups.raw_counts` for comparison)."""
+    wanted = None if region_ids is None else set(region_ids)
+    counts: dict[str, dict[str, int]] = {}
+    for (region_id, name, _bucket), cell in source(session, start, end, KIND_ROLLUPS).items():
+        if wanted is None or region_id in wanted:
+            metric, kind = name.removeprefix(KIND_PREFIX).split(":", 1)
+            into = counts.setdefault(kind, {})
+            into[metric] = into.get(metric, 0) + cell.count
+    return counts
+
+
 def kind_rows(
     session: Session,
     start: datetime,
     end: datetime,
     region_ids: list[int] | None,
     threshold: int,
+    source: Source = period_counts,
 ) -> list[KindRow]:
     """Return one row per kind of party, small counts suppressed."""
-    counts = count_by_party_kind(session, start, end, region_ids)
+    counts = count_by_kind(session, start, end, region_ids, source)
     penalties = _penalties_by_kind(session, start, end, region_ids)
     raw = {
         c.code: {

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from portal.jurisdictions.models import Region
 from portal.timeutil import CHINA
-from publish.stats.rollups import DECISIONS, Cell, Counts, period_counts
+from publish.stats.rollups import DECISIONS, KIND_PREFIX, Cell, Counts, period_counts
 from publish.stats.suppression import hides_derived, own_key, suppress_sums, tree_sums
 
 COUNTS = (
@@ -106,6 +106,8 @@ def compute(
     own_days: dict[int, Counter[int]] = defaultdict(Counter)
     own_close_days: dict[int, Counter[int]] = defaultdict(Counter)
     for (region_id, metric, bucket), cell in source(session, start, end).items():
+        if metric.startswith(KIND_PREFIX):
+            continue  # the table by kind of party reads those (publish/stats/by_kind.py)
         add_cell(own[region_id], metric, cell)
         if metric == "closed":
             own_close_days[region_id][bucket] += cell.count

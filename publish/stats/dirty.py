@@ -56,6 +56,8 @@ REPORT_WIDE = (
     "accept_due_on",
     "handle_due_on",
     "recovered_amount",
+    # Counted by kind on the day received and the day the case was founded.
+    "party_kind",
 )
 
 

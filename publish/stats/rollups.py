@@ -37,8 +37,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from intake.catalog import PARTY_KINDS
 from intake.opinions.queries import count_opinion_replies
 from intake.queries import (
+    count_by_party_kind,
     count_closed_by_days,
     count_decisions,
     count_ratings,
@@ -51,6 +53,12 @@ from portal.db import Base
 from portal.timeutil import CHINA
 
 DECISIONS = ("accepted", "declined", "transferred")
+# The counts by kind of reported party (publish/stats/by_kind.py), stored as
+# "kind_reports:hospital", "kind_founded:pharmacy", …: per region and day like the others.
+KIND_PREFIX = "kind_"
+KIND_ROLLUPS = tuple(
+    f"{KIND_PREFIX}{metric}:{c.code}" for metric in ("reports", "founded") for c in PARTY_KINDS
+)
 ZERO = Decimal(0)
 
 
@@ -170,6 +178,9 @@ def raw_counts(
     if wanted("reviews_"):
         for kind, region_id, count in count_reviews(session, start, end):
             add((region_id, f"reviews_{kind}", 0), count)
+    if wanted(KIND_PREFIX):
+        for metric, region_id, kind, count in count_by_party_kind(session, start, end):
+            add((region_id, f"{KIND_PREFIX}{metric}:{kind}", 0), count)
     if wanted("opinions_"):
         for region_id, received, answered, on_time in count_opinion_replies(session, start, end):
             if received:

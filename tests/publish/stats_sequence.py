@@ -119,7 +119,8 @@ class Sequence:
     def submit(self) -> None:
         draft = ReportDraft(
             region=self.region(self.rng.choice(REGIONS)),
-            party_kind="hospital",
+            # Several kinds, so the table by kind of party has more than one row to count.
+            party_kind=self.rng.choice(("hospital", "pharmacy", "medical_staff")),
             party_name="某某医院",
             facts="该院让病人挂床住院，伪造住院记录。",
             violation_codes=["nominal_bed"],

@@ -53,6 +53,12 @@ def stored(db: Session, day: date) -> dict[tuple[int, str, int], Cell]:
     return summed_rollups(db, day, day + timedelta(days=1))
 
 
+def one_received(db: Session, code: str) -> dict[tuple[int, str, int], Cell]:
+    """Return the rollups of one report about a hospital received in region `code`."""
+    rid = region_id(db, code)
+    return {(rid, "received", 0): Cell(1), (rid, "kind_reports:hospital", 0): Cell(1)}
+
+
 def region_id(db: Session, code: str) -> int:
     region = get_region_by_code(db, code)
     assert region is not None
@@ -87,7 +93,7 @@ def test_a_refresh_counts_the_marked_days_and_drops_their_marks(
     db: Session, past_report: Report
 ) -> None:
     assert marks(db) == set()
-    assert stored(db, PAST) == {(region_id(db, "640104"), "received", 0): Cell(1)}
+    assert stored(db, PAST) == one_received(db, "640104")
 
 
 def test_a_report_moved_to_another_region_moves_its_past_days_count_there(
@@ -104,7 +110,7 @@ def test_a_report_moved_to_another_region_moves_its_past_days_count_there(
     db.commit()
     assert PAST in marks(db)
     refreshed(db)
-    assert stored(db, PAST) == {(region_id(db, "640106"), "received", 0): Cell(1)}
+    assert stored(db, PAST) == one_received(db, "640106")
 
 
 def test_a_report_sent_back_on_review_leaves_the_day_it_had_closed(
@@ -247,4 +253,4 @@ def test_the_command_rebuilds_every_day(app: Flask, db: Session, past_report: Re
     result = app.test_cli_runner().invoke(args=["stats-rollup", "--rebuild"])
     assert result.exit_code == 0, result.output
     db.rollback()
-    assert stored(db, PAST) == {(region_id(db, "640104"), "received", 0): Cell(1)}
+    assert stored(db, PAST) == one_received(db, "640104")
