@@ -104,7 +104,8 @@ def refresh_rollups(session: Session) -> int:
     for quarter in sorted({quarter_of(day) for day in days}):
         recompute_quarter(session, quarter)
     if days:
-        log.info("statistics rollups refreshed for %d days", len(days))
+        # Debug, not info: it runs every minute, and the first start prints no info lines.
+        log.debug("statistics rollups refreshed for %d days", len(days))
     return len(days)
 
 
