@@ -31,6 +31,16 @@ def _sign_in(client: Any, user: Any, password: str = STAFF_PASSWORD) -> Any:
     return client.post("/staff/login/code", data={"code": pyotp.TOTP(user.totp_secret).now()})
 
 
+def _signed_in_session(client: Any, make_staff: Any, db: Session) -> StaffSession:
+    """Sign an intake officer in through the pages; return the session's row."""
+    user = make_staff("intake_officer")
+    _sign_in(client, user)
+    db.expire_all()
+    row = db.scalar(select(StaffSession).where(StaffSession.user_id == user.id))
+    assert row is not None
+    return row
+
+
 @pytest.mark.parametrize("password", ["password1234", "qwertyuiop12", "123456789012", "short"])
 def test_common_or_short_passwords_are_refused(password: str) -> None:
     assert password_problem(password, []) is not None
@@ -152,10 +162,7 @@ def test_the_enrolment_secret_is_not_in_the_cookie(
 def test_an_idle_session_expires_after_thirty_minutes(
     client: Any, make_staff: Any, db: Session
 ) -> None:
-    user = make_staff("intake_officer")
-    _sign_in(client, user)
-    db.expire_all()
-    row = db.scalar(select(StaffSession).where(StaffSession.user_id == user.id))
+    row = _signed_in_session(client, make_staff, db)
     row.last_seen_at -= timedelta(minutes=31)
     db.commit()
     assert client.get("/staff/").status_code == 302
@@ -164,10 +171,7 @@ def test_an_idle_session_expires_after_thirty_minutes(
 def test_a_request_slides_the_idle_expiry_once_a_minute_has_passed(
     client: Any, make_staff: Any, db: Session
 ) -> None:
-    user = make_staff("intake_officer")
-    _sign_in(client, user)
-    db.expire_all()
-    row = db.scalar(select(StaffSession).where(StaffSession.user_id == user.id))
+    row = _signed_in_session(client, make_staff, db)
     row.last_seen_at -= timedelta(minutes=2)
     db.commit()
     before = row.last_seen_at
@@ -179,10 +183,7 @@ def test_a_request_slides_the_idle_expiry_once_a_minute_has_passed(
 def test_requests_within_a_minute_do_not_write_the_session(
     client: Any, make_staff: Any, db: Session
 ) -> None:
-    user = make_staff("intake_officer")
-    _sign_in(client, user)
-    db.expire_all()
-    row = db.scalar(select(StaffSession).where(StaffSession.user_id == user.id))
+    row = _signed_in_session(client, make_staff, db)
     row.last_seen_at -= timedelta(seconds=30)
     db.commit()
     before = row.last_seen_at
@@ -194,10 +195,7 @@ def test_requests_within_a_minute_do_not_write_the_session(
 def test_a_session_ends_after_eight_hours_even_when_active(
     client: Any, make_staff: Any, db: Session
 ) -> None:
-    user = make_staff("intake_officer")
-    _sign_in(client, user)
-    db.expire_all()
-    row = db.scalar(select(StaffSession).where(StaffSession.user_id == user.id))
+    row = _signed_in_session(client, make_staff, db)
     row.created_at -= timedelta(hours=8, minutes=1)
     db.commit()
     assert client.get("/staff/").status_code == 302
