@@ -1,6 +1,7 @@
 import re
 import secrets
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from alembic import command
@@ -97,6 +98,48 @@ def test_migrations_downgrade_to_nothing_and_up_again(empty_database_url):
     run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "head"))
 
 
+def _insert_province(conn: Any, tables: Any) -> None:
+    """The one region the reports of the data-migration tests belong to."""
+    conn.execute(
+        tables["regions"]
+        .insert()
+        .values(id=1, code="640000", name_zh="宁夏", name_en="Ningxia", level="province")
+    )
+
+
+def _insert_report(conn: Any, tables: Any, n: int, **columns: Any) -> None:
+    """A report as rows stood before a migration: the columns every schema has, and `columns`."""
+    conn.execute(
+        tables["reports"]
+        .insert()
+        .values(
+            id=n,
+            case_number=f"JB-{n}",
+            submission_key_hash=f"{n:064}",
+            access_code_hash="x",
+            region_id=1,
+            party_kind="hospital",
+            party_name="某医院",
+            facts_enc=b"x",
+            **columns,
+        )
+    )
+
+
+def _insert_event(conn: Any, tables: Any, report_id: int, kind: str, created_at: Any) -> None:
+    conn.execute(
+        tables["report_events"]
+        .insert()
+        .values(
+            report_id=report_id,
+            kind=kind,
+            stage_after="checking",
+            actor_kind="staff",
+            created_at=created_at,
+        )
+    )
+
+
 def test_the_running_deadlines_of_existing_reports_get_their_start_and_count(
     empty_database_url,
 ):
@@ -111,11 +154,7 @@ def test_the_running_deadlines_of_existing_reports_get_their_start_and_count(
     engine = make_engine(empty_database_url)
     try:
         with engine.begin() as conn:
-            conn.execute(
-                tables["regions"]
-                .insert()
-                .values(id=1, code="640000", name_zh="宁夏", name_en="Ningxia", level="province")
-            )
+            _insert_province(conn, tables)
             for n, (stage, extended, notice) in enumerate(
                 [
                     ("received", False, None),
@@ -124,39 +163,20 @@ def test_the_running_deadlines_of_existing_reports_get_their_start_and_count(
                 ],
                 start=1,
             ):
-                conn.execute(
-                    tables["reports"]
-                    .insert()
-                    .values(
-                        id=n,
-                        case_number=f"JB-{n}",
-                        submission_key_hash=f"{n:064}",
-                        access_code_hash="x",
-                        region_id=1,
-                        party_kind="hospital",
-                        party_name="某医院",
-                        facts_enc=b"x",
-                        identity_mode="real_name",
-                        stage=stage,
-                        received_at=received,
-                        accept_due_on=date(2026, 12, 22),
-                        due_on=date(2026, 12, 22),
-                        accept_extended=extended,
-                        notice_due_on=notice,
-                    )
+                _insert_report(
+                    conn,
+                    tables,
+                    n,
+                    identity_mode="real_name",
+                    stage=stage,
+                    received_at=received,
+                    accept_due_on=date(2026, 12, 22),
+                    due_on=date(2026, 12, 22),
+                    accept_extended=extended,
+                    notice_due_on=notice,
                 )
             for report_id, kind, day in [(2, "accepted", 3), (3, "handling_decided", 4)]:
-                conn.execute(
-                    tables["report_events"]
-                    .insert()
-                    .values(
-                        report_id=report_id,
-                        kind=kind,
-                        stage_after="checking",
-                        actor_kind="staff",
-                        created_at=datetime(2026, 12, day, 2, tzinfo=UTC),
-                    )
-                )
+                _insert_event(conn, tables, report_id, kind, datetime(2026, 12, day, 2, tzinfo=UTC))
         run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "head"))
         reports = tables["reports"].c
         with engine.connect() as conn:
@@ -189,41 +209,18 @@ def test_the_statistics_rollups_are_filled_from_the_existing_reports(empty_datab
     engine = make_engine(empty_database_url)
     try:
         with engine.begin() as conn:
-            conn.execute(
-                tables["regions"]
-                .insert()
-                .values(id=1, code="640000", name_zh="宁夏", name_en="Ningxia", level="province")
-            )
+            _insert_province(conn, tables)
             for n in (1, 2):
-                conn.execute(
-                    tables["reports"]
-                    .insert()
-                    .values(
-                        id=n,
-                        case_number=f"JB-{n}",
-                        submission_key_hash=f"{n:064}",
-                        access_code_hash="x",
-                        region_id=1,
-                        party_kind="hospital",
-                        party_name="某医院",
-                        facts_enc=b"x",
-                        identity_mode="anonymous",
-                        stage="checking",
-                        received_at=received,
-                        accept_due_on=date(2026, 12, 22),
-                    )
+                _insert_report(
+                    conn,
+                    tables,
+                    n,
+                    identity_mode="anonymous",
+                    stage="checking",
+                    received_at=received,
+                    accept_due_on=date(2026, 12, 22),
                 )
-            conn.execute(
-                tables["report_events"]
-                .insert()
-                .values(
-                    report_id=1,
-                    kind="accepted",
-                    stage_after="checking",
-                    actor_kind="staff",
-                    created_at=datetime(2026, 12, 3, 2, tzinfo=UTC),
-                )
-            )
+            _insert_event(conn, tables, 1, "accepted", datetime(2026, 12, 3, 2, tzinfo=UTC))
         run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "head"))
         rollups = tables["stats_rollups"].c
         with engine.connect() as conn:
