@@ -101,22 +101,18 @@ def periods() -> list[tuple[int, int | None]]:
 
 
 def assert_published_figures_equal_a_raw_recount(db: Session) -> None:
+    """Per region, and by kind of party everywhere and in one province's subtree."""
+    province = db.scalars(select(Region).where(Region.parent_id.is_(None))).first()
+    assert province is not None
     for year, quarter in periods():
         via_rollups = compute(db, year, quarter, THRESHOLD)
         from_raw = compute(db, year, quarter, THRESHOLD, source=raw_counts)
         assert figures(via_rollups) == figures(from_raw), (year, quarter)
-
-
-def assert_figures_by_kind_equal_a_raw_recount(db: Session) -> None:
-    # Everywhere, and for one province's subtree (the rows a region's page sums).
-    province = db.scalars(select(Region).where(Region.parent_id.is_(None))).first()
-    assert province is not None
-    for region_ids in (None, subtree_ids(db, province.id)):
-        for year, quarter in periods():
-            start, end = period_bounds(year, quarter)
-            via_rollups = kind_rows(db, start, end, region_ids, THRESHOLD)
-            from_raw = kind_rows(db, start, end, region_ids, THRESHOLD, source=raw_counts)
-            assert via_rollups == from_raw, (year, quarter, region_ids)
+        start, end = period_bounds(year, quarter)
+        for region_ids in (None, subtree_ids(db, province.id)):
+            by_kind = kind_rows(db, start, end, region_ids, THRESHOLD)
+            by_kind_raw = kind_rows(db, start, end, region_ids, THRESHOLD, source=raw_counts)
+            assert by_kind == by_kind_raw, (year, quarter, region_ids)
 
 
 def test_every_rollup_equals_its_days_recount_after_a_random_sequence_and_a_refresh(
@@ -178,23 +174,6 @@ def test_published_figures_equal_a_raw_recount_with_refreshes_now_and_then(
     run_sequence(db, staff, identity, seed=23, refresh_chance=0.2)
     assert db.scalar(select(func.count()).select_from(StatsDirtyDay)) > 0
     assert_published_figures_equal_a_raw_recount(db)
-
-
-def test_figures_by_kind_of_party_equal_a_raw_recount_with_refreshes_now_and_then(
-    db: Session, staff: dict[str, Any], identity: ReporterIdentity
-) -> None:
-    run_sequence(db, staff, identity, seed=23, refresh_chance=0.2)
-    assert db.scalar(select(func.count()).select_from(StatsDirtyDay)) > 0
-    assert_figures_by_kind_equal_a_raw_recount(db)
-
-
-def test_figures_by_kind_of_party_equal_a_raw_recount_after_a_refresh(
-    db: Session, staff: dict[str, Any], identity: ReporterIdentity
-) -> None:
-    run_sequence(db, staff, identity, seed=7, refresh_chance=0.2)
-    refresh_rollups(db)
-    db.commit()
-    assert_figures_by_kind_equal_a_raw_recount(db)
 
 
 def test_the_sequence_takes_every_kind_of_operation(
