@@ -62,13 +62,9 @@ KIND_ROLLUPS = tuple(
 ZERO = Decimal(0)
 
 
-class StatsRollup(Base):
-    """One region's own figure of one metric (and bucket) on one day in China."""
+class _Cells:
+    """What a rollup row holds for one region's own node, metric and bucket."""
 
-    __tablename__ = "stats_rollups"
-
-    # The day first: a period is a range of days (the read is one range scan).
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
     # The report's region (or the office an opinion was sent to), not rolled up the tree:
     # the tree is summed when read, so a region moved in the tree changes no rollup.
     region_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -80,11 +76,20 @@ class StatsRollup(Base):
     # Money in fen: integers sum exactly on every backend (SQLite sums NUMERIC as REAL).
     amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
 
+
+class StatsRollup(_Cells, Base):
+    """One region's own figure of one metric (and bucket) on one day in China."""
+
+    __tablename__ = "stats_rollups"
+
+    # The day first: a period is a range of days (the read is one range scan).
+    day: Mapped[date] = mapped_column(Date, primary_key=True, sort_order=-1)
+
     def __repr__(self) -> str:
         return f"<StatsRollup {self.day} {self.region_id} {self.metric} {self.bucket}>"
 
 
-class StatsQuarterRollup(Base):
+class StatsQuarterRollup(_Cells, Base):
     """The sum of a quarter's daily rollups, so a year reads four rows per cell, not 365.
 
     Rewritten from the day rows in the refresh that rewrites any of its days.
@@ -92,13 +97,7 @@ class StatsQuarterRollup(Base):
 
     __tablename__ = "stats_rollups_quarters"
 
-    quarter: Mapped[date] = mapped_column(Date, primary_key=True)
-    region_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
-    bucket: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    count: Mapped[int] = mapped_column(Integer)
-    timely: Mapped[int] = mapped_column(Integer, default=0)
-    amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    quarter: Mapped[date] = mapped_column(Date, primary_key=True, sort_order=-1)
 
     def __repr__(self) -> str:
         return f"<StatsQuarterRollup {self.quarter} {self.region_id} {self.metric}>"
