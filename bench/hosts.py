@@ -38,10 +38,9 @@ VIOLATION = "nominal_bed"
 
 def prepare(app: Any, *, rounds: int) -> dict[str, Any]:
     """A publisher's drafts (one per round) and an approver signed in to publish them."""
-    from portal.accounts.operations import create_staff_user
+    from bench.seed import bench_staff
     from portal.accounts.sessions import start_staff_session
     from portal.jurisdictions.models import get_region_by_code
-    from portal.security import password_hasher
     from publish.cases.operations import CaseFields, draft_case
 
     with app.extensions["db_sessionmaker"]() as session:
@@ -49,15 +48,7 @@ def prepare(app: Any, *, rounds: int) -> dict[str, Any]:
         assert region is not None  # the demo tree's province
         staff = {}
         for role in ("publisher", "approver"):
-            staff[role] = create_staff_user(
-                session,
-                username=f"bench-hosts-{role}",
-                display_name=role,
-                password="bench-only Qx7!long passphrase 2026",  # noqa: S106
-                region=region,
-                roles=[role],
-                hasher=password_hasher(app),
-            )
+            staff[role] = bench_staff(app, session, f"bench-hosts-{role}", role, region)
         cases = []
         for n in range(rounds):
             title = f"压测两台主机第{n + 1}号案例"

@@ -87,26 +87,18 @@ def prepare(app: Any, *, city: str, reports: int, tag: str = "notices") -> dict[
     """Make an intake officer and an investigator signed in, and reports for each to work on."""
     from sqlalchemy import select
 
+    from bench.seed import bench_staff
     from intake.models import Report, Stage
-    from portal.accounts.operations import create_staff_user
     from portal.accounts.sessions import start_staff_session
     from portal.jurisdictions.models import get_region_by_code
     from portal.jurisdictions.tree import subtree_ids
-    from portal.security import password_hasher
 
     with app.extensions["db_sessionmaker"]() as session:
         region = get_region_by_code(session, city)
+        assert region is not None  # a city of the demo tree
         cookies = {}
         for role in ("intake_officer", "investigator"):
-            user = create_staff_user(
-                session,
-                username=f"bench-{tag}-{role}",
-                display_name=role,
-                password="bench-only Qx7!long passphrase 2026",  # noqa: S106
-                region=region,
-                roles=[role],
-                hasher=password_hasher(app),
-            )
+            user = bench_staff(app, session, f"bench-{tag}-{role}", role, region)
             cookies[role] = start_staff_session(session, user, second_factor_done=True)
         within = subtree_ids(session, region.id)
 

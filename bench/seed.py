@@ -59,6 +59,7 @@ from intake.models import Report
 from intake.office.queue import party_clause
 from intake.office.workflow import ACTIVE as WORKFLOW_ACTIVE
 from portal.accounts.keys import create_recovery_key
+from portal.accounts.models import StaffUser
 from portal.accounts.operations import create_staff_user
 from portal.accounts.sessions import start_staff_session
 from portal.db import get_engine
@@ -72,6 +73,23 @@ from publish.cases.models import TypicalCase
 from publish.disclosures.models import Disclosure
 
 BENCH_PASSWORD = "bench-only Qx7!long passphrase 2026"  # noqa: S105 (a throwaway bench database)
+
+
+def bench_staff(
+    app: Flask, session: Any, username: str, role: str, region: Region, display_name: str = ""
+) -> StaffUser:
+    """A staff member of the bench with one role, under the bench's password."""
+    return create_staff_user(
+        session,
+        username=username,
+        display_name=display_name or role,
+        password=BENCH_PASSWORD,
+        region=region,
+        roles=[role],
+        hasher=password_hasher(app),
+    )
+
+
 CHUNK = 20_000
 
 
@@ -160,15 +178,7 @@ def seed(
         seed_regions(session)
         regions = list(session.scalars(select(Region).order_by(Region.code)))
         city = next(r for r in regions if r.code == "640100")
-        user = create_staff_user(
-            session,
-            username="bench-investigator",
-            display_name="压测调查员",
-            password=BENCH_PASSWORD,
-            region=city,
-            roles=["investigator"],
-            hasher=password_hasher(app),
-        )
+        user = bench_staff(app, session, "bench-investigator", "investigator", city, "压测调查员")
         # Signed in past both factors: the load tool cannot type a TOTP code.
         token = start_staff_session(session, user, second_factor_done=True)
         # Real-name reports filed during the runs are sealed to the recovery key too.
