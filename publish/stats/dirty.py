@@ -100,20 +100,23 @@ def _changed_days(
     return _days(state, (key for key in times if _changed(state, (key,))))
 
 
+def counted_moments() -> list[Any]:
+    """Every timestamp a count query filters on, as the columns of WATCHED and REPORT_TIMES."""
+    return [getattr(Report, key) for key in REPORT_TIMES] + [
+        getattr(cls, key) for cls, (times, _) in WATCHED.items() for key in times
+    ]
+
+
 def _report_days(session: Session, report_ids: set[int]) -> set[date]:
     """Return the days of every timestamp of these reports that a count query reads."""
     ids = sorted(report_ids)
-    moments: CompoundSelect[Any] = union_all(
-        select(Report.received_at.label("at")).where(Report.id.in_(ids)),
-        select(Report.closed_at).where(Report.id.in_(ids)),
-        select(ReportEvent.created_at).where(
-            ReportEvent.report_id.in_(ids), ReportEvent.kind.in_(sorted(COUNTED_EVENTS))
-        ),
-        select(Rating.rated_at).where(Rating.report_id.in_(ids)),
-        select(Review.requested_at).where(Review.report_id.in_(ids)),
-        select(Review.answered_at).where(Review.report_id.in_(ids)),
-        select(Reward.paid_at).where(Reward.report_id.in_(ids)),
-    )
+    parts = [select(getattr(Report, key)).where(Report.id.in_(ids)) for key in REPORT_TIMES]
+    for cls, (times, _) in WATCHED.items():
+        if not hasattr(cls, "report_id"):
+            continue  # an opinion belongs to no report
+        kinds = [cls.kind.in_(sorted(COUNTED_EVENTS))] if cls is ReportEvent else []
+        parts += [select(getattr(cls, key)).where(cls.report_id.in_(ids), *kinds) for key in times]
+    moments: CompoundSelect[Any] = union_all(*parts)
     # On the connection: no autoflush inside a flush.
     rows = session.connection().execute(moments).scalars()
     return {china_day(_aware(at)) for at in rows if at is not None}

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import click
 from flask import Flask
 from sqlalchemy import Date, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
-from intake.models import Report, ReportEvent
-from intake.opinions.models import Opinion
-from intake.review.models import Rating, Review
-from intake.rewards.models import Reward
 from portal.db import db_session
 from portal.timeutil import CHINA, today_in_china
+from publish.stats.dirty import counted_moments
 from publish.stats.rollups import (
     StatsDirtyDay,
     StatsQuarterRollup,
@@ -114,27 +110,11 @@ def refresh_job(session: Session, _now: datetime) -> None:
     refresh_rollups(session)
 
 
-def _counted_moments() -> list[Any]:
-    """Every timestamp a count query filters on (intake/queries.py, intake/opinions/queries.py)."""
-    return [
-        Report.received_at,
-        Report.closed_at,
-        ReportEvent.created_at,
-        Rating.rated_at,
-        Review.requested_at,
-        Review.answered_at,
-        Reward.paid_at,
-        Opinion.received_at,
-        Opinion.answered_at,
-    ]
-
-
 def counted_span(session: Session) -> tuple[date, date] | None:
     """Return the first and last day anything counted happened (the last at least today)."""
-    low = [session.scalar(select(func.min(c))) for c in _counted_moments()]
-    high = [session.scalar(select(func.max(c))) for c in _counted_moments()]
-    lows = [m.astimezone(CHINA).date() for m in low if m is not None]
-    highs = [m.astimezone(CHINA).date() for m in high if m is not None]
+    spans = [session.execute(select(func.min(c), func.max(c))).one() for c in counted_moments()]
+    lows = [low.astimezone(CHINA).date() for low, _ in spans if low is not None]
+    highs = [high.astimezone(CHINA).date() for _, high in spans if high is not None]
     if not lows:
         return None
     return min(lows), max([today_in_china(), *highs])
