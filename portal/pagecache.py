@@ -80,13 +80,16 @@ def track_changes(*classes: type) -> None:
     _TRACKED.update(classes)
 
 
-def cache_page(seconds: int | str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def cache_page(
+    seconds: int | str, *, refresh_behind: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Mark a public view's 200 responses cacheable for `seconds` (or a config key's value).
 
-    Pages kept for STATS_CACHE_SECONDS (they count reports) are refreshed behind their
-    expired copy (portal/pagecache_fill.py): no request waits for their recomputation.
+    `refresh_behind`: once expired, the copy is still served while a fresh one is drawn
+    behind it (portal/pagecache_fill.py), so no request waits for the page to be counted
+    again: for the pages that count reports, kept for STATS_CACHE_SECONDS.
     """
-    behind = REFRESH_BEHIND if seconds == "STATS_CACHE_SECONDS" else ""
+    behind = REFRESH_BEHIND if refresh_behind else ""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)

@@ -152,7 +152,7 @@ def get_penalty(penalty_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/stats")
-@cache_page("STATS_CACHE_SECONDS")
+@cache_page("STATS_CACHE_SECONDS", refresh_behind=True)
 def get_stats() -> ResponseReturnValue:
     """Suppressed statistics of a region's children (or the provinces) for a year or quarter."""
     form = StatsForm(request.args, regions=region_options(list_regions(db_session())))

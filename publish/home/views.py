@@ -14,7 +14,7 @@ bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-@cache_page("STATS_CACHE_SECONDS")
+@cache_page("STATS_CACHE_SECONDS", refresh_behind=True)
 def show_home() -> ResponseReturnValue:
     """Show the home page: the report button first, then what is published and how to subscribe."""
     content = home_content(

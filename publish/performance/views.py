@@ -27,7 +27,7 @@ def _threshold() -> int:
 
 
 @bp.get("/performance")
-@cache_page("STATS_CACHE_SECONDS")
+@cache_page("STATS_CACHE_SECONDS", refresh_behind=True)
 def show_performance() -> ResponseReturnValue:
     """Each office of a region beside the others, small counts hidden (docs/domain.md §5)."""
     form, selection, status = _selection()
@@ -37,7 +37,7 @@ def show_performance() -> ResponseReturnValue:
 
 
 @bp.get("/performance.csv")
-@cache_page("STATS_CACHE_SECONDS")
+@cache_page("STATS_CACHE_SECONDS", refresh_behind=True)
 def download_performance_csv() -> ResponseReturnValue:
     """The table of offices as CSV: a hidden cell says so, one with nothing to measure is empty."""
     _form, selection, status = _selection()
@@ -45,7 +45,7 @@ def download_performance_csv() -> ResponseReturnValue:
 
 
 @bp.get("/performance/channels.csv")
-@cache_page("STATS_CACHE_SECONDS")
+@cache_page("STATS_CACHE_SECONDS", refresh_behind=True)
 def download_channels_csv() -> ResponseReturnValue:
     """Reports received per office by channel, as CSV, small counts hidden."""
     _form, selection, status = _selection()
@@ -53,7 +53,7 @@ def download_channels_csv() -> ResponseReturnValue:
 
 
 @bp.get("/performance/violation-groups.csv")
-@cache_page("STATS_CACHE_SECONDS")
+@cache_page("STATS_CACHE_SECONDS", refresh_behind=True)
 def download_groups_csv() -> ResponseReturnValue:
     """Reports received per office by violation group, as CSV, small counts hidden."""
     _form, selection, status = _selection()
@@ -61,7 +61,7 @@ def download_groups_csv() -> ResponseReturnValue:
 
 
 @bp.get("/performance.json")
-@cache_page("STATS_CACHE_SECONDS")
+@cache_page("STATS_CACHE_SECONDS", refresh_behind=True)
 def download_performance_json() -> ResponseReturnValue:
     """The three tables as JSON; a hidden value is null and named in its row's "suppressed"."""
     _form, selection, status = _selection()

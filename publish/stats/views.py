@@ -48,7 +48,7 @@ def _threshold() -> int:
 
 
 @bp.get("/stats")
-@cache_page("STATS_CACHE_SECONDS")
+@cache_page("STATS_CACHE_SECONDS", refresh_behind=True)
 def show_stats() -> ResponseReturnValue:
     """How reports are handled, per region, with small counts suppressed."""
     form, selection, status = _selection()
@@ -68,7 +68,7 @@ def show_stats() -> ResponseReturnValue:
 
 
 @bp.get("/stats.csv")
-@cache_page("STATS_CACHE_SECONDS")
+@cache_page("STATS_CACHE_SECONDS", refresh_behind=True)
 def download_stats_csv() -> ResponseReturnValue:
     """The statistics shown, as CSV (UTF-8 with BOM); a suppressed cell says so, one with nothing to measure is empty."""
     _form, selection, status = _selection()
@@ -82,7 +82,7 @@ def download_stats_csv() -> ResponseReturnValue:
 
 
 @bp.get("/stats.json")
-@cache_page("STATS_CACHE_SECONDS")
+@cache_page("STATS_CACHE_SECONDS", refresh_behind=True)
 def download_stats_json() -> ResponseReturnValue:
     """The statistics shown, as JSON; a suppressed value is null and named in its row's "suppressed"."""
     _form, selection, status = _selection()
@@ -90,7 +90,7 @@ def download_stats_json() -> ResponseReturnValue:
 
 
 @bp.get("/stats/party-kinds.csv")
-@cache_page("STATS_CACHE_SECONDS")
+@cache_page("STATS_CACHE_SECONDS", refresh_behind=True)
 def download_party_kinds_csv() -> ResponseReturnValue:
     """Reports, founded cases and penalties by kind of party, as CSV; a suppressed cell says so."""
     _form, selection, status = _selection()

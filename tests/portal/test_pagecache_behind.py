@@ -40,7 +40,9 @@ def slow() -> SlowView:
 def app(database_url: str, slow: SlowView) -> Iterator[Flask]:
     """An app whose `/slow` page is cached like the statistics, for a minute."""
     application = create_app(test_config(database_url, STATS_CACHE_SECONDS=60))
-    application.add_url_rule("/slow", "slow", cache_page("STATS_CACHE_SECONDS")(slow))
+    application.add_url_rule(
+        "/slow", "slow", cache_page("STATS_CACHE_SECONDS", refresh_behind=True)(slow)
+    )
     yield application
     application.extensions["page_cache"].behind.wait()
     wipe(application)
