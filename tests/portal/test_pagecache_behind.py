@@ -105,7 +105,7 @@ def test_a_publication_on_another_host_still_drops_the_expired_copy_at_once(
     assert client.get("/slow").get_data(as_text=True) == "drawn 2"
 
 
-def test_pages_kept_for_the_public_time_are_not_refreshed_behind(
+def test_a_page_not_marked_to_refresh_behind_is_drawn_again_once_expired(
     database_url: str, slow: SlowView
 ) -> None:
     application = create_app(test_config(database_url, PUBLIC_CACHE_SECONDS=60))
@@ -116,5 +116,18 @@ def test_pages_kept_for_the_public_time_are_not_refreshed_behind(
         client.get("/plain")
         _expire(application)
         assert client.get("/plain").get_data(as_text=True) == "drawn 2"
+    finally:
+        wipe(application)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/stats", "/stats.csv", "/stats.json", "/performance", "/api/v1/stats"]
+)
+def test_the_pages_that_count_reports_are_refreshed_behind(database_url: str, path: str) -> None:
+    application = create_app(test_config(database_url, STATS_CACHE_SECONDS=60))
+    try:
+        assert application.test_client().get(path).status_code == 200
+        entries = list(application.extensions["page_cache"].entries.values())
+        assert [entry.refresh_behind for entry in entries] == [True]
     finally:
         wipe(application)
