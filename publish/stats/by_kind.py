@@ -10,7 +10,6 @@ own conduct), one against an unlisted institution under "other".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,7 +21,7 @@ from intake.penalties.models import Penalty, PenaltyStatus, SubjectKind
 from portal.institutions.models import Institution, InstitutionKind
 from portal.timeutil import CHINA
 from publish.stats.metrics import KIND_METRIC_NAMES
-from publish.stats.rollups import KIND_PREFIX, KIND_ROLLUPS, Counts, period_counts
+from publish.stats.rollups import KIND_PREFIX, KIND_ROLLUPS, Source, period_counts
 
 # The directory's kinds, in the party kinds of reports.
 _PARTY_OF_INSTITUTION = {
@@ -66,9 +65,6 @@ def _penalties_by_kind(
             party = _PARTY_OF_INSTITUTION.get(kind, "other") if kind else "other"
         counts[party] = counts.get(party, 0) + count
     return counts
-
-
-Source = Callable[[Session, datetime, datetime, Collection[str] | None], Counts]
 
 
 def count_by_kind(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.jurisdictions.models import Region
 from portal.timeutil import CHINA
-from publish.stats.rollups import DECISIONS, KIND_PREFIX, Cell, Counts, period_counts
+from publish.stats.rollups import DECISIONS, Cell, Source, period_counts
 from publish.stats.suppression import hides_derived, own_key, suppress_sums, tree_sums
 
 COUNTS = (
@@ -31,6 +30,11 @@ COUNTS = (
     "opinions_received",
     "opinions_answered",
 )
+
+
+# What `compute` reads of the rollups: the counts, and the handling decisions its rates and
+# amounts come from (the table by kind of party reads its own: publish/stats/by_kind.py).
+STORED = (*COUNTS, "handled")
 
 
 # Values derived from a count: hidden whenever that count is hidden or small.
@@ -74,7 +78,7 @@ def compute(
     quarter: int | None,
     threshold: int,
     *,
-    source: Callable[[Session, datetime, datetime], Counts] = period_counts,
+    source: Source = period_counts,
 ) -> dict[int, RegionStats]:
     """Return suppressed statistics for every region, keyed by region id.
 
@@ -105,9 +109,7 @@ def compute(
     own: dict[int, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
     own_days: dict[int, Counter[int]] = defaultdict(Counter)
     own_close_days: dict[int, Counter[int]] = defaultdict(Counter)
-    for (region_id, metric, bucket), cell in source(session, start, end).items():
-        if metric.startswith(KIND_PREFIX):
-            continue  # the table by kind of party reads those (publish/stats/by_kind.py)
+    for (region_id, metric, bucket), cell in source(session, start, end, STORED).items():
         add_cell(own[region_id], metric, cell)
         if metric == "closed":
             own_close_days[region_id][bucket] += cell.count

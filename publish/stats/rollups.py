@@ -17,7 +17,7 @@ never differs from a recount.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -128,6 +128,9 @@ class Cell:
 
 # (region id, metric, bucket) → cell: what the raw queries and the rollups both give.
 Counts = dict[tuple[int, str, int], Cell]
+# Where a reader counts a period: `period_counts` (the rollups), or `raw_counts` (the raw
+# tables only, which tests compare them with); the last argument names the metrics wanted.
+Source = Callable[[Session, datetime, datetime, Collection[str] | None], Counts]
 
 
 def midnight(day: date) -> datetime:
