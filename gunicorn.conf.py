@@ -3,6 +3,7 @@
 Every setting can be overridden on the command line or by GUNICORN_CMD_ARGS.
 """
 
+import gc
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
@@ -26,3 +27,15 @@ errorlog = "-"
 access_log_format = '- %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 # Behind a reverse proxy, PORTAL_PROXY_FIX_X_FOR tells the app how many to trust.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker: object) -> None:
+    """Move what the worker holds once the app is loaded out of the collector's sight.
+
+    A full garbage collection walks every object the process holds; a request that makes
+    thousands of small objects (a year's statistics) triggered one now and then, and each
+    walk through the loaded app, its templates and its mappers added about 110 ms to that
+    request (bench/README.md). Frozen objects are never walked again, and are not written
+    to by the collector, so forked workers also keep sharing their pages.
+    """
+    gc.freeze()

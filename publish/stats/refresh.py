@@ -141,6 +141,19 @@ def rebuild_rollups(session: Session) -> int:
     return done
 
 
+def plan_afresh(session: Session) -> None:
+    """Refresh PostgreSQL's planner figures of the tables a rebuild rewrote whole.
+
+    Until autovacuum comes round to them, the planner takes the rebuilt tables for as
+    large as before (or empty): it summed a year by sorting 33,000 rows on their text
+    instead of hashing them, 125 ms instead of 23 at 2,000,000 reports (bench/README.md).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        tables = (StatsRollup.__tablename__, StatsQuarterRollup.__tablename__)
+        session.execute(text(f"ANALYZE {', '.join(tables)}"))
+        session.commit()
+
+
 def init_app(app: Flask) -> None:
     """Register the worker's refresh and the `stats-rollup` command."""
     from portal.notices.worker import PERIODIC
@@ -154,4 +167,6 @@ def init_app(app: Flask) -> None:
         session = db_session()
         done = rebuild_rollups(session) if rebuild else refresh_rollups(session)
         session.commit()
+        if rebuild:
+            plan_afresh(session)
         click.echo(f"statistics rollups: {done} days counted")

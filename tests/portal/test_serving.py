@@ -159,3 +159,16 @@ def test_the_development_server_closes_an_answer_whose_browser_went_away() -> No
         assert closed.is_set()
     finally:
         server.server_close()
+
+
+def test_a_gunicorn_worker_freezes_what_it_holds_once_the_app_is_loaded() -> None:
+    import gc
+    import runpy
+
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        settings["post_worker_init"](object())
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
