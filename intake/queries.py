@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 from intake.catalog import VIOLATION_GROUPS
 from intake.filing.receipts import normalize_case_number
 from intake.models import Report, ReportEvent, ReportViolation, Stage
+from intake.penalties.models import Penalty, PenaltyStatus, SubjectKind
 from intake.review.models import Rating, Review, ReviewStatus
 from intake.rewards.models import Reward, RewardStatus
 from portal.accounts.models import StaffUser
+from portal.institutions.models import Institution, InstitutionKind
 from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import in_jurisdiction
 from portal.timeutil import china_date, china_days_between
@@ -297,6 +299,45 @@ def count_by_party_kind(
         for metric, query in (("reports", received), ("founded", founded))
         for region_id, kind, count in session.execute(query).all()
     ]
+
+
+# The directory's kinds, in the party kinds of reports (docs/domain.md §8).
+_PARTY_OF_INSTITUTION = {
+    InstitutionKind.HOSPITAL: "hospital",
+    InstitutionKind.PRIMARY_CARE: "hospital",
+    InstitutionKind.PHARMACY: "pharmacy",
+    InstitutionKind.OTHER: "other",
+}
+
+
+def count_penalties_by_party_kind(
+    session: Session, first: date, end: date
+) -> list[tuple[int, str, int]]:
+    """Return (region id, kind of party, count) of published penalties decided in [first, end).
+
+    A penalty counts under the kind of its institution in the directory, one against an
+    individual under "insured_person" (art. 41 is about the insured's own conduct), one
+    against an unlisted institution under "other".
+    """
+    query = (
+        select(Penalty.region_id, Penalty.subject_kind, Institution.kind, func.count())
+        .select_from(Penalty)
+        .outerjoin(Institution, Institution.id == Penalty.institution_id)
+        .where(
+            Penalty.status == PenaltyStatus.PUBLISHED,
+            Penalty.decided_on >= first,
+            Penalty.decided_on < end,
+        )
+        .group_by(Penalty.region_id, Penalty.subject_kind, Institution.kind)
+    )
+    counts: dict[tuple[int, str], int] = {}
+    for region_id, subject, kind, count in session.execute(query).all():
+        if subject == SubjectKind.INDIVIDUAL:
+            party = "insured_person"
+        else:
+            party = _PARTY_OF_INSTITUTION.get(kind, "other") if kind else "other"
+        counts[region_id, party] = counts.get((region_id, party), 0) + count
+    return [(region_id, party, count) for (region_id, party), count in counts.items()]
 
 
 def count_received_by_source(

@@ -3,9 +3,8 @@
 Counted for a region's whole subtree (or everywhere) and a period; small counts are
 hidden as in the per-region table, and where one hidden count in a column could be
 worked out from the column's total (the region's own figures), the next smallest is
-hidden too. A penalty counts under the kind of its institution in the directory, a
-penalty against an individual under "insured person" (art. 41 is about the insured's
-own conduct), one against an unlisted institution under "other".
+hidden too. A penalty counts under the kind of its institution in the directory
+(`intake.queries.count_penalties_by_party_kind` says how), on the day it was decided.
 """
 
 from __future__ import annotations
@@ -13,23 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from intake.catalog import PARTY_KINDS
-from intake.penalties.models import Penalty, PenaltyStatus, SubjectKind
-from portal.institutions.models import Institution, InstitutionKind
-from portal.timeutil import CHINA
 from publish.stats.metrics import KIND_METRIC_NAMES
 from publish.stats.rollups import KIND_PREFIX, KIND_ROLLUPS, Source, period_counts
-
-# The directory's kinds, in the party kinds of reports.
-_PARTY_OF_INSTITUTION = {
-    InstitutionKind.HOSPITAL: "hospital",
-    InstitutionKind.PRIMARY_CARE: "hospital",
-    InstitutionKind.PHARMACY: "pharmacy",
-    InstitutionKind.OTHER: "other",
-}
 
 
 @dataclass(frozen=True)
@@ -41,32 +28,6 @@ class KindRow:
     suppressed: frozenset[str] = frozenset()
 
 
-def _penalties_by_kind(
-    session: Session, start: datetime, end: datetime, region_ids: list[int] | None
-) -> dict[str, int]:
-    query = (
-        select(Penalty.subject_kind, Institution.kind, func.count())
-        .select_from(Penalty)
-        .outerjoin(Institution, Institution.id == Penalty.institution_id)
-        .where(
-            Penalty.status == PenaltyStatus.PUBLISHED,
-            Penalty.decided_on >= start.astimezone(CHINA).date(),
-            Penalty.decided_on < end.astimezone(CHINA).date(),
-        )
-        .group_by(Penalty.subject_kind, Institution.kind)
-    )
-    if region_ids is not None:
-        query = query.where(Penalty.region_id.in_(region_ids))
-    counts: dict[str, int] = {}
-    for subject, kind, count in session.execute(query).all():
-        if subject == SubjectKind.INDIVIDUAL:
-            party = "insured_person"
-        else:
-            party = _PARTY_OF_INSTITUTION.get(kind, "other") if kind else "other"
-        counts[party] = counts.get(party, 0) + count
-    return counts
-
-
 def count_by_kind(
     session: Session,
     start: datetime,
@@ -74,9 +35,10 @@ def count_by_kind(
     region_ids: list[int] | None,
     source: Source = period_counts,
 ) -> dict[str, dict[str, int]]:
-    """Return, per kind of party, reports received and cases founded in [start, end) in
-    `region_ids` (None: everywhere), from the rollups (publish/stats/rollups.py) unless
-    `source` says otherwise (`rollups.raw_counts` for comparison)."""
+    """Return, per kind of party, reports received, cases founded and penalties published
+    decided in [start, end) in `region_ids` (None: everywhere), from the rollups
+    (publish/stats/rollups.py) unless `source` says otherwise (`rollups.raw_counts` for
+    comparison)."""
     wanted = None if region_ids is None else set(region_ids)
     counts: dict[str, dict[str, int]] = {}
     for (region_id, name, _bucket), cell in source(session, start, end, KIND_ROLLUPS).items():
@@ -97,13 +59,8 @@ def kind_rows(
 ) -> list[KindRow]:
     """Return one row per kind of party, small counts suppressed."""
     counts = count_by_kind(session, start, end, region_ids, source)
-    penalties = _penalties_by_kind(session, start, end, region_ids)
     raw = {
-        c.code: {
-            "reports": counts.get(c.code, {}).get("reports", 0),
-            "founded": counts.get(c.code, {}).get("founded", 0),
-            "penalties": penalties.get(c.code, 0),
-        }
+        c.code: {metric: counts.get(c.code, {}).get(metric, 0) for metric in KIND_METRIC_NAMES}
         for c in PARTY_KINDS
     }
     hidden: dict[str, set[str]] = {metric: set() for metric in KIND_METRIC_NAMES}

@@ -5,9 +5,11 @@ wrote) reads each new, changed or deleted row the count queries read and inserts
 in China of every timestamp those queries filter on, old and new, into `stats_dirty_days`.
 A change to a column that figures of other days read (a report's region, receipt,
 deadlines or recovered amount: the decisions, closing and handling counted on other days
-read them through the join) marks every day of that report. Marks commit or roll back with
-the change itself, so the rollups are never trusted for a day a committed change touched
-until the refresh has recomputed it (publish/stats/rollups.py).
+read them through the join) marks every day of that report. A penalty is counted on the
+day it was decided, under its institution's kind: a change of an institution's kind marks
+the days of its penalties. Marks commit or roll back with the change itself, so the
+rollups are never trusted for a day a committed change touched until the refresh has
+recomputed it (publish/stats/rollups.py).
 
 Writes that bypass the ORM (Core `insert`/`update`/`delete`, COPY) are not seen: whoever
 writes so calls `mark_days` (or rebuilds: `flask --app portal stats-rollup --rebuild`).
@@ -24,8 +26,10 @@ from sqlalchemy.orm import InstanceState, Session
 
 from intake.models import Report, ReportEvent
 from intake.opinions.models import Opinion
+from intake.penalties.models import Penalty
 from intake.review.models import Rating, Review
 from intake.rewards.models import Reward
+from portal.institutions.models import Institution
 from portal.timeutil import CHINA
 from publish.stats.rollups import DECISIONS, StatsDirtyDay
 
@@ -45,7 +49,22 @@ WATCHED: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("received_at", "answered_at"),
         ("received_at", "answered_at", "reply_due_on", "office_region_id", "office_region"),
     ),
+    # Counted by its own region and the day it was decided (a date already in China).
+    Penalty: (
+        ("decided_on",),
+        (
+            "status",
+            "decided_on",
+            "region_id",
+            "region",
+            "subject_kind",
+            "institution_id",
+            "institution",
+        ),
+    ),
 }
+# Counted by their own region, never a report's: a report's wide change moves none of them.
+OWN_REGION = (Opinion, Penalty)
 REPORT_TIMES = ("received_at", "closed_at")
 # Read by figures counted on other days than the report's own (decisions waited and on
 # time, days to close, handling on time and its amount, every count's region).
@@ -61,9 +80,9 @@ REPORT_WIDE = (
 )
 
 
-def china_day(moment: datetime) -> date:
-    """Return the day in China of an aware timestamp."""
-    return moment.astimezone(CHINA).date()
+def china_day(moment: datetime | date) -> date:
+    """Return the day in China of an aware timestamp (a date is one already)."""
+    return moment.astimezone(CHINA).date() if isinstance(moment, datetime) else moment
 
 
 def mark_days(session: Session, days: Iterable[date]) -> None:
@@ -112,10 +131,11 @@ def _report_days(session: Session, report_ids: set[int]) -> set[date]:
     ids = sorted(report_ids)
     parts = [select(getattr(Report, key)).where(Report.id.in_(ids)) for key in REPORT_TIMES]
     for cls, (times, _) in WATCHED.items():
-        if not hasattr(cls, "report_id"):
-            continue  # an opinion belongs to no report
+        if cls in OWN_REGION:
+            continue
         kinds = [cls.kind.in_(sorted(COUNTED_EVENTS))] if cls is ReportEvent else []
-        parts += [select(getattr(cls, key)).where(cls.report_id.in_(ids), *kinds) for key in times]
+        of_reports = getattr(cls, "report_id").in_(ids)  # noqa: B009 (any watched class)
+        parts += [select(getattr(cls, key)).where(of_reports, *kinds) for key in times]
     moments: CompoundSelect[Any] = union_all(*parts)
     # On the connection: no autoflush inside a flush.
     rows = session.connection().execute(moments).scalars()
@@ -131,6 +151,7 @@ def days_moved_by_flush(session: Session) -> set[date]:
     """Return the days in China whose figures the flush in progress may move."""
     days: set[date] = set()
     wide: set[int] = set()
+    reclassified: set[int] = set()
     written = [(obj, "new") for obj in session.new] + [(obj, "deleted") for obj in session.deleted]
     written += [(obj, "dirty") for obj in session.dirty]
     for obj, how in written:
@@ -145,6 +166,11 @@ def days_moved_by_flush(session: Session) -> set[date]:
             else:
                 days |= _changed_days(state, REPORT_TIMES, REPORT_TIMES)
             continue
+        if isinstance(obj, Institution):
+            # Its penalties count under its kind, on the days they were decided.
+            if how == "dirty" and _changed(state, ("kind",)):
+                reclassified.add(obj.id)
+            continue
         watched = WATCHED.get(type(obj))
         if watched is None:
             continue
@@ -154,6 +180,9 @@ def days_moved_by_flush(session: Session) -> set[date]:
         days |= _days(state, times) if how != "dirty" else _changed_days(state, times, relevant)
     if wide:
         days |= _report_days(session, wide)
+    if reclassified:
+        decided = select(Penalty.decided_on).where(Penalty.institution_id.in_(sorted(reclassified)))
+        days |= set(session.connection().execute(decided).scalars())
     return days
 
 

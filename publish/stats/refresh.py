@@ -11,8 +11,8 @@ from sqlalchemy import Date, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
 from portal.db import db_session
-from portal.timeutil import CHINA, today_in_china
-from publish.stats.dirty import counted_moments
+from portal.timeutil import today_in_china
+from publish.stats.dirty import china_day, counted_moments
 from publish.stats.rollups import (
     StatsDirtyDay,
     StatsQuarterRollup,
@@ -113,8 +113,8 @@ def refresh_job(session: Session, _now: datetime) -> None:
 def counted_span(session: Session) -> tuple[date, date] | None:
     """Return the first and last day anything counted happened (the last at least today)."""
     spans = [session.execute(select(func.min(c), func.max(c))).one() for c in counted_moments()]
-    lows = [low.astimezone(CHINA).date() for low, _ in spans if low is not None]
-    highs = [high.astimezone(CHINA).date() for _, high in spans if high is not None]
+    lows = [china_day(low) for low, _ in spans if low is not None]
+    highs = [china_day(high) for _, high in spans if high is not None]
     if not lows:
         return None
     return min(lows), max([today_in_china(), *highs])

@@ -43,6 +43,7 @@ from intake.queries import (
     count_by_party_kind,
     count_closed_by_days,
     count_decisions,
+    count_penalties_by_party_kind,
     count_ratings,
     count_reports_by_region,
     count_reviews,
@@ -54,10 +55,13 @@ from portal.timeutil import CHINA
 
 DECISIONS = ("accepted", "declined", "transferred")
 # The counts by kind of reported party (publish/stats/by_kind.py), stored as
-# "kind_reports:hospital", "kind_founded:pharmacy", …: per region and day like the others.
+# "kind_reports:hospital", "kind_founded:pharmacy", "kind_penalties:other", …: per region
+# and day like the others (a penalty's region and the day it was decided).
 KIND_PREFIX = "kind_"
 KIND_ROLLUPS = tuple(
-    f"{KIND_PREFIX}{metric}:{c.code}" for metric in ("reports", "founded") for c in PARTY_KINDS
+    f"{KIND_PREFIX}{metric}:{c.code}"
+    for metric in ("reports", "founded", "penalties")
+    for c in PARTY_KINDS
 )
 ZERO = Decimal(0)
 
@@ -183,6 +187,9 @@ def raw_counts(
     if wanted(KIND_PREFIX):
         for metric, region_id, kind, count in count_by_party_kind(session, start, end):
             add((region_id, f"{KIND_PREFIX}{metric}:{kind}", 0), count)
+        first, last = start.astimezone(CHINA).date(), end.astimezone(CHINA).date()
+        for region_id, kind, count in count_penalties_by_party_kind(session, first, last):
+            add((region_id, f"{KIND_PREFIX}penalties:{kind}", 0), count)
     if wanted("opinions_"):
         for region_id, received, answered, on_time in count_opinion_replies(session, start, end):
             if received:

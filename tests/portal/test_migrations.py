@@ -236,3 +236,44 @@ def test_the_statistics_rollups_are_filled_from_the_existing_reports(empty_datab
         (date(2026, 12, 1), 1, "kind_reports:hospital", 0, 2),
         (date(2026, 12, 3), 1, "accepted", 2, 1),
     }
+
+
+def test_the_days_of_existing_penalty_decisions_are_marked_for_the_rollups(empty_database_url):
+    from datetime import date
+
+    from portal.db import Base
+
+    run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "0025"))
+    tables = Base.metadata.tables
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as conn:
+            _insert_province(conn, tables)
+            conn.execute(
+                tables["staff_users"]
+                .insert()
+                .values(id=1, username="a", display_name="a", password_hash="x", region_id=1)
+            )
+            for n, decided_on in enumerate((date(2025, 6, 1), date(2026, 3, 2)), start=1):
+                conn.execute(
+                    tables["penalties"]
+                    .insert()
+                    .values(
+                        id=n,
+                        status="published",
+                        region_id=1,
+                        subject_kind="institution",
+                        subject_name="某药房",
+                        article=40,
+                        deciding_office="宁夏回族自治区医疗保障局",
+                        decision_number=f"宁医保罚〔2026〕{n}号",
+                        decided_on=decided_on,
+                        recorded_by_id=1,
+                    )
+                )
+        run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "head"))
+        with engine.connect() as conn:
+            marked = set(conn.execute(select(tables["stats_dirty_days"].c.day)).scalars())
+    finally:
+        engine.dispose()
+    assert marked == {date(2025, 6, 1), date(2026, 3, 2)}

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from intake.models import Report
 from intake.office import acceptance, handling
+from intake.penalties.models import Penalty, PenaltyStatus
 from intake.review.models import Rating, Satisfaction
+from portal.institutions.models import InstitutionKind
 from portal.jurisdictions.models import get_region_by_code
 from portal.notices.worker import PERIODIC
 from portal.security import data_cipher
@@ -28,6 +30,7 @@ from publish.stats.dirty import mark_days
 from publish.stats.refresh import rebuild_rollups, refresh_job, refresh_rollups
 from publish.stats.rollups import Cell, StatsDirtyDay, summed_rollups
 from tests.conftest import handle_to_feedback
+from tests.publish.test_institution_pages import add_institution, add_penalty
 
 PAST = today_in_china() - timedelta(days=40)
 
@@ -232,6 +235,52 @@ def test_figures_count_a_change_before_any_refresh(db: Session, past_report: Rep
     past_report.received_at = at(PAST - timedelta(days=400))
     db.commit()
     assert compute(db, PAST.year, None, 1)[county].values["received"] == before - 1
+
+
+@pytest.fixture
+def pharmacy_penalty(db: Session, make_staff: Callable[..., Any]) -> Penalty:
+    """A published penalty against a pharmacy of 640104 decided on PAST, rollups up to date."""
+    pharmacy = add_institution(db, "P64010400357", "宁夏康泰大药房", kind=InstitutionKind.PHARMACY)
+    penalty = add_penalty(db, make_staff, pharmacy, decided_on=PAST)
+    refreshed(db)
+    return penalty
+
+
+def test_a_published_penalty_marks_the_day_it_was_decided(
+    db: Session, make_staff: Callable[..., Any]
+) -> None:
+    pharmacy = add_institution(db, "P64010400357", "宁夏康泰大药房", kind=InstitutionKind.PHARMACY)
+    add_penalty(db, make_staff, pharmacy, decided_on=PAST)
+    assert marks(db) == {PAST}
+
+
+def test_a_penalty_is_counted_under_its_institutions_kind_on_its_day(
+    db: Session, pharmacy_penalty: Penalty
+) -> None:
+    rid = region_id(db, "640104")
+    assert stored(db, PAST) == {(rid, "kind_penalties:pharmacy", 0): Cell(1)}
+
+
+def test_a_change_of_an_institutions_kind_moves_its_penalties_count(
+    db: Session, pharmacy_penalty: Penalty
+) -> None:
+    institution = pharmacy_penalty.institution
+    assert institution is not None
+    institution.kind = InstitutionKind.OTHER
+    db.commit()
+    assert marks(db) == {PAST}
+    refreshed(db)
+    rid = region_id(db, "640104")
+    assert stored(db, PAST) == {(rid, "kind_penalties:other", 0): Cell(1)}
+
+
+def test_a_withdrawn_penalty_leaves_the_count_of_its_day(
+    db: Session, pharmacy_penalty: Penalty
+) -> None:
+    pharmacy_penalty.status = PenaltyStatus.WITHDRAWN
+    db.commit()
+    refreshed(db)
+    assert stored(db, PAST) == {}
 
 
 def test_a_rebuild_stores_what_refreshes_stored(db: Session, past_report: Report) -> None:
