@@ -54,7 +54,7 @@ def upgrade() -> None:
     from publish.stats.refresh import rebuild_rollups
 
     session = Session(bind=op.get_bind())
-    rebuild_rollups(session)
+    rebuild_rollups(session, years=False)
     session.flush()
 
 

@@ -107,6 +107,21 @@ class StatsQuarterRollup(_Cells, Base):
         return f"<StatsQuarterRollup {self.quarter} {self.region_id} {self.metric}>"
 
 
+class StatsYearRollup(_Cells, Base):
+    """The sum of a year's quarter rollups, so a year reads one row per cell, not four.
+
+    Rewritten from the quarter rows in the refresh that rewrites any of its quarters.
+    """
+
+    __tablename__ = "stats_rollups_years"
+
+    # The year's first day.
+    year: Mapped[date] = mapped_column(Date, primary_key=True, sort_order=-1)
+
+    def __repr__(self) -> str:
+        return f"<StatsYearRollup {self.year.year} {self.region_id} {self.metric}>"
+
+
 class StatsDirtyDay(Base):
     """A day in China whose rollups a committed change may have moved (not yet refreshed)."""
 
@@ -214,6 +229,12 @@ def next_quarter(quarter: date) -> date:
     return date(quarter.year + (month > 12), (month - 1) % 12 + 1, 1)
 
 
+def years_within(first: date, end: date) -> list[date]:
+    """Return the years lying wholly in [first, end), by their first days."""
+    year = first.year + (first != date(first.year, 1, 1))
+    return [date(y, 1, 1) for y in range(year, end.year)]
+
+
 def quarters_within(first: date, end: date) -> list[date]:
     """Return the quarters lying wholly in [first, end), by their first days."""
     quarter = quarter_of(first)
@@ -247,19 +268,27 @@ def summed_rollups(
 ) -> Counts:
     """Sum the rollups of the days in [first, end), less the days of `skip` (both included).
 
-    One grouped statement, so it reads one snapshot: the quarters lying wholly in the
-    range from `stats_rollups_quarters`, the days around them from `stats_rollups`, and
-    the skipped days' rows subtracted (each quarter row is the sum of its days' rows,
-    written in the same transaction, so the difference is exact).
+    One grouped statement, so it reads one snapshot: the years lying wholly in the range
+    from `stats_rollups_years`, the quarters lying wholly in what is left from
+    `stats_rollups_quarters`, the days around them from `stats_rollups`, and the skipped
+    days' rows subtracted (each year and quarter row is the sum of its days' rows, written
+    in the same transaction, so the difference is exact).
     """
-    quarters = quarters_within(first, end)
-    day, q = StatsRollup, StatsQuarterRollup
+    day, q, y = StatsRollup, StatsQuarterRollup, StatsYearRollup
     parts = []
-    if quarters:
-        parts.append(_part(q, 1, q.quarter.in_(quarters)))
-        edges = [(first, quarters[0]), (next_quarter(quarters[-1]), end)]
-    else:
-        edges = [(first, end)]
+    years = years_within(first, end)
+    spans = [(first, end)]
+    if years:
+        parts.append(_part(y, 1, y.year.in_(years)))
+        spans = [(first, years[0]), (date(years[-1].year + 1, 1, 1), end)]
+    edges = []
+    for low, high in spans:
+        quarters = quarters_within(low, high) if low < high else []
+        if quarters:
+            parts.append(_part(q, 1, q.quarter.in_(quarters)))
+            edges += [(low, quarters[0]), (next_quarter(quarters[-1]), high)]
+        else:
+            edges.append((low, high))
     parts += [_part(day, 1, day.day >= lo, day.day < hi) for lo, hi in edges if lo < hi]
     if skip is not None:
         lo, hi = max(skip[0], first), min(skip[1] + timedelta(days=1), end)

@@ -277,3 +277,35 @@ def test_the_days_of_existing_penalty_decisions_are_marked_for_the_rollups(empty
     finally:
         engine.dispose()
     assert marked == {date(2025, 6, 1), date(2026, 3, 2)}
+
+
+def test_the_yearly_rollups_are_summed_from_the_quarters(empty_database_url):
+    from datetime import date
+
+    from portal.db import Base
+
+    run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "0026"))
+    tables = Base.metadata.tables
+    quarters = tables["stats_rollups_quarters"]
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as conn:
+            for quarter, count in ((date(2025, 4, 1), 2), (date(2025, 10, 1), 3)):
+                conn.execute(
+                    quarters.insert().values(
+                        quarter=quarter,
+                        region_id=1,
+                        metric="received",
+                        bucket=0,
+                        count=count,
+                        timely=0,
+                        amount_fen=0,
+                    )
+                )
+        run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "head"))
+        years = tables["stats_rollups_years"].c
+        with engine.connect() as conn:
+            rows = conn.execute(select(years.year, years.metric, years.count)).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in rows] == [(date(2025, 1, 1), "received", 5)]

@@ -132,6 +132,17 @@ def test_every_rollup_equals_its_days_recount_after_a_random_sequence_and_a_refr
     assert {"received", "accepted", "closed", "handled", "opinions_answered"} <= stored
 
 
+def _days_summed(db: Session, first: date, end: date) -> dict[tuple[int, str, int], Cell]:
+    """Return the sum of the day rollups of [first, end), read one day at a time."""
+    days: dict[tuple[int, str, int], Cell] = {}
+    for day in range((end - first).days):
+        for key, cell in stored_day(db, first + timedelta(days=day)).items():
+            into = days.setdefault(key, Cell())
+            into.count, into.timely = into.count + cell.count, into.timely + cell.timely
+            into.amount += cell.amount
+    return days
+
+
 def test_every_quarters_rollups_are_the_sum_of_its_days_after_a_refresh(
     db: Session, staff: dict[str, Any], identity: ReporterIdentity
 ) -> None:
@@ -141,14 +152,19 @@ def test_every_quarters_rollups_are_the_sum_of_its_days_after_a_refresh(
     quarter = quarter_of(min(sequence.days))
     while quarter <= today_in_china():
         end = next_quarter(quarter)
-        days: dict[tuple[int, str, int], Cell] = {}
-        for day in range((end - quarter).days):
-            for key, cell in stored_day(db, quarter + timedelta(days=day)).items():
-                into = days.setdefault(key, Cell())
-                into.count, into.timely = into.count + cell.count, into.timely + cell.timely
-                into.amount += cell.amount
-        assert summed_rollups(db, quarter, end) == days, quarter
+        assert summed_rollups(db, quarter, end) == _days_summed(db, quarter, end), quarter
         quarter = end
+
+
+def test_every_years_rollups_are_the_sum_of_its_days_after_a_refresh(
+    db: Session, staff: dict[str, Any], identity: ReporterIdentity
+) -> None:
+    sequence = run_sequence(db, staff, identity, seed=20261203, refresh_chance=0.2)
+    refresh_rollups(db)
+    db.commit()
+    for year in range(min(sequence.days).year, today_in_china().year + 1):
+        first, end = date(year, 1, 1), date(year + 1, 1, 1)
+        assert summed_rollups(db, first, end) == _days_summed(db, first, end), year
 
 
 def test_published_figures_equal_a_raw_recount_after_a_refresh(
