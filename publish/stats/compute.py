@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.jurisdictions.models import Region
 from portal.timeutil import CHINA
-from publish.stats.rollups import DECISIONS, Cell, Source, period_counts
+from publish.stats.rollups import DECISIONS, HISTOGRAMS, Cell, Source, period_counts
 from publish.stats.suppression import hides_derived, own_key, suppress_sums, tree_sums
 
 COUNTS = (
@@ -109,12 +109,13 @@ def compute(
     own: dict[int, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
     own_days: dict[int, Counter[int]] = defaultdict(Counter)
     own_close_days: dict[int, Counter[int]] = defaultdict(Counter)
-    for (region_id, metric, bucket), cell in source(session, start, end, STORED).items():
-        add_cell(own[region_id], metric, cell)
-        if metric == "closed":
+    for (region_id, metric, bucket), cell in source(session, start, end, STORED, fold=True).items():
+        if metric == HISTOGRAMS["closed"]:
             own_close_days[region_id][bucket] += cell.count
-        elif metric in DECISIONS:
+        elif metric == HISTOGRAMS["accepted"]:
             own_days[region_id][bucket] += cell.count
+        else:
+            add_cell(own[region_id], metric, cell)
     for region_id, values in own.items():
         for rid in chain(region_id):
             into = raw[rid]
@@ -252,9 +253,10 @@ def headline_totals(session: Session, year: int, threshold: int) -> dict[str, in
         "closed": defaultdict(int),
     }
     for (region_id, metric, _), cell in period_counts(
-        session, start, end, metrics=("received", "closed")
+        session, start, end, metrics=("received", "closed"), fold=True
     ).items():
-        per_province[metric][province(region_id)] += cell.count
+        if metric in per_province:
+            per_province[metric][province(region_id)] += cell.count
     totals: dict[str, int | None] = {}
     for metric, counts in per_province.items():
         hidden = any(0 < c < threshold for c in counts.values())

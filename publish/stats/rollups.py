@@ -17,21 +17,24 @@ never differs from a recount.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     BigInteger,
+    CompoundSelect,
     Date,
     Index,
     Integer,
     Select,
     String,
+    case,
     cast,
     func,
+    literal,
     select,
     union_all,
 )
@@ -147,9 +150,42 @@ class Cell:
 
 # (region id, metric, bucket) → cell: what the raw queries and the rollups both give.
 Counts = dict[tuple[int, str, int], Cell]
-# Where a reader counts a period: `period_counts` (the rollups), or `raw_counts` (the raw
-# tables only, which tests compare them with); the last argument names the metrics wanted.
-Source = Callable[[Session, datetime, datetime, Collection[str] | None], Counts]
+# The medians' histograms: the days of these metrics, summed per bucket into one
+# histogram each ("days:decided" over the three decisions) when counts are folded.
+HISTOGRAMS = {"closed": "days:closed", **{kind: "days:decided" for kind in DECISIONS}}
+
+
+class Source(Protocol):
+    """Where a reader counts a period: `period_counts` (the rollups), or `raw_counts` (the
+    raw tables only, which tests compare them with), for the metrics named (None: all).
+
+    Folded (`fold=True`), a metric's buckets are summed into its bucket 0, and the days of
+    the metrics of HISTOGRAMS are given once more as histograms: what the figures need,
+    in half the rows.
+    """
+
+    def __call__(
+        self,
+        session: Session,
+        start: datetime,
+        end: datetime,
+        metrics: Collection[str] | None = None,
+        *,
+        fold: bool = False,
+    ) -> Counts: ...
+
+
+def fold_counts(counts: Counts) -> Counts:
+    """Return `counts` folded as `Source` says."""
+    folded: Counts = defaultdict(Cell)
+    for (region_id, metric, bucket), cell in counts.items():
+        total = folded[region_id, metric, 0]
+        total.count += cell.count
+        total.timely += cell.timely
+        total.amount += cell.amount
+        if metric in HISTOGRAMS:
+            folded[region_id, HISTOGRAMS[metric], bucket].count += cell.count
+    return dict(folded)
 
 
 def midnight(day: date) -> datetime:
@@ -158,12 +194,17 @@ def midnight(day: date) -> datetime:
 
 
 def raw_counts(
-    session: Session, start: datetime, end: datetime, metrics: Collection[str] | None = None
+    session: Session,
+    start: datetime,
+    end: datetime,
+    metrics: Collection[str] | None = None,
+    *,
+    fold: bool = False,
 ) -> Counts:
     """Count [start, end) from the raw tables, per region's own node, metric and bucket.
 
     `metrics` limits the work to those metrics ("received", "closed", … as stored);
-    None counts them all.
+    None counts them all. `fold`: as `Source` says.
     """
     counts: Counts = defaultdict(Cell)
 
@@ -211,11 +252,12 @@ def raw_counts(
                 add((region_id, "opinions_received", 0), received)
             if answered:
                 add((region_id, "opinions_answered", 0), answered, on_time)
-    return {
+    kept = {
         key: cell
         for key, cell in counts.items()
         if (metrics is None or key[1] in metrics) and cell.count
     }
+    return fold_counts(kept) if fold else kept
 
 
 def quarter_of(day: date) -> date:
@@ -265,8 +307,10 @@ def summed_rollups(
     *,
     skip: tuple[date, date] | None = None,
     metrics: Collection[str] | None = None,
+    fold: bool = False,
 ) -> Counts:
-    """Sum the rollups of the days in [first, end), less the days of `skip` (both included).
+    """Sum the rollups of the days in [first, end), less the days of `skip` (both included);
+    `fold`: as `Source` says, done by the database.
 
     One grouped statement, so it reads one snapshot: the years lying wholly in the range
     from `stats_rollups_years`, the quarters lying wholly in what is left from
@@ -295,16 +339,21 @@ def summed_rollups(
         parts.append(_part(day, -1, day.day >= lo, day.day < hi))
     if metrics is not None:
         parts = [part.where(part.selected_columns.metric.in_(sorted(metrics))) for part in parts]
-    rows = union_all(*parts).subquery()
+    rows = union_all(*parts).cte()
     # Sums cast back to integers: PostgreSQL sums BIGINT as NUMERIC (Decimals, slower).
-    query = select(
-        rows.c.region_id,
-        rows.c.metric,
-        rows.c.bucket,
-        cast(func.sum(rows.c.count), BigInteger),
-        cast(func.sum(rows.c.timely), BigInteger),
-        cast(func.sum(rows.c.amount_fen), BigInteger),
-    ).group_by(rows.c.region_id, rows.c.metric, rows.c.bucket)
+    sums = [cast(func.sum(c), BigInteger) for c in (rows.c.count, rows.c.timely, rows.c.amount_fen)]
+    bucket = literal(0, Integer) if fold else rows.c.bucket
+    query: Select[Any] | CompoundSelect[Any] = select(
+        rows.c.region_id, rows.c.metric, bucket, *sums
+    ).group_by(rows.c.region_id, rows.c.metric, *([] if fold else [bucket]))
+    if fold:
+        family = case(HISTOGRAMS, value=rows.c.metric)
+        histograms = (
+            select(rows.c.region_id, family, rows.c.bucket, sums[0], literal(0), literal(0))
+            .where(rows.c.metric.in_(sorted(HISTOGRAMS)))
+            .group_by(rows.c.region_id, family, rows.c.bucket)
+        )
+        query = union_all(query, histograms)
     return {
         (region_id, metric, bucket): Cell(count, timely, Decimal(fen).scaleb(-2) if fen else ZERO)
         # Fetched at once: row-by-row fetching cost more than the statement (bench/README.md).
@@ -326,15 +375,21 @@ def pending_range(session: Session, first: date, end: date) -> tuple[date, date]
 
 
 def period_counts(
-    session: Session, start: datetime, end: datetime, metrics: Collection[str] | None = None
+    session: Session,
+    start: datetime,
+    end: datetime,
+    metrics: Collection[str] | None = None,
+    *,
+    fold: bool = False,
 ) -> Counts:
-    """Count [start, end) (China midnights) exactly: the rollups, and the raw tables where they lag."""
+    """Count [start, end) (China midnights) exactly: the rollups, and the raw tables where
+    they lag; `fold`: as `Source` says."""
     first, last = start.astimezone(CHINA).date(), end.astimezone(CHINA).date()
     pending = pending_range(session, first, last)
-    counts = summed_rollups(session, first, last, skip=pending, metrics=metrics)
+    counts = summed_rollups(session, first, last, skip=pending, metrics=metrics, fold=fold)
     if pending is not None:
         fresh = raw_counts(
-            session, midnight(pending[0]), midnight(pending[1] + timedelta(1)), metrics
+            session, midnight(pending[0]), midnight(pending[1] + timedelta(1)), metrics, fold=fold
         )
         for key, cell in fresh.items():
             into = counts.setdefault(key, Cell())
