@@ -98,31 +98,31 @@ def compute(
         return out
 
     raw: dict[int, dict[str, Any]] = {rid: defaultdict(int) for rid in regions}
-    days: dict[int, Counter[int]] = defaultdict(Counter)
-    close_days: dict[int, Counter[int]] = defaultdict(Counter)
+    days: dict[int, Counter[int]] = {rid: Counter() for rid in regions}
+    close_days: dict[int, Counter[int]] = {rid: Counter() for rid in regions}
     # Counted per region's own node, metric and number of days (for the medians) from the
     # rollups and, for days they do not hold yet, from SQL (publish/stats/rollups.py), then
     # rolled up the tree: reading every report took seconds and hundreds of MB at 200,000
     # reports, and ten queries over the whole history 0.3 s (bench/results.md). Days are
     # counted between dates in China, as deadlines are; amounts are summed exactly.
-    # Each region's own node first, then added once to itself and each region above it.
-    own: dict[int, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
-    own_days: dict[int, Counter[int]] = defaultdict(Counter)
-    own_close_days: dict[int, Counter[int]] = defaultdict(Counter)
     for (region_id, metric, bucket), cell in source(session, start, end, STORED, fold=True).items():
         if metric == HISTOGRAMS["closed"]:
-            own_close_days[region_id][bucket] += cell.count
+            close_days[region_id][bucket] += cell.count
         elif metric == HISTOGRAMS["accepted"]:
-            own_days[region_id][bucket] += cell.count
+            days[region_id][bucket] += cell.count
         else:
-            add_cell(own[region_id], metric, cell)
-    for region_id, values in own.items():
-        for rid in chain(region_id):
-            into = raw[rid]
-            for name, value in values.items():
-                into[name] += value
-            days[rid].update(own_days[region_id])
-            close_days[rid].update(own_close_days[region_id])
+            add_cell(raw[region_id], metric, cell)
+    # Each region's own node first; then, deepest regions first, each region's whole
+    # subtree is added to its parent once.
+    for rid in sorted(regions, key=lambda r: len(chain(r)), reverse=True):
+        above = parent[rid]
+        if above is None:
+            continue
+        into = raw[above]
+        for name, value in raw[rid].items():
+            into[name] += value
+        days[above].update(days[rid])
+        close_days[above].update(close_days[rid])
 
     result: dict[int, RegionStats] = {}
     for rid, region in regions.items():
