@@ -56,7 +56,7 @@ from bench.seed_rows import (
     report_rows,
 )
 from intake.models import Report
-from intake.office.queue import party_clause
+from intake.office.queue_clauses import party_clause
 from intake.office.workflow import ACTIVE as WORKFLOW_ACTIVE
 from portal.accounts.keys import create_recovery_key
 from portal.accounts.models import StaffUser

@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from intake.catalog import REWARD_QUEUE_LABELS
 from intake.identity.access import list_decidable_requests
 from intake.models import Report
-from intake.office.queue import (
-    QUEUE_ROLES,
+from intake.office.queue import QUEUE_ROLES
+from intake.office.queue_clauses import (
     REWARD_QUEUES,
     count_in_queue,
     due_soon_clause,

@@ -3,22 +3,38 @@ those due the same day the ones to check first (docs/domain.md §12)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    and_,
+    column,
+    func,
+    select,
+    true,
+    values,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from intake.models import Report, ReportViolation, Stage
+from intake.office.queue_clauses import (
+    ACTIVE_STAGES,
+    REWARD_QUEUES,
+    active_clause,
+    due_soon_clause,
+    overdue_clause,
+    party_clause,
+    stage_clause,
+)
 from intake.office.workflow import ACTIVE, CASE_STAFF, TRANSITIONS
 from intake.opinions.queries import OPINION_ROLES, opinions_overdue_count
 from intake.review.queries import review_due_dates, review_due_on_column, reviews_due_clause
-from intake.rewards.models import Reward, RewardStatus
 from intake.transfers.queries import FOLLOW_UP_ROLES, transfer_due_clause
 from portal.accounts.models import StaffUser
-from portal.institutions.search import institutions_matching, search_key
 from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import subtree_ids
 
@@ -29,8 +45,6 @@ REVIEW_ROLES = TRANSITIONS["uphold_review"].roles
 REWARD_COUNT_ROLES = ("approver", "reward_officer")
 
 PER_PAGE = 25
-# The active stages in a fixed order (the order of the stage list), for SQL literals.
-ACTIVE_STAGES = [stage for stage in Stage if stage in ACTIVE]
 # Who works from the queue: case staff and reward officers (docs/domain.md §1).
 QUEUE_ROLES = tuple(sorted(CASE_STAFF | {"reward_officer"}))
 # The violation filter's value for reports that name no legal type yet: the reporter was not
@@ -101,7 +115,8 @@ def list_queue(
         region_ids = []  # a region outside the user's jurisdiction shows nothing
     base: list[ColumnElement[bool]] = [Report.region_id.in_(region_ids)]
     counts = _active_counts(session, base, today, due_soon_days)
-    where = base + _filter_clauses(user, filters, region_ids, today, due_soon_days)
+    narrowed = _filter_clauses(user, filters, region_ids, today, due_soon_days)
+    where = base + narrowed
     total = _counted_total(filters, counts)
     if total is None:
         total = session.scalar(select(func.count()).select_from(Report).where(*where)) or 0
@@ -109,9 +124,9 @@ def list_queue(
     page = min(max(1, page), pages)
     # Among reports due the same day, real-name, media and department reports come first
     # (docs/domain.md §12); both indexes of the queue hold `priority` right after `due_on`.
+    # No deadline last, as the queue's indexes hold them (ascending puts NULL last).
     order: tuple[Any, ...] = (
-        Report.due_on.is_(None),
-        Report.due_on,
+        Report.due_on.asc().nulls_last(),
         Report.priority.desc(),
         Report.received_at,
         Report.id,
@@ -121,15 +136,19 @@ def list_queue(
     # The page's ids are sorted out of an index alone (ix_reports_active_due, or
     # ix_reports_region_stage_party for other stages and searches), whatever share of the
     # reports match; only the page's rows are then read (bench/README.md).
-    ids = list(
-        session.scalars(
-            select(Report.id)
-            .where(*where)
-            .order_by(*order)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
+    stages = _merged_stages(session, filters, region_ids)
+    if stages:
+        ids = _merged_page_ids(session, narrowed, region_ids, stages, order, page, per_page)
+    else:
+        ids = list(
+            session.scalars(
+                select(Report.id)
+                .where(*where)
+                .order_by(*order)
+                .limit(per_page)
+                .offset((page - 1) * per_page)
+            )
         )
-    )
     reports = list(
         session.scalars(
             select(Report)
@@ -182,6 +201,71 @@ def list_queue(
         opinions_overdue_count=(
             opinions_overdue_count(session, user, today) if user.has_role(*OPINION_ROLES) else 0
         ),
+    )
+
+
+# Above this many (region, stage) pairs, one sort of the matching ids is cheaper.
+MERGED_PARTS = 200
+
+
+def _merged_stages(session: Session, filters: QueueFilters, region_ids: list[int]) -> list[Stage]:
+    """Return the stages to read a page from region by region and stage by stage, or []
+    when the page is read in one sort (see `_merged_page_ids`; PostgreSQL only)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return []
+    if replace(filters, stage=None, region=None, overdue=False, due_soon=False) != QueueFilters():
+        return []
+    if filters.stage is not None and filters.stage not in ACTIVE:
+        return []
+    stages = [filters.stage] if filters.stage is not None else ACTIVE_STAGES
+    return stages if 0 < len(region_ids) * len(stages) <= MERGED_PARTS else []
+
+
+def _merged_page_ids(
+    session: Session,
+    narrowed: list[ColumnElement[bool]],
+    region_ids: list[int],
+    stages: list[Stage],
+    order: tuple[Any, ...],
+    page: int,
+    per_page: int,
+) -> list[int]:
+    """Return a page's ids merged from the first ones of each region and stage.
+
+    `narrowed`: the filters' conditions without the jurisdiction's list of regions, which
+    the parts name one by one (the list beside it made the planner expect a few rows and
+    sort each part whole).
+
+    Within one region and stage `ix_reports_active_due` already holds the reports in
+    deadline order, so each part (a LATERAL subquery, planned once) reads only the page's
+    depth of index entries, where one sort of the jurisdiction's ids read every match:
+    41,900 overdue reports of the bench's city at 2,000,000, 25 → 5 ms (bench/README.md).
+    """
+    depth = page * per_page
+    keys = values(column("region_id", Integer), column("stage", String), name="keys").data(
+        [(region_id, stage.value) for region_id in region_ids for stage in stages]
+    )
+    part = (
+        select(Report.id, Report.due_on, Report.priority, Report.received_at)
+        .where(*narrowed, Report.region_id == keys.c.region_id, Report.stage == keys.c.stage)
+        .order_by(*order)
+        .limit(depth)
+        .lateral("part")
+    )
+    return list(
+        session.scalars(
+            select(part.c.id)
+            .select_from(keys)
+            .join(part, true())
+            .order_by(
+                part.c.due_on.asc().nulls_last(),
+                part.c.priority.desc(),
+                part.c.received_at,
+                part.c.id,
+            )
+            .limit(per_page)
+            .offset(depth - per_page)
+        )
     )
 
 
@@ -276,72 +360,6 @@ def _counted_total(filters: QueueFilters, counts: ActiveCounts) -> int | None:
     column = 1 if filters.overdue else 2 if filters.due_soon else 0
     stages = [filters.stage] if filters.stage is not None else list(counts)
     return sum(counts.get(stage, (0, 0, 0))[column] for stage in stages)
-
-
-def active_clause() -> ColumnElement[bool]:
-    """Return the condition of reports in an active stage, as the queue's index is defined.
-
-    The stages are written into the SQL as literals, not parameters: PostgreSQL uses the
-    partial index `ix_reports_active_due` only when it can prove from the statement itself
-    that the query's rows lie within the index's predicate, and a prepared statement's
-    generic plan knows no parameter's value.
-    """
-    return Report.stage.in_(
-        bindparam("active_stages", ACTIVE_STAGES, expanding=True, unique=True, literal_execute=True)
-    )
-
-
-def stage_clause(stage: Stage) -> ColumnElement[bool]:
-    """Return the condition of reports in `stage`, a literal for the reason `active_clause` says."""
-    return Report.stage == bindparam("stage", stage, unique=True, literal_execute=True)
-
-
-def overdue_clause(today: date) -> ColumnElement[bool]:
-    """Return the condition of active reports whose running deadline has passed."""
-    return and_(active_clause(), Report.due_on < today)
-
-
-def due_soon_clause(today: date, due_soon_days: int) -> ColumnElement[bool]:
-    """Return the condition of active reports due today or within `due_soon_days` days."""
-    soon = today + timedelta(days=due_soon_days)
-    return and_(active_clause(), Report.due_on >= today, Report.due_on <= soon)
-
-
-def count_in_queue(session: Session, user: StaffUser, clause: ColumnElement[bool]) -> int:
-    """Return how many reports of the user's node and below meet `clause`, as the queue counts."""
-    region_ids = subtree_ids(session, user.region_id)
-    query = select(func.count()).select_from(Report).where(Report.region_id.in_(region_ids), clause)
-    return session.scalar(query) or 0
-
-
-def _reward_in(status: RewardStatus) -> ColumnElement[bool]:
-    return and_(
-        stage_clause(Stage.REWARD),
-        Report.id.in_(select(Reward.report_id).where(Reward.status == status)),
-    )
-
-
-# The reward work of the reward stage, by who acts next (docs/domain.md §4): the reward
-# officer proposes, an approver approves, the reward officer records the payment.
-REWARD_QUEUES: dict[str, Callable[[], ColumnElement[bool]]] = {
-    "to_propose": lambda: and_(
-        stage_clause(Stage.REWARD), Report.id.not_in(select(Reward.report_id))
-    ),
-    "proposed": lambda: _reward_in(RewardStatus.PROPOSED),
-    "claimed": lambda: _reward_in(RewardStatus.CLAIMED),
-}
-
-
-def party_clause(text: str) -> ColumnElement[bool]:
-    """Return the condition of reports about the party `text` names: linked to an institution
-    it matches, or whose party as typed contains it (both folded alike, docs/domain.md §8)."""
-    institutions = institutions_matching(text)
-    if institutions is None:
-        return false()
-    return or_(
-        Report.institution_id.in_(institutions),
-        Report.party_key.contains(search_key(text), autoescape=True),
-    )
 
 
 def due_state(report: Report, today: date, due_soon_days: int) -> str:
