@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from intake.catalog import violation_label
@@ -25,7 +26,7 @@ from portal.web import page_language
 from publish.cases.lifecycle import allowed_steps, check_step
 from publish.cases.models import CaseStatus, TypicalCase
 from publish.cases.operations import preview_token
-from publish.cases.queries import CaseFilters, get_public_case, list_published
+from publish.cases.queries import CaseFilters, list_published, read_public_case
 from publish.catalog import DISCOVERY, SUBJECT_KINDS
 
 
@@ -78,8 +79,15 @@ class CaseView:
     source_url: str
 
 
-def case_view(case: TypicalCase) -> CaseView:
-    """Return `case` as readers see it."""
+def _case_view(
+    case: TypicalCase | Row[Any],
+    *,
+    corrections: tuple[CorrectionLine, ...],
+    region_label: str,
+    institution_code: str,
+    institution_name: str,
+) -> CaseView:
+    """Return the record from the columns a case and a row of `read_public_case` share."""
     return CaseView(
         id=case.id,
         title=case.title,
@@ -88,14 +96,14 @@ def case_view(case: TypicalCase) -> CaseView:
         withdrawn_reason=case.withdrawn_reason,
         published_on=case.published_on,
         batch=case.batch,
-        corrections=tuple(CorrectionLine(c.created_at, c.note) for c in case.corrections),
-        region_label=case.region.label(page_language()),
+        corrections=corrections,
+        region_label=region_label,
         subject_kind=case.subject_kind,
         subject_name=case.subject_name,
-        institution_code=case.institution.code if case.institution else "",
-        institution_name=case.institution.name if case.institution else "",
+        institution_code=institution_code,
+        institution_name=institution_name,
         discovery=case.discovery,
-        violation_codes=tuple(case.violations),
+        violation_codes=tuple(c for c in case.violation_codes.split(",") if c),
         conduct_from=case.conduct_from,
         conduct_to=case.conduct_to,
         amount=case.amount,
@@ -108,10 +116,45 @@ def case_view(case: TypicalCase) -> CaseView:
     )
 
 
+def case_view(case: TypicalCase) -> CaseView:
+    """Return `case` as readers see it (the office's preview; the public page reads rows)."""
+    return _case_view(
+        case,
+        corrections=tuple(CorrectionLine(c.created_at, c.note) for c in case.corrections),
+        region_label=case.region.label(page_language()),
+        institution_code=case.institution.code if case.institution else "",
+        institution_name=case.institution.name if case.institution else "",
+    )
+
+
 def public_case_view(session: Session, case_id: int) -> CaseView | None:
-    """Return a published or withdrawn case as readers see it; None for a draft or no case."""
-    case = get_public_case(session, case_id)
-    return None if case is None else case_view(case)
+    """Return a published or withdrawn case as readers see it; None for a draft or no case.
+
+    The same record `case_view` makes of the case, read as plain rows (`read_public_case`).
+    """
+    rows = read_public_case(session, case_id)
+    if not rows:
+        return None
+    first = rows[0]
+    english = page_language() == "en"
+    # Province first, as `Region.label` names them; a province has no parent, a city no
+    # grandparent.
+    names = (
+        (first.grandparent_en, first.parent_en, first.region_en)
+        if english
+        else (first.grandparent_zh, first.parent_zh, first.region_zh)
+    )
+    return _case_view(
+        first,
+        corrections=tuple(
+            CorrectionLine(r.correction_at, r.correction_note)
+            for r in rows
+            if r.correction_at is not None
+        ),
+        region_label=" · ".join(n for n in names if n is not None),
+        institution_code=first.institution_code or "",
+        institution_name=first.institution_name or "",
+    )
 
 
 @dataclass(frozen=True)
