@@ -21,6 +21,7 @@ from intake.filing.receipts import ALPHABET, CASE_PREFIX
 from intake.models import report_context
 from intake.office.workflow import ACTIVE as WORKFLOW_ACTIVE
 from portal.crypto import DataCipher
+from publish.cases.texts import html_of
 from publish.catalog import DISCOVERY, SUBJECT_KINDS
 from publish.disclosures.models import NATIONAL_CODE
 
@@ -60,8 +61,11 @@ CASE_COLUMNS = [
     "id", "status", "title", "batch", "region_id", "subject_kind", "subject_name",
     "discovery", "violation_codes", "conduct_from", "conduct_to", "amount", "legal_basis",
     "measures", "fine_amount", "fully_recovered", "body", "source_url", "published_on",
-    "published_at", "withdrawn_reason", "updated_at",
+    "published_at", "withdrawn_reason", "updated_at", "legal_basis_html", "measures_html",
+    "body_html",
 ]  # fmt: skip
+CASE_LEGAL_BASIS = "《医疗保障基金使用监督管理条例》第三十八条"
+CASE_MEASURES = "追回医保基金；处违法违规金额一倍罚款；暂停医保结算六个月"
 
 # Case numbers: 8 symbols of 32 (40 bits) from the report's id through an odd multiplier
 # modulo 2**40, a bijection, so two million reports made in parallel never collide (random
@@ -168,6 +172,7 @@ def case_rows(
     discoveries = [c.code for c in DISCOVERY]
     start = datetime(2019, 1, 1, tzinfo=UTC)
     span = (datetime.combine(today, datetime.min.time(), UTC) - start).total_seconds()
+    legal_basis_html, measures_html = html_of(CASE_LEGAL_BASIS), html_of(CASE_MEASURES)
     rows = []
     for offset in range(count):
         region = rng.choice(places)
@@ -181,6 +186,7 @@ def case_rows(
         published = start + timedelta(seconds=rng.random() * span)
         amount = Decimal(rng.randint(10_000, 90_000_000)) / 100
         what = rng.choice(WHAT)
+        body = BODY.format(name=name, year=published.year - 1, what=what, amount=f"{amount:,.2f}")
         rows.append(
             (
                 first_id + offset,
@@ -195,16 +201,20 @@ def case_rows(
                 date(published.year - 1, 1, 1),
                 date(published.year - 1, 12, 31),
                 amount,
-                "《医疗保障基金使用监督管理条例》第三十八条",
-                "追回医保基金；处违法违规金额一倍罚款；暂停医保结算六个月",
+                CASE_LEGAL_BASIS,
+                CASE_MEASURES,
                 amount,
                 rng.random() < 0.7,
-                BODY.format(name=name, year=published.year - 1, what=what, amount=f"{amount:,.2f}"),
+                body,
                 "",
                 published.date(),
                 published,
                 "",
                 published,
+                # COPY passes no model: the texts' HTML as the model would keep it.
+                legal_basis_html,
+                measures_html,
+                html_of(body),
             )
         )
     return rows

@@ -52,7 +52,14 @@ from portal.pagecache_fill import CACHE_HEADER, REFRESH_BEHIND, Answer, RefreshB
 from portal.pagecache_fill import Entry as _Entry
 from portal.pagecache_fill import close_body as _close
 
-__all__ = ["CACHE_HEADER", "CacheGeneration", "cache_page", "read_generation", "track_changes"]
+__all__ = [
+    "CACHE_HEADER",
+    "CacheGeneration",
+    "cache_page",
+    "publication_changed",
+    "read_generation",
+    "track_changes",
+]
 
 PUBLISH = "publish"
 _TRACKED: set[type] = set()
@@ -130,6 +137,13 @@ def _bump(session: Session) -> None:
             index_elements=[CacheGeneration.name], set_={"value": CacheGeneration.value + 1}
         )
     )
+
+
+def publication_changed(session: Session) -> None:
+    """Move the publish generation for a change written without the ORM's tracked rows."""
+    if not session.info.get("publish_changed"):
+        session.info["publish_changed"] = True
+        _bump(session)
 
 
 @event.listens_for(Session, "after_flush")

@@ -28,6 +28,21 @@ CSP = (
 )
 
 
+# Set on every answer (unless its view set its own), in this order; Strict-Transport-Security
+# too in production.
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    # no-referrer would make Flask-WTF reject HTTPS posts.
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def client_key() -> str:
     """Return an HMAC of the client address under a secret that changes every UTC day.
 
@@ -166,18 +181,15 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        # no-referrer would make Flask-WTF reject HTTPS posts.
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-        )
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        wanted = SECURITY_HEADERS
         if app.config["ENV"] == "production":
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            wanted += (HSTS,)
+        # Each header unless the view set its own. Asked one by one (`setdefault`), Werkzeug
+        # raised and caught an exception for every header missing, on every answer.
+        present = {name.lower() for name, _value in headers.items()}
+        for name, value in wanted:
+            if name.lower() not in present:
+                headers.add(name, value)
         return response
 
 

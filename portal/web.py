@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, Response, abort, current_app, make_response, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    has_request_context,
+    make_response,
+    request,
+    url_for,
+)
 from flask_babel import LazyString, get_locale
 
 from portal.config import ConfigError
@@ -213,7 +222,27 @@ def _no_host_in_redirects(response: Response) -> Response:
     return response
 
 
+def template_url_for(endpoint: str, **values: Any) -> str:
+    """Return `url_for(endpoint, **values)`; without arguments, built once per script root.
+
+    Every page's menu and footer name a dozen endpoints without arguments, which
+    Werkzeug's router built again for every page drawn (bench/README.md); their addresses
+    cannot change while the app runs. A relative endpoint (".name") depends on the
+    request's blueprint and is always built.
+    """
+    if values or endpoint.startswith(".") or not has_request_context():
+        return url_for(endpoint, **values)
+    built: dict[tuple[str, str], str] = current_app.extensions["template_urls"]
+    key = (request.script_root, endpoint)
+    url = built.get(key)
+    if url is None:
+        url = built[key] = url_for(endpoint)
+    return url
+
+
 def init_app(app: Flask) -> None:
-    """Install the body limit first among the request hooks, and host-free redirects."""
+    """Install the body limit first among the request hooks, host-free redirects and templates' url_for."""
     app.before_request(_refuse_oversized_body)
     app.after_request(_no_host_in_redirects)
+    app.extensions["template_urls"] = {}
+    app.jinja_env.globals["url_for"] = template_url_for

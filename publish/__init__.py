@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     from publish.annual.views import bp as annual
     from publish.annual.views_office import bp as annual_office
     from publish.api.views import bp as api
+    from publish.cases.cli import register as register_cases_cli
     from publish.cases.models import CaseCorrection, TypicalCase
     from publish.cases.views import bp as cases
     from publish.cases.views_office import bp as cases_office
@@ -93,6 +94,7 @@ def init_app(app: Flask) -> None:
     # Publishing an annual report (and superseding the version before) changes public pages.
     track_changes(AnnualReport)
     register_annual_cli(app)
+    register_cases_cli(app)
     register_staff_links(
         app,
         StaffLink(_l("Following"), "following.show_following", order=45),

@@ -14,11 +14,12 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.db import Base, UTCDateTime, enum_column, utcnow
 from portal.institutions.models import Institution
 from portal.jurisdictions.models import Region
+from publish.cases.texts import html_of
 
 
 class CaseStatus(enum.StrEnum):
@@ -66,12 +67,23 @@ class TypicalCase(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The legal basis, measures and body as safe HTML, made when they are set (below), so
+    # pages and feeds never sanitise on a read (publish/cases/texts.py).
+    legal_basis_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    measures_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    body_html: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     region: Mapped[Region] = relationship()
     institution: Mapped[Institution | None] = relationship()
     corrections: Mapped[list[CaseCorrection]] = relationship(
         back_populates="case", order_by="CaseCorrection.id", cascade="all, delete-orphan"
     )
+
+    @validates("legal_basis", "measures", "body")
+    def _keep_html(self, name: str, text: str) -> str:
+        # Every writer through the model (operations, demo data, tests) keeps the two in step.
+        setattr(self, f"{name}_html", html_of(text))
+        return text
 
     @property
     def violations(self) -> list[str]:

@@ -1,7 +1,7 @@
 """Pages of typical cases, assembled as frozen records holding only what each page shows.
 
-`case_view` is the one shape of a case as readers see it, its publishers' text made safe
-by `portal.richtext`: the public page draws it, and the office previews a draft with the
+`case_view` is the one shape of a case as readers see it, its publishers' text as the safe
+HTML stored beside it (publish/cases/texts.py): the public page draws it, and the office previews a draft with the
 same record, so what a publisher checks is what readers will get. `office_case_view`
 adds what the office's page offers the signed-in user now, read from `CASE_STEPS`.
 """
@@ -15,17 +15,17 @@ from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from intake.catalog import violation_label
 from portal.accounts.models import StaffUser
-from portal.richtext import rich_text
 from portal.timeutil import today_in_china
 from portal.web import page_language
 from publish.cases.lifecycle import allowed_steps, check_step
 from publish.cases.models import CaseStatus, TypicalCase
 from publish.cases.operations import preview_token
-from publish.cases.queries import CaseFilters, get_public_case, list_published
+from publish.cases.queries import CaseFilters, list_published, read_public_case
 from publish.catalog import DISCOVERY, SUBJECT_KINDS
 
 
@@ -78,8 +78,15 @@ class CaseView:
     source_url: str
 
 
-def case_view(case: TypicalCase) -> CaseView:
-    """Return `case` as readers see it."""
+def _case_view(
+    case: TypicalCase | Row[Any],
+    *,
+    corrections: tuple[CorrectionLine, ...],
+    region_label: str,
+    institution_code: str,
+    institution_name: str,
+) -> CaseView:
+    """Return the record from the columns a case and a row of `read_public_case` share."""
     return CaseView(
         id=case.id,
         title=case.title,
@@ -88,30 +95,66 @@ def case_view(case: TypicalCase) -> CaseView:
         withdrawn_reason=case.withdrawn_reason,
         published_on=case.published_on,
         batch=case.batch,
-        corrections=tuple(CorrectionLine(c.created_at, c.note) for c in case.corrections),
-        region_label=case.region.label(page_language()),
+        corrections=corrections,
+        region_label=region_label,
         subject_kind=case.subject_kind,
         subject_name=case.subject_name,
-        institution_code=case.institution.code if case.institution else "",
-        institution_name=case.institution.name if case.institution else "",
+        institution_code=institution_code,
+        institution_name=institution_name,
         discovery=case.discovery,
-        violation_codes=tuple(case.violations),
+        violation_codes=tuple(c for c in case.violation_codes.split(",") if c),
         conduct_from=case.conduct_from,
         conduct_to=case.conduct_to,
         amount=case.amount,
         fine_amount=case.fine_amount,
         fully_recovered=case.fully_recovered,
-        measures=rich_text(case.measures),
-        legal_basis=rich_text(case.legal_basis),
-        body=rich_text(case.body),
+        # Sanitised when written (publish/cases/texts.py): only what portal.richtext allows.
+        measures=Markup(case.measures_html),  # noqa: S704
+        legal_basis=Markup(case.legal_basis_html),  # noqa: S704
+        body=Markup(case.body_html),  # noqa: S704
         source_url=case.source_url,
     )
 
 
+def case_view(case: TypicalCase) -> CaseView:
+    """Return `case` as readers see it (the office's preview; the public page reads rows)."""
+    return _case_view(
+        case,
+        corrections=tuple(CorrectionLine(c.created_at, c.note) for c in case.corrections),
+        region_label=case.region.label(page_language()),
+        institution_code=case.institution.code if case.institution else "",
+        institution_name=case.institution.name if case.institution else "",
+    )
+
+
 def public_case_view(session: Session, case_id: int) -> CaseView | None:
-    """Return a published or withdrawn case as readers see it; None for a draft or no case."""
-    case = get_public_case(session, case_id)
-    return None if case is None else case_view(case)
+    """Return a published or withdrawn case as readers see it; None for a draft or no case.
+
+    The same record `case_view` makes of the case, read as plain rows (`read_public_case`).
+    """
+    rows = read_public_case(session, case_id)
+    if not rows:
+        return None
+    first = rows[0]
+    english = page_language() == "en"
+    # Province first, as `Region.label` names them; a province has no parent, a city no
+    # grandparent.
+    names = (
+        (first.grandparent_en, first.parent_en, first.region_en)
+        if english
+        else (first.grandparent_zh, first.parent_zh, first.region_zh)
+    )
+    return _case_view(
+        first,
+        corrections=tuple(
+            CorrectionLine(r.correction_at, r.correction_note)
+            for r in rows
+            if r.correction_at is not None
+        ),
+        region_label=" · ".join(n for n in names if n is not None),
+        institution_code=first.institution_code or "",
+        institution_name=first.institution_name or "",
+    )
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import Row, bindparam, func, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from portal.accounts.models import StaffUser
+from portal.institutions.models import Institution
 from portal.jurisdictions.models import Region
 from portal.jurisdictions.tree import in_jurisdiction, subtree_ids
-from publish.cases.models import CaseStatus, TypicalCase
+from publish.cases.models import CaseCorrection, CaseStatus, TypicalCase
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,64 @@ def get_public_case(session: Session, case_id: int) -> TypicalCase | None:
     """Return a published or withdrawn case (a draft is nobody's business but the office's)."""
     case = session.get(TypicalCase, case_id, options=_PUBLIC_CASE_LOADS)
     return None if case is None or case.status is CaseStatus.DRAFT else case
+
+
+# The public page's read of a case as plain rows, without ORM objects: building and
+# identity-mapping the case, its three regions, its institution and its corrections cost
+# more CPU than everything else the page does (bench/README.md, "National scale"). One row
+# per correction (one row when there is none), in their order; the region's parent and
+# grandparent because the tree has three levels (docs/domain.md §1) and a region's label
+# names its ancestors.
+_REGION, _PARENT, _GRANDPARENT = aliased(Region), aliased(Region), aliased(Region)
+PUBLIC_CASE_COLUMNS = (
+    TypicalCase.id,
+    TypicalCase.status,
+    TypicalCase.title,
+    TypicalCase.batch,
+    TypicalCase.subject_kind,
+    TypicalCase.subject_name,
+    TypicalCase.discovery,
+    TypicalCase.violation_codes,
+    TypicalCase.conduct_from,
+    TypicalCase.conduct_to,
+    TypicalCase.amount,
+    TypicalCase.fine_amount,
+    TypicalCase.fully_recovered,
+    TypicalCase.legal_basis_html,
+    TypicalCase.measures_html,
+    TypicalCase.body_html,
+    TypicalCase.source_url,
+    TypicalCase.published_on,
+    TypicalCase.withdrawn_at,
+    TypicalCase.withdrawn_reason,
+)
+_PUBLIC_CASE = (
+    select(
+        *PUBLIC_CASE_COLUMNS,
+        _REGION.name_zh.label("region_zh"),
+        _REGION.name_en.label("region_en"),
+        _PARENT.name_zh.label("parent_zh"),
+        _PARENT.name_en.label("parent_en"),
+        _GRANDPARENT.name_zh.label("grandparent_zh"),
+        _GRANDPARENT.name_en.label("grandparent_en"),
+        Institution.code.label("institution_code"),
+        Institution.name.label("institution_name"),
+        CaseCorrection.created_at.label("correction_at"),
+        CaseCorrection.note.label("correction_note"),
+    )
+    .join(_REGION, _REGION.id == TypicalCase.region_id)
+    .outerjoin(_PARENT, _PARENT.id == _REGION.parent_id)
+    .outerjoin(_GRANDPARENT, _GRANDPARENT.id == _PARENT.parent_id)
+    .outerjoin(Institution, Institution.id == TypicalCase.institution_id)
+    .outerjoin(CaseCorrection, CaseCorrection.case_id == TypicalCase.id)
+    .where(TypicalCase.id == bindparam("case_id"), TypicalCase.status != CaseStatus.DRAFT)
+    .order_by(CaseCorrection.id)
+)
+
+
+def read_public_case(session: Session, case_id: int) -> list[Row[Any]]:
+    """Return a published or withdrawn case as rows of `_PUBLIC_CASE`; none for a draft or no case."""
+    return list(session.connection().execute(_PUBLIC_CASE, {"case_id": case_id}))
 
 
 def get_office_case(session: Session, case_id: int, user: StaffUser) -> TypicalCase | None:

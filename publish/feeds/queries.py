@@ -1,8 +1,8 @@
 """What each feed holds: typical cases (all, a region's, a violation type's), disclosures, private.
 
 `find_feed` answers a feed path with a frozen `Feed` of its entries, or None for a path
-that names no feed. Case text reaches feed readers only through `portal.richtext`, as on
-the case page. Feed texts are in Chinese, the language of the readers they are for.
+that names no feed. Case text reaches feed readers only as the HTML `portal.richtext` made
+of it when it was written (publish/cases/texts.py), as on the case page. Feed texts are in Chinese, the language of the readers they are for.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from intake.catalog import VIOLATION_CODES, violation_label
 from portal.jurisdictions.models import Region, RegionLevel, get_region_by_code
-from portal.richtext import rich_text
 from portal.web import external_url
 from publish.cases.models import TypicalCase
 from publish.cases.queries import CaseFilters, list_published
@@ -43,7 +42,7 @@ class FeedEntry:
     published: datetime
     updated: datetime
     summary: str
-    # A case's text as safe HTML (portal.richtext), if it has one.
+    # A case's text as safe HTML (stored beside it, publish/cases/texts.py), if it has one.
     content_html: str = ""
     # (violation code, label) of a case.
     categories: tuple[tuple[str, str], ...] = ()
@@ -101,7 +100,7 @@ def case_entry(case: TypicalCase, *, with_text: bool = True) -> FeedEntry:
         published=case.published_at,
         updated=case.updated_at,
         summary=summary if with_text else case.title,
-        content_html=str(rich_text(case.body)) if with_text else "",
+        content_html=case.body_html if with_text else "",
         categories=tuple((c, str(violation_label(c))) for c in case.violations)
         if with_text
         else (),

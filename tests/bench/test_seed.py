@@ -21,6 +21,7 @@ from portal.db import Base, get_engine
 from portal.institutions.models import Institution, name_key
 from portal.timeutil import today_in_china
 from publish.cases.models import CaseStatus, TypicalCase
+from publish.cases.texts import CASE_TEXTS, html_of
 from publish.disclosures.models import Disclosure
 from tests.conftest import PG_URL, test_config
 
@@ -47,6 +48,17 @@ def seeded() -> Iterator[tuple[Flask, Fixtures]]:
 def _count(app: Flask, statement: Any) -> int:
     with app.extensions["db_sessionmaker"]() as session:
         return int(session.scalar(statement) or 0)
+
+
+def test_the_seeded_cases_keep_the_html_the_model_keeps(seeded: tuple[Flask, Fixtures]) -> None:
+    app, _ = seeded
+    with app.extensions["db_sessionmaker"]() as session:
+        cases = session.scalars(select(TypicalCase)).all()
+        assert cases and all(
+            getattr(c, f"{name}_html") == html_of(getattr(c, name))
+            for c in cases
+            for name in CASE_TEXTS
+        )
 
 
 def test_the_seed_writes_the_reports_asked_for(seeded: tuple[Flask, Fixtures]) -> None:

@@ -309,3 +309,56 @@ def test_the_yearly_rollups_are_summed_from_the_quarters(empty_database_url):
     finally:
         engine.dispose()
     assert [tuple(row) for row in rows] == [(date(2025, 1, 1), "received", 5)]
+
+
+def test_existing_cases_get_their_text_sanitised_once(empty_database_url):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import Boolean, DateTime, Integer, Text, column, table
+
+    from portal.db import Base
+    from portal.richtext import rich_text
+
+    run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "0027"))
+    # The table as it stood at 0027: the model's insert would name the new columns.
+    texts = {"legal_basis": "第三十八条", "measures": "追回\n罚款", "body": "<script>x</script>"}
+    cases = table(
+        "typical_cases",
+        column("id", Integer),
+        *(column(name, Text) for name in ("status", "title", "batch", "subject_kind")),
+        *(column(name, Text) for name in ("subject_name", "discovery", "violation_codes")),
+        *(column(name, Text) for name in (*texts, "source_url", "withdrawn_reason")),
+        column("region_id", Integer),
+        column("fully_recovered", Boolean),
+        column("updated_at", DateTime(timezone=True)),
+    )
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as conn:
+            _insert_province(conn, Base.metadata.tables)
+            conn.execute(
+                cases.insert().values(
+                    id=1,
+                    status="published",
+                    title="某医院案",
+                    batch="",
+                    region_id=1,
+                    subject_kind="institution",
+                    subject_name="某医院",
+                    discovery="report_clue",
+                    violation_codes="nominal_bed",
+                    source_url="",
+                    withdrawn_reason="",
+                    fully_recovered=False,
+                    updated_at=datetime(2026, 12, 1, tzinfo=UTC),
+                    **texts,
+                )
+            )
+        run_alembic(empty_database_url, lambda cfg: command.upgrade(cfg, "head"))
+        with engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT legal_basis_html, measures_html, body_html FROM typical_cases")
+            ).one()
+    finally:
+        engine.dispose()
+    assert tuple(row) == tuple(str(rich_text(t)) for t in texts.values())

@@ -91,3 +91,11 @@ def test_a_slash_redirect_never_names_the_request_host(client: Any) -> None:
     response = client.get("/staff/following", base_url="http://evil.example")
     assert response.status_code == 308
     assert response.headers["Location"] == "/staff/following/"
+
+
+def test_a_menu_address_built_once_still_follows_the_script_root(app: Flask) -> None:
+    client = app.test_client()
+    plain = client.get("/about/privacy").get_data(as_text=True)
+    mounted = client.get("/about/privacy", base_url="http://localhost/portal/")
+    assert 'href="/cases"' in plain and 'href="/portal/cases"' not in plain
+    assert 'href="/portal/cases"' in mounted.get_data(as_text=True)
