@@ -124,9 +124,12 @@ def list_queue(
     page = min(max(1, page), pages)
     # Among reports due the same day, real-name, media and department reports come first
     # (docs/domain.md §12); both indexes of the queue hold `priority` right after `due_on`.
-    # No deadline last, as the queue's indexes hold them (ascending puts NULL last).
+    # No deadline last. Written as a key of its own, not NULLS LAST: an order the queue's
+    # index holds made PostgreSQL walk it whole in deadline order for a search's few matches
+    # (272 ms at 200,000 reports instead of 6); the merged page says NULLS LAST itself.
     order: tuple[Any, ...] = (
-        Report.due_on.asc().nulls_last(),
+        Report.due_on.is_(None),
+        Report.due_on,
         Report.priority.desc(),
         Report.received_at,
         Report.id,
@@ -138,7 +141,7 @@ def list_queue(
     # reports match; only the page's rows are then read (bench/README.md).
     stages = _merged_stages(session, filters, region_ids)
     if stages:
-        ids = _merged_page_ids(session, narrowed, region_ids, stages, order, page, per_page)
+        ids = _merged_page_ids(session, narrowed, region_ids, stages, page, per_page)
     else:
         ids = list(
             session.scalars(
@@ -226,7 +229,6 @@ def _merged_page_ids(
     narrowed: list[ColumnElement[bool]],
     region_ids: list[int],
     stages: list[Stage],
-    order: tuple[Any, ...],
     page: int,
     per_page: int,
 ) -> list[int]:
@@ -248,7 +250,12 @@ def _merged_page_ids(
     part = (
         select(Report.id, Report.due_on, Report.priority, Report.received_at)
         .where(*narrowed, Report.region_id == keys.c.region_id, Report.stage == keys.c.stage)
-        .order_by(*order)
+        .order_by(
+            Report.due_on.asc().nulls_last(),
+            Report.priority.desc(),
+            Report.received_at,
+            Report.id,
+        )
         .limit(depth)
         .lateral("part")
     )
