@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import click
 from flask import Flask
@@ -69,46 +70,40 @@ def recompute_day(session: Session, day: date) -> int:
     return len(rows)
 
 
+def _rewrite_sum(
+    session: Session, target: Any, period: date, source: Any, below: Any, end: date
+) -> None:
+    """Replace `target`'s rows of `period` with the sum of `source`'s rows whose `below`
+    column lies in [period, end), in the same transaction."""
+    key = target.__table__.primary_key.columns.values()[0]
+    session.execute(delete(target).where(key == period))
+    sums = (
+        select(
+            literal(period, Date()),
+            source.region_id,
+            source.metric,
+            source.bucket,
+            func.sum(source.count),
+            func.sum(source.timely),
+            func.sum(source.amount_fen),
+        )
+        .where(below >= period, below < end)
+        .group_by(source.region_id, source.metric, source.bucket)
+    )
+    columns = [key.name, "region_id", "metric", "bucket", "count", "timely", "amount_fen"]
+    session.execute(insert(target).from_select(columns, sums))
+
+
 def recompute_quarter(session: Session, quarter: date) -> None:
     """Replace a quarter's rollups with the sum of its days' (in the same transaction)."""
     day = StatsRollup
-    session.execute(delete(StatsQuarterRollup).where(StatsQuarterRollup.quarter == quarter))
-    sums = (
-        select(
-            literal(quarter, Date()),
-            day.region_id,
-            day.metric,
-            day.bucket,
-            func.sum(day.count),
-            func.sum(day.timely),
-            func.sum(day.amount_fen),
-        )
-        .where(day.day >= quarter, day.day < next_quarter(quarter))
-        .group_by(day.region_id, day.metric, day.bucket)
-    )
-    columns = ["quarter", "region_id", "metric", "bucket", "count", "timely", "amount_fen"]
-    session.execute(insert(StatsQuarterRollup).from_select(columns, sums))
+    _rewrite_sum(session, StatsQuarterRollup, quarter, day, day.day, next_quarter(quarter))
 
 
 def recompute_year(session: Session, year: date) -> None:
     """Replace a year's rollups with the sum of its quarters' (in the same transaction)."""
-    quarter = StatsQuarterRollup
-    session.execute(delete(StatsYearRollup).where(StatsYearRollup.year == year))
-    sums = (
-        select(
-            literal(year, Date()),
-            quarter.region_id,
-            quarter.metric,
-            quarter.bucket,
-            func.sum(quarter.count),
-            func.sum(quarter.timely),
-            func.sum(quarter.amount_fen),
-        )
-        .where(quarter.quarter >= year, quarter.quarter < date(year.year + 1, 1, 1))
-        .group_by(quarter.region_id, quarter.metric, quarter.bucket)
-    )
-    columns = ["year", "region_id", "metric", "bucket", "count", "timely", "amount_fen"]
-    session.execute(insert(StatsYearRollup).from_select(columns, sums))
+    q = StatsQuarterRollup
+    _rewrite_sum(session, StatsYearRollup, year, q, q.quarter, date(year.year + 1, 1, 1))
 
 
 def _recompute_periods(session: Session, days: Iterable[date], *, years: bool = True) -> None:
